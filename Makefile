@@ -1,0 +1,127 @@
+# keg - top-level build.  `make` builds everything into build/; quiet unless V=1.
+#
+#   make deps     install the Debian packages the build, tests and demo need
+#   make          BPF objects, skeletons, kegctl, test and bench binaries
+#   make test     deps + unit tests (criterion, BPF_PROG_TEST_RUN) + shell suites
+#   make demo     deps + namespace lab showing proxy-ARP answering and refusing
+#   make bench    deps + ns/packet ratios (not part of make test)
+#   make install  kegctl into $(PREFIX)/sbin
+
+PREFIX   ?= /usr/local
+BUILD    := build
+ARCH     := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+MULTIARCH:= $(shell gcc -print-multiarch 2>/dev/null)
+
+CLANG    ?= clang
+BPFTOOL  ?= bpftool
+CC       ?= gcc
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+              -Iheaders -Ibpf -I/usr/include/$(MULTIARCH)
+CFLAGS     ?= -O2 -g
+CFLAGS     += -Wall -Wextra -Werror -std=gnu11 -Iheaders -Iuser/lib -I$(BUILD)
+LDLIBS_BPF := -lxdp -lbpf -lelf -lz
+LDLIBS_NL  := -lmnl
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.PHONY: all deps test test-unit test-shell demo bench install clean
+
+# ---- BPF --------------------------------------------------------------------
+BPF_SRCS  := $(wildcard bpf/*.bpf.c) $(wildcard tests/bpf/*.bpf.c)
+BPF_OBJS  := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(notdir $(BPF_SRCS)))
+BPF_HDRS  := $(wildcard bpf/*.h) $(wildcard headers/*.h)
+SKELS     := $(patsubst %.bpf.o,%.skel.h,$(BPF_OBJS))
+
+vpath %.bpf.c bpf tests/bpf
+
+$(BUILD)/%.bpf.o: %.bpf.c $(BPF_HDRS) | $(BUILD)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
+
+# ---- userspace --------------------------------------------------------------
+LIB_SRCS    := $(wildcard user/lib/*.c)
+LIB_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
+KEGCTL_SRCS := $(wildcard user/kegctl/*.c)
+KEGCTL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KEGCTL_SRCS))
+USER_HDRS   := $(wildcard user/*/*.h) $(wildcard headers/*.h)
+
+$(BUILD)/%.o: %.c $(USER_HDRS) $(SKELS) | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/kegctl: $(KEGCTL_OBJS) $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) $(LDLIBS_NL)
+
+# ---- tests and bench --------------------------------------------------------
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRCS))
+BENCH_SRCS:= $(wildcard tests/bench/*.c)
+BENCH_OBJS:= $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRCS))
+
+$(BUILD)/test_unit: $(UNIT_OBJS) $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcriterion $(LDLIBS_BPF) $(LDLIBS_NL)
+
+$(BUILD)/keg_bench: $(BENCH_OBJS) $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) $(LDLIBS_NL) -lm
+
+PROGS := $(BUILD)/kegctl
+ifneq ($(UNIT_SRCS),)
+PROGS += $(BUILD)/test_unit
+endif
+ifneq ($(BENCH_SRCS),)
+PROGS += $(BUILD)/keg_bench
+endif
+
+all: $(BPF_OBJS) $(SKELS) $(PROGS)
+
+$(BUILD):
+	$(Q)mkdir -p $@
+
+# Other parts of the tree (the WAN lab) bring their own rules.
+-include mk/*.mk
+
+# ---- entry points -----------------------------------------------------------
+deps:
+	$(Q)./deploy/deps.sh
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory test-unit test-shell
+
+test-unit:
+	$(Q)cd $(BUILD) && ./test_unit --jobs 1
+
+test-shell:
+	$(Q)./tests/run_suites.sh
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)./deploy/demo.sh
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)cd $(BUILD) && ./keg_bench
+
+install: $(BUILD)/kegctl
+	install -D -m 0755 $(BUILD)/kegctl $(DESTDIR)$(PREFIX)/sbin/kegctl
+	install -D -m 0644 deploy/rt_protos.keg.conf $(DESTDIR)/etc/iproute2/rt_protos.d/keg.conf
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * keg_proxy_arp.h - answer ARP requests for every address of the proxied
+ * IPv4 prefixes except the customers of this interface, with the
+ * interface's MAC, by turning the request into the reply in place (XDP_TX).
+ * Anything not answered goes to the kernel untouched, counted by reason.
+ */
+#ifndef KEG_PROXY_ARP_H
+#define KEG_PROXY_ARP_H
+
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include "keg_consts.h"
+#include "keg_maps.bpf.h"
+#include "keg_stats.h"
+#include "keg_parse_result.h"
+
+/* ARP for Ethernet/IPv4 (RFC 826): the only kind keg answers. */
+struct keg_arp_eth4 {
+	__be16 htype;
+	__be16 ptype;
+	__u8 hlen;
+	__u8 plen;
+	__be16 op;
+	__u8 sha[ETH_ALEN];
+	__be32 spa;
+	__u8 tha[ETH_ALEN];
+	__be32 tpa;
+} __attribute__((packed));
+
+/* Largest offset of the ARP header: Ethernet plus two VLAN tags. */
+#define KEG_MAX_L3_OFF (ETH_HLEN + KEG_MAX_VLANS * 4)
+
+static __always_inline bool keg_in_subnets4(__be32 addr)
+{
+	struct keg_subnet4_key key = { .prefixlen = 32, .addr = addr };
+
+	return bpf_map_lookup_elem(&KEG_MAP_SUBNETS4, &key) != NULL;
+}
+
+static __always_inline int keg_proxy_arp(struct xdp_md *ctx,
+					 const struct keg_parse_result *r,
+					 const struct keg_config *cfg,
+					 struct keg_stats *s)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct keg_customer4_key cust;
+	struct keg_arp_eth4 *arp;
+	struct ethhdr *eth = data;
+	__u32 l3_off = r->l3_off;
+	__be32 sender, target;
+
+	if ((void *)(eth + 1) > data_end || l3_off > KEG_MAX_L3_OFF)
+		return XDP_PASS;
+	arp = data + l3_off;
+	if ((void *)(arp + 1) > data_end) {
+		keg_stat_inc(s, KEG_STAT_err_trunc_arp);
+		return XDP_PASS;
+	}
+	if (arp->htype != BE_ARP_HRD_ETHER || arp->ptype != BE_ETH_P_IP ||
+	    arp->hlen != ARP_HLEN_ETHER || arp->plen != ARP_PLEN_IPV4) {
+		keg_stat_inc(s, KEG_STAT_arp_malformed);
+		return XDP_PASS;
+	}
+	if (arp->op != BE_ARP_OP_REQUEST) {
+		keg_stat_inc(s, KEG_STAT_arp_not_request);
+		return XDP_PASS;
+	}
+	keg_stat_inc(s, KEG_STAT_arp_requests);
+	if (!cfg || !(cfg->flags & KEG_CFG_PROXY_ARP)) {
+		keg_stat_inc(s, KEG_STAT_arp_disabled);
+		return XDP_PASS;
+	}
+	sender = arp->spa;
+	target = arp->tpa;
+	if (sender == target) {
+		keg_stat_inc(s, KEG_STAT_arp_gratuitous);
+		return XDP_PASS;
+	}
+	if (!keg_in_subnets4(target)) {
+		keg_stat_inc(s, KEG_STAT_arp_target_outside);
+		return XDP_PASS;
+	}
+	/* 0.0.0.0 is an address probe (RFC 5227): answering tells the prober
+	 * the address is taken, which it is, by the proxy. */
+	if (sender && !keg_in_subnets4(sender)) {
+		keg_stat_inc(s, KEG_STAT_arp_sender_outside);
+		return XDP_PASS;
+	}
+	cust.addr = target;
+	if (bpf_map_lookup_elem(&KEG_MAP_CUSTOMERS4, &cust)) {
+		keg_stat_inc(s, KEG_STAT_arp_target_assigned);
+		return XDP_PASS;
+	}
+
+	/* The request becomes the reply; VLAN tags stay where they are. */
+	__builtin_memcpy(eth->h_dest, eth->h_source, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, cfg->mac, ETH_ALEN);
+	arp->op = BE_ARP_OP_REPLY;
+	__builtin_memcpy(arp->tha, arp->sha, ETH_ALEN);
+	__builtin_memcpy(arp->sha, cfg->mac, ETH_ALEN);
+	arp->tpa = sender;
+	arp->spa = target;
+	keg_stat_inc(s, KEG_STAT_arp_replied);
+	return XDP_TX;
+}
+
+#endif /* KEG_PROXY_ARP_H */

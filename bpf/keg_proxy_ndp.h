@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * keg_proxy_ndp.h - answer IPv6 Neighbor Solicitations for every address of
+ * the proxied IPv6 prefixes except the customers of this interface, with a
+ * proxy Neighbor Advertisement (RFC 4861 §7.2.8: Solicited set, Override
+ * clear, Target Link-Layer Address option) built in place and sent with
+ * XDP_TX. Anything not answered goes to the kernel untouched, counted.
+ */
+#ifndef KEG_PROXY_NDP_H
+#define KEG_PROXY_NDP_H
+
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/ipv6.h>
+#include "keg_consts.h"
+#include "keg_csum.h"
+#include "keg_maps.bpf.h"
+#include "keg_stats.h"
+#include "keg_parse_result.h"
+#include "keg_proxy_arp.h"	/* KEG_MAX_L3_OFF */
+
+/* Neighbor Solicitation / Advertisement body (RFC 4861 §4.3, §4.4). */
+struct keg_nd_msg {
+	__u8 type;
+	__u8 code;
+	__u16 csum;
+	__be32 flags;		/* NA: R S O; NS: reserved */
+	struct in6_addr target;
+};
+
+/* The one option keg sends: Target Link-Layer Address. */
+struct keg_nd_opt_lladdr {
+	__u8 type;
+	__u8 len;		/* in units of 8 octets */
+	__u8 addr[ETH_ALEN];
+};
+
+#define KEG_NA_LEN (sizeof(struct keg_nd_msg) + sizeof(struct keg_nd_opt_lladdr))
+/* Longest NS whose checksum keg verifies (options included). */
+#define KEG_NS_MAX_LEN 256
+#define KEG_NS_CHUNK   8	/* NS length is a multiple of 8 */
+
+static __always_inline bool keg_in_subnets6(const struct in6_addr *addr)
+{
+	struct keg_subnet6_key key = { .prefixlen = 128 };
+
+	__builtin_memcpy(key.addr, addr, sizeof(key.addr));
+	return bpf_map_lookup_elem(&KEG_MAP_SUBNETS6, &key) != NULL;
+}
+
+static __always_inline bool keg_ipv6_is_unspec(const struct in6_addr *a)
+{
+	return !(a->in6_u.u6_addr32[0] | a->in6_u.u6_addr32[1] |
+		 a->in6_u.u6_addr32[2] | a->in6_u.u6_addr32[3]);
+}
+
+static __always_inline bool keg_ipv6_is_linklocal(const struct in6_addr *a)
+{
+	return a->in6_u.u6_addr8[0] == 0xfe &&
+	       (a->in6_u.u6_addr8[1] & 0xc0) == 0x80;
+}
+
+/* One's-complement sum of the ICMPv6 message at msg, len bytes. */
+static __always_inline __u64 keg_icmp6_sum(void *msg, void *data_end,
+					   __u32 len, __u64 sum)
+{
+	int i;
+
+	for (i = 0; i < KEG_NS_MAX_LEN / KEG_NS_CHUNK; i++) {
+		void *p = msg + i * KEG_NS_CHUNK;
+
+		if (i * KEG_NS_CHUNK >= len || p + KEG_NS_CHUNK > data_end)
+			break;
+		sum = bpf_csum_diff(NULL, 0, p, KEG_NS_CHUNK, sum);
+	}
+	return sum;
+}
+
+static __always_inline __u64 keg_pseudo_sum(const struct in6_addr *saddr,
+					    const struct in6_addr *daddr,
+					    __u32 len)
+{
+	struct keg_ipv6_pseudo ph = {
+		.len = bpf_htonl(len),
+		.nexthdr = IPPROTO_ICMPV6,
+	};
+
+	ph.saddr = *saddr;
+	ph.daddr = *daddr;
+	return bpf_csum_diff(NULL, 0, (void *)&ph, sizeof(ph), 0);
+}
+
+/* Checks of RFC 4861 §7.1.1 that keg relies on before answering; returns
+ * the counter of the first failed check, or 0. */
+static __always_inline __u32 keg_ns_invalid(struct ipv6hdr *ip6,
+					    struct keg_nd_msg *ns,
+					    void *data_end)
+{
+	__u32 len = bpf_ntohs(ip6->payload_len);
+
+	if (ip6->hop_limit != NDISC_HOP_LIMIT)
+		return KEG_STAT_ns_bad_hop_limit;
+	if (ns->code != 0 || len < sizeof(*ns) || len % KEG_NS_CHUNK ||
+	    len > KEG_NS_MAX_LEN || (void *)ns + len > data_end ||
+	    ns->target.in6_u.u6_addr8[0] == 0xff)
+		return KEG_STAT_ns_malformed;
+	if (keg_csum_fold(keg_icmp6_sum(ns, data_end, len,
+					keg_pseudo_sum(&ip6->saddr,
+						       &ip6->daddr, len))))
+		return KEG_STAT_ns_bad_checksum;
+	return 0;
+}
+
+static __always_inline int keg_proxy_ndp(struct xdp_md *ctx,
+					 const struct keg_parse_result *r,
+					 const struct keg_config *cfg,
+					 struct keg_stats *s)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct keg_customer6_key cust;
+	struct in6_addr src, target;
+	struct keg_nd_opt_lladdr *opt;
+	struct keg_nd_msg *nd;
+	struct ipv6hdr *ip6;
+	struct ethhdr *eth;
+	__u32 l3_off = r->l3_off, bad;
+	__u8 requester[ETH_ALEN];
+	bool dad;
+	int delta;
+
+	keg_stat_inc(s, KEG_STAT_ns_requests);
+	/* Only an NS right behind the IPv6 header is answered. */
+	if (r->outer.l4_off != l3_off + sizeof(*ip6)) {
+		keg_stat_inc(s, KEG_STAT_ns_malformed);
+		return XDP_PASS;
+	}
+	if (!cfg || !(cfg->flags & KEG_CFG_PROXY_NDP)) {
+		keg_stat_inc(s, KEG_STAT_ns_disabled);
+		return XDP_PASS;
+	}
+	eth = data;
+	if ((void *)(eth + 1) > data_end || l3_off > KEG_MAX_L3_OFF)
+		return XDP_PASS;
+	ip6 = data + l3_off;
+	nd = (void *)(ip6 + 1);
+	if ((void *)(nd + 1) > data_end) {
+		keg_stat_inc(s, KEG_STAT_ns_malformed);
+		return XDP_PASS;
+	}
+	bad = keg_ns_invalid(ip6, nd, data_end);
+	if (bad) {
+		keg_stat_inc(s, bad);
+		return XDP_PASS;
+	}
+	src = ip6->saddr;
+	target = nd->target;
+	if (!keg_in_subnets6(&target)) {
+		keg_stat_inc(s, KEG_STAT_ns_target_outside);
+		return XDP_PASS;
+	}
+	dad = keg_ipv6_is_unspec(&src);
+	if (!dad && !keg_ipv6_is_linklocal(&src) && !keg_in_subnets6(&src)) {
+		keg_stat_inc(s, KEG_STAT_ns_sender_outside);
+		return XDP_PASS;
+	}
+	__builtin_memcpy(cust.addr, &target, sizeof(cust.addr));
+	if (bpf_map_lookup_elem(&KEG_MAP_CUSTOMERS6, &cust)) {
+		keg_stat_inc(s, KEG_STAT_ns_target_assigned);
+		return XDP_PASS;
+	}
+	__builtin_memcpy(requester, eth->h_source, ETH_ALEN);
+
+	/* The NA is exactly headers + message + one option long. */
+	delta = (int)(l3_off + sizeof(*ip6) + KEG_NA_LEN) -
+		(int)(data_end - data);
+	if (delta && bpf_xdp_adjust_tail(ctx, delta)) {
+		keg_stat_inc(s, KEG_STAT_ns_tx_failed);
+		return XDP_PASS;
+	}
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	eth = data;
+	if ((void *)(eth + 1) > data_end || l3_off > KEG_MAX_L3_OFF)
+		return XDP_PASS;
+	ip6 = data + l3_off;
+	nd = (void *)(ip6 + 1);
+	opt = (void *)(nd + 1);
+	if ((void *)(opt + 1) > data_end) {
+		keg_stat_inc(s, KEG_STAT_ns_tx_failed);
+		return XDP_PASS;
+	}
+
+	if (dad) {
+		/* RFC 4861 §7.2.4: to all-nodes, Solicited clear. */
+		static const __u8 all_nodes_mac[ETH_ALEN] = {
+			0x33, 0x33, 0x00, 0x00, 0x00, 0x01 };
+
+		__builtin_memcpy(eth->h_dest, all_nodes_mac, ETH_ALEN);
+		__builtin_memset(&ip6->daddr, 0, sizeof(ip6->daddr));
+		ip6->daddr.in6_u.u6_addr8[0] = 0xff;
+		ip6->daddr.in6_u.u6_addr8[1] = 0x02;
+		ip6->daddr.in6_u.u6_addr8[15] = 0x01;
+		nd->flags = 0;
+	} else {
+		__builtin_memcpy(eth->h_dest, requester, ETH_ALEN);
+		ip6->daddr = src;
+		nd->flags = BE_NA_FLAG_SOLICITED;
+	}
+	__builtin_memcpy(eth->h_source, cfg->mac, ETH_ALEN);
+	*(__be32 *)ip6 = bpf_htonl(IPV6_VERSION << 28);	/* tc, flow 0 */
+	ip6->payload_len = bpf_htons(KEG_NA_LEN);
+	ip6->nexthdr = IPPROTO_ICMPV6;
+	ip6->hop_limit = NDISC_HOP_LIMIT;
+	ip6->saddr = target;
+	nd->type = NDISC_NEIGHBOUR_ADVERTISEMENT;
+	nd->code = 0;
+	nd->csum = 0;
+	nd->target = target;
+	opt->type = ND_OPT_TARGET_LL_ADDR;
+	opt->len = sizeof(*opt) / ND_OPT_LEN_UNIT;
+	__builtin_memcpy(opt->addr, cfg->mac, ETH_ALEN);
+	nd->csum = keg_csum_fold(bpf_csum_diff(NULL, 0, (void *)nd, KEG_NA_LEN,
+			keg_pseudo_sum(&ip6->saddr, &ip6->daddr, KEG_NA_LEN)));
+	keg_stat_inc(s, KEG_STAT_ns_replied);
+	return XDP_TX;
+}
+
+#endif /* KEG_PROXY_NDP_H */

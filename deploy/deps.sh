@@ -1,0 +1,22 @@
+#!/bin/sh
+# Install the Debian packages keg's build, tests, demo and bench need.
+# Idempotent: prints nothing and changes nothing when all are present.
+set -e
+PKGS="clang llvm gcc make pkg-config libbpf-dev libxdp-dev bpftool xdp-tools
+libelf-dev zlib1g-dev libmnl-dev libcriterion-dev iproute2 iputils-ping
+arping ndisc6 iperf3 tcpdump ethtool jq kmod python3-scapy"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages:$missing (run 'make deps' as root)" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
