@@ -31,6 +31,7 @@ Q := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
+.DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .SUFFIXES:
 .PHONY: all deps test test-unit test-shell demo bench install clean
@@ -101,9 +102,13 @@ $(BUILD):
 deps:
 	$(Q)./deploy/deps.sh
 
+# Both halves always run; the exit status says whether either failed.
 test: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)$(MAKE) --no-print-directory test-unit test-shell
+	$(Q)rc=0; \
+	$(MAKE) --no-print-directory test-unit || rc=1; \
+	$(MAKE) --no-print-directory test-shell || rc=1; \
+	exit $$rc
 
 test-unit:
 	$(Q)cd $(BUILD) && ./test_unit --jobs 1

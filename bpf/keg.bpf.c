@@ -8,7 +8,8 @@
  * counted by kind and the frame passed: keg never drops by mistake.
  *
  * keg_tc (clsact egress): the same parser over outgoing packets; the
- * shaping issue turns it into the classifier. For now it counts and passes.
+ * shaping issue turns it into the classifier. For now it counts and leaves
+ * the verdict to whatever comes next (TC_ACT_UNSPEC).
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -82,7 +83,8 @@ int keg_tc(struct __sk_buff *skb)
 	/* Only the linear part is parsed; headers of locally built packets
 	 * are always there. The result feeds the classifier (shaping issue). */
 	keg_parse(data, data_end, KEG_SCRATCH_TC);
-	return TC_ACT_OK;
+	/* No verdict of our own: filters behind keg's still run. */
+	return TC_ACT_UNSPEC;
 }
 
 char LICENSE[] SEC("license") = "GPL";

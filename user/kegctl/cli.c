@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* cli.c - see cli.h */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cli_help.h"
+#include "log.h"
+#include "pins.h"
+
+
+
+int cli_usage(struct cli_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ctx->err.msg, sizeof(ctx->err.msg), fmt, ap);
+	va_end(ap);
+	ctx->usage = true;
+	return -EINVAL;
+}
+
+int cli_fail(struct cli_ctx *ctx, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ctx->err.msg, sizeof(ctx->err.msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static int parse_value(struct cli_ctx *ctx, const struct cli_opt *o, const char *v,
+		       void *opts)
+{
+	void *dst = (char *)opts + o->offset;
+	char *end;
+	int i;
+
+	switch (o->type) {
+	case CLI_STRING:
+		*(const char **)dst = v;
+		return 0;
+	case CLI_UINT: {
+		unsigned long x;
+
+		errno = 0;
+		x = strtoul(v, &end, 10);
+		if (!*v || *end || errno || v[0] == '-' || x > 0xffffffffUL)
+			return cli_usage(ctx, "--%s: '%s' is not a number", o->name, v);
+		*(unsigned int *)dst = (unsigned int)x;
+		return 0;
+	}
+	case CLI_DOUBLE: {
+		double x;
+
+		errno = 0;
+		x = strtod(v, &end);
+		if (!*v || *end || errno || !isfinite(x) || x <= 0)
+			return cli_usage(ctx, "--%s: '%s' is not a positive number", o->name, v);
+		*(double *)dst = x;
+		return 0;
+	}
+	case CLI_ENUM: {
+		char list[128];
+		size_t used = 0;
+
+		list[0] = '\0';
+		for (i = 0; o->choices[i]; i++) {
+			if (!strcmp(o->choices[i], v)) {
+				*(int *)dst = i;
+				return 0;
+			}
+			if (used < sizeof(list))
+				used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
+							 i ? ", " : "", o->choices[i]);
+		}
+		return cli_usage(ctx, "--%s: '%s' is not one of %s", o->name, v, list);
+	}
+	default:
+		*(bool *)dst = true;
+		return 0;
+	}
+}
+
+static const struct cli_opt *find_opt(const struct cli_cmd *c, const char *name,
+				      char short_name)
+{
+	const struct cli_opt *lists[2] = { c->opts, cli_common_opts };
+	const struct cli_opt *o;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		for (o = lists[i]; o && o->name; o++)
+			if (name ? !strcmp(o->name, name) : o->short_name == short_name)
+				return o;
+	return NULL;
+}
+
+/* Parse options and positional arguments of c from argv[0..argc). */
+static int parse_args(struct cli_ctx *ctx, int argc, char **argv, void *opts,
+		      bool *help)
+{
+	const struct cli_arg *a = ctx->cmd->args;
+	bool only_args = false;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		const char *arg = argv[i], *val = NULL, *eq;
+		const struct cli_opt *o;
+		char name[64];
+		int ret;
+
+		if (only_args || arg[0] != '-' || !arg[1]) {
+			if (!a || !a->name)
+				return cli_usage(ctx, "unexpected argument '%s'", arg);
+			*(const char **)((char *)opts + a->offset) = arg;
+			a++;
+			continue;
+		}
+		if (!strcmp(arg, "--")) {
+			only_args = true;
+			continue;
+		}
+		if (arg[1] == '-') {
+			eq = strchr(arg + 2, '=');
+			snprintf(name, sizeof(name), "%.*s",
+				 (int)(eq ? (size_t)(eq - arg - 2) : strlen(arg + 2)), arg + 2);
+			o = find_opt(ctx->cmd, name, 0);
+			if (!o)
+				return cli_usage(ctx, "unknown option '--%s'", name);
+			val = eq ? eq + 1 : NULL;
+		} else {
+			/* -vv: repeated short flags; -iVALUE or -i VALUE. */
+			o = find_opt(ctx->cmd, NULL, arg[1]);
+			if (!o)
+				return cli_usage(ctx, "unknown option '-%c'", arg[1]);
+			if (o->type == CLI_FLAG) {
+				const char *p;
+
+				for (p = arg + 1; *p; p++) {
+					if (*p != arg[1])
+						return cli_usage(ctx, "unknown option '%s'", arg);
+					if (o == &cli_common_opts[0])
+						ctx->verbose++;
+				}
+				if (o == &cli_common_opts[1])
+					*help = true;
+				else if (o != &cli_common_opts[0])
+					parse_value(ctx, o, NULL, opts);
+				continue;
+			}
+			val = arg[2] ? arg + 2 : NULL;
+		}
+		if (o->type == CLI_FLAG) {
+			if (val)
+				return cli_usage(ctx, "--%s takes no value", o->name);
+			if (o == &cli_common_opts[0])
+				ctx->verbose++;
+			else if (o == &cli_common_opts[1])
+				*help = true;
+			else
+				parse_value(ctx, o, NULL, opts);
+			continue;
+		}
+		if (!val) {
+			if (i + 1 >= argc)
+				return cli_usage(ctx, "--%s needs a value (%s)", o->name,
+						 o->metavar ? o->metavar : "see --help");
+			val = argv[++i];
+		}
+		ret = parse_value(ctx, o, val, opts);
+		if (ret)
+			return ret;
+	}
+	if (!*help && a && a->name)
+		return cli_usage(ctx, "missing %s", a->name);
+	return 0;
+}
+
+static int prepare(struct cli_ctx *ctx, int *lock_fd)
+{
+	int ret;
+
+	*lock_fd = -1;
+	if (ctx->cmd->needs_root && geteuid() != 0)
+		return cli_fail(ctx, -EPERM, "must be run as root (needs CAP_BPF and CAP_NET_ADMIN)");
+	ret = ctx->cmd->mount_bpffs ? keg_bpffs_prepare() : keg_bpffs_check();
+	if (ret == -EXDEV)
+		return cli_fail(ctx, ret,
+				"%s here is not the system's bpffs (under 'ip netns exec'? use 'nsenter --net=/run/netns/NAME' instead)",
+				KEG_BPFFS);
+	if (ret && ret != -ENOENT)
+		return cli_fail(ctx, ret, "preparing bpffs at %s: %s", KEG_PIN_ROOT,
+				strerror(-ret));
+	if (ctx->cmd->lock == CLI_LOCK_NONE)
+		return 0;
+	ret = keg_lock(ctx->cmd->lock == CLI_LOCK_EXCL);
+	if (ret == -ENOENT)
+		return 0;	/* no pin root: nothing attached, nothing to guard */
+	if (ret < 0)
+		return cli_fail(ctx, ret, "locking %s: %s", KEG_PIN_ROOT, strerror(-ret));
+	*lock_fd = ret;
+	return 0;
+}
+
+static int run_cmd(const struct cli_cmd *c, int verbose, int argc, char **argv)
+{
+	struct cli_ctx ctx = { .cmd = c, .verbose = verbose };
+	char words[64];
+	bool help = false, hint;
+	int ret, lock_fd = -1;
+	void *opts;
+
+	cli_cmd_words(c, words, sizeof(words));
+	opts = calloc(1, c->opts_size ? c->opts_size : 1);
+	if (!opts) {
+		fprintf(stderr, "%s: %s: out of memory\n", PROG, words);
+		return 1;
+	}
+	if (c->defaults)
+		memcpy(opts, c->defaults, c->opts_size);
+	ret = parse_args(&ctx, argc, argv, opts, &help);
+	hint = ret != 0;
+	if (!ret && help) {
+		cli_print_cmd_help(stdout, c);
+		free(opts);
+		return 0;
+	}
+	if (!ret) {
+		keg_log_init(ctx.verbose);
+		ret = prepare(&ctx, &lock_fd);
+	}
+	if (!ret)
+		ret = c->run(&ctx, opts);
+	keg_unlock(lock_fd);
+	free(opts);
+	if (!ret)
+		return 0;
+	fprintf(stderr, "%s: %s: %s", PROG, words, keg_err_str(&ctx.err, ret));
+	if (hint)
+		fprintf(stderr, " (see '%s %s --help')", PROG, words);
+	fputc('\n', stderr);
+	return ctx.usage ? 2 : 1;
+}
+
+int cli_main(const struct cli_cmd *const *cmds, size_t n, int argc, char **argv)
+{
+	const char *word, *sub;
+	int i = 0, verbose = 0;
+	bool group = false;
+	size_t k;
+
+	keg_log_init(0);
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			cli_print_main_help(stdout, cmds, n);
+			return 0;
+		} else if (!strcmp(argv[i], "--verbose") ||
+			   strspn(argv[i] + 1, "v") == strlen(argv[i] + 1)) {
+			verbose += argv[i][1] == '-' ? 1 : (int)strlen(argv[i] + 1);
+		} else {
+			fprintf(stderr, "%s: unknown option '%s' (see '%s --help')\n", PROG,
+				argv[i], PROG);
+			return 2;
+		}
+	}
+	if (i == argc) {
+		cli_print_main_help(stderr, cmds, n);
+		return 2;
+	}
+	word = argv[i++];
+	sub = i < argc ? argv[i] : NULL;
+	for (k = 0; k < n; k++) {
+		const struct cli_cmd *c = cmds[k];
+
+		if (!c->group && !strcmp(c->name, word))
+			return run_cmd(c, verbose, argc - i, argv + i);
+		if (c->group && !strcmp(c->group, word)) {
+			group = true;
+			if (sub && !strcmp(c->name, sub))
+				return run_cmd(c, verbose, argc - i - 1, argv + i + 1);
+		}
+	}
+	if (!group) {
+		fprintf(stderr, "%s: unknown command '%s' (see '%s --help')\n", PROG, word, PROG);
+		return 2;
+	}
+	if (sub && (!strcmp(sub, "-h") || !strcmp(sub, "--help"))) {
+		printf("Usage: %s %s SUBCOMMAND ...\n\nSubcommands:\n", PROG, word);
+		cli_print_list(stdout, cmds, n, word);
+		printf("\nRun '%s %s SUBCOMMAND --help' for its options.\n", PROG, word);
+		return 0;
+	}
+	fprintf(stderr, "%s: %s: %s subcommand%s%s (one of:", PROG, word,
+		sub ? "unknown" : "missing", sub ? " " : "", sub ? sub : "");
+	for (k = 0; k < n; k++)
+		if (cmds[k]->group && !strcmp(cmds[k]->group, word))
+			fprintf(stderr, " %s", cmds[k]->name);
+	fprintf(stderr, ")\n");
+	return 2;
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * cli.h - kegctl's commands and their options as declarative tables.
+ *
+ * A command is a struct cli_cmd: its words ("subnet add"), positional
+ * arguments, options (each stored at an offset into the command's own
+ * options struct), whether it needs root and which lock, and a run
+ * function. cli.c parses argv against the table, prints generated --help,
+ * and turns the result into an exit code: 0 ok, 1 error, 2 usage error.
+ * Every command also takes -h/--help and -v/--verbose.
+ */
+#ifndef KEGCTL_CLI_H
+#define KEGCTL_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+enum cli_type {
+	CLI_FLAG,		/* bool */
+	CLI_STRING,		/* const char * */
+	CLI_UINT,		/* unsigned int */
+	CLI_DOUBLE,		/* double, > 0 */
+	CLI_ENUM,		/* int: index into choices */
+};
+
+struct cli_opt {
+	const char *name;	/* long name, without "--" */
+	char short_name;	/* 0: none */
+	enum cli_type type;
+	size_t offset;		/* of the value in the options struct */
+	const char *metavar;	/* "IFACE", "S" */
+	const char *help;
+	const char *const *choices;	/* CLI_ENUM, NULL-terminated */
+};
+
+struct cli_arg {
+	const char *name;	/* "IFACE", "PREFIX" */
+	size_t offset;		/* of a const char * in the options struct */
+	const char *help;
+};
+
+enum cli_lock { CLI_LOCK_NONE, CLI_LOCK_SHARED, CLI_LOCK_EXCL };
+
+struct cli_ctx;
+
+struct cli_cmd {
+	const char *group;	/* "subnet", or NULL for a top-level command */
+	const char *name;	/* "add" */
+	const char *summary;	/* one line for the command list */
+	const char *help;	/* paragraph for the command's --help */
+	const struct cli_arg *args;	/* terminated by { 0 } */
+	const struct cli_opt *opts;	/* terminated by { 0 } */
+	size_t opts_size;	/* sizeof the options struct */
+	const void *defaults;	/* initial options struct, or NULL for zeroes */
+	bool needs_root;
+	bool mount_bpffs;	/* mount bpffs and create the pin root first */
+	enum cli_lock lock;
+	int (*run)(struct cli_ctx *ctx, const void *opts);
+};
+
+struct cli_ctx {
+	const struct cli_cmd *cmd;
+	int verbose;
+	bool usage;		/* the error is about the command line */
+	struct keg_err err;	/* the one error line */
+};
+
+/* Report a usage error (exit status 2), e.g. an argument that does not
+ * parse; returns -EINVAL. */
+int cli_usage(struct cli_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Report an error; returns code. */
+int cli_fail(struct cli_ctx *ctx, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Turn a library error already in ctx->err into a usage error. */
+static inline int cli_bad_arg(struct cli_ctx *ctx, int code)
+{
+	ctx->usage = true;
+	return code;
+}
+
+/* Parse argv (after the program name) against cmds and run the command.
+ * Returns the process exit code. */
+int cli_main(const struct cli_cmd *const *cmds, size_t n, int argc, char **argv);
+
+#endif /* KEGCTL_CLI_H */

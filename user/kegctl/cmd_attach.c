@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* cmd_attach.c - `kegctl attach` and `kegctl detach` */
+#include <stdio.h>
+
+#include "attach.h"
+#include "commands.h"
+
+struct attach_opts {
+	const char *iface;
+	int mode;		/* index into modes[] */
+};
+
+/* Same order as enum keg_xdp_mode. */
+static const char *const modes[] = { "auto", "native", "generic", NULL };
+
+static int run_attach(struct cli_ctx *ctx, const void *o)
+{
+	const struct attach_opts *opts = o;
+	struct keg_attach_result res;
+	int ret;
+
+	ret = keg_attach(opts->iface, (enum keg_xdp_mode)opts->mode, &res, &ctx->err);
+	if (ret)
+		return ret;
+	printf("%s: %s (XDP %s%s, prog %u; tc egress prog %u)\n", opts->iface,
+	       res.upgraded ? "upgraded" : "attached", keg_xdp_mode_str(res.st.mode),
+	       res.dispatcher ? " via libxdp dispatcher" : "", res.st.xdp_id,
+	       res.st.tc_id);
+	return 0;
+}
+
+static const struct cli_arg attach_args[] = {
+	{ "IFACE", offsetof(struct attach_opts, iface), "interface to attach to" },
+	{ 0 },
+};
+
+static const struct cli_opt attach_opts_tab[] = {
+	{ "mode", 'm', CLI_ENUM, offsetof(struct attach_opts, mode), "MODE",
+	  "XDP mode: native, generic or auto (default: auto, native when the driver has it)",
+	  modes },
+	{ 0 },
+};
+
+const struct cli_cmd cmd_attach = {
+	.name = "attach",
+	.summary = "attach keg to an interface, or upgrade it in place",
+	.help = "Load keg's BPF programs and attach keg_xdp (through libxdp) and keg_tc\n"
+		"(clsact egress) to IFACE; its maps are pinned in /sys/fs/bpf/keg/IFACE.\n"
+		"On an interface keg is already on, this upgrades: the pinned maps and\n"
+		"their entries are kept and both programs are replaced atomically.\n"
+		"Refuses an interface running another XDP program. On failure nothing\n"
+		"is left changed.",
+	.args = attach_args,
+	.opts = attach_opts_tab,
+	.opts_size = sizeof(struct attach_opts),
+	.needs_root = true,
+	.mount_bpffs = true,
+	.lock = CLI_LOCK_EXCL,
+	.run = run_attach,
+};
+
+struct detach_opts {
+	const char *iface;
+};
+
+static int run_detach(struct cli_ctx *ctx, const void *o)
+{
+	const struct detach_opts *opts = o;
+	struct keg_detach_result res;
+	int ret;
+
+	ret = keg_detach(opts->iface, &res, &ctx->err);
+	if (ret)
+		return ret;
+	if (res.vanished)
+		printf("%s: removed the pins left by a vanished interface\n", opts->iface);
+	else
+		printf("%s: detached (%u customer route%s removed%s)\n", opts->iface,
+		       res.routes, res.routes == 1 ? "" : "s",
+		       res.clsact_removed ? ", clsact qdisc removed" : "");
+	return 0;
+}
+
+static const struct cli_arg detach_args[] = {
+	{ "IFACE", offsetof(struct detach_opts, iface), "interface to detach from" },
+	{ 0 },
+};
+
+const struct cli_cmd cmd_detach = {
+	.name = "detach",
+	.summary = "detach keg from an interface and drop its state",
+	.help = "Detach keg_xdp and keg_tc from IFACE, remove the clsact qdisc if keg\n"
+		"created it and no other filter uses it, remove keg's customer routes\n"
+		"through IFACE and delete the pinned maps (all subnets and customers).\n"
+		"For an interface that vanished, removes the pins it left behind.",
+	.args = detach_args,
+	.opts_size = sizeof(struct detach_opts),
+	.needs_root = true,
+	.lock = CLI_LOCK_EXCL,
+	.run = run_detach,
+};

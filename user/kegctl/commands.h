@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * commands.h - the command tables defined by the cmd_*.c files, listed in
+ * main.c in the order `kegctl --help` shows them.
+ */
+#ifndef KEGCTL_COMMANDS_H
+#define KEGCTL_COMMANDS_H
+
+#include "cli.h"
+
+extern const struct cli_cmd cmd_attach;
+extern const struct cli_cmd cmd_detach;
+extern const struct cli_cmd cmd_status;
+extern const struct cli_cmd cmd_subnet_add;
+extern const struct cli_cmd cmd_subnet_del;
+extern const struct cli_cmd cmd_subnet_list;
+extern const struct cli_cmd cmd_customer_add;
+extern const struct cli_cmd cmd_customer_del;
+extern const struct cli_cmd cmd_customer_list;
+extern const struct cli_cmd cmd_apply;
+extern const struct cli_cmd cmd_stats;
+
+/* Shared by the list commands: the attachments a read-only command shows,
+ * i.e. iface (which must be attached here) or all attached here. *v is
+ * malloc'ed; errors are reported through ctx. */
+struct keg_att;
+int kegctl_select(struct cli_ctx *ctx, const char *iface, struct keg_att **v,
+		  size_t *n);
+
+/* Print the subnets or customers of iface (or of all attached here): text
+ * "IFACE ENTRY" lines, or JSON [{"iface": ..., "subnets"|"customers": [...]}]. */
+int kegctl_list_entries(struct cli_ctx *ctx, const char *iface, bool json,
+			bool customers);
+
+#endif /* KEGCTL_COMMANDS_H */

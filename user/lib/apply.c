@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* apply.c - see apply.h */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply.h"
+
+/* The four groups, in execution order. */
+enum { G_CUST_DEL, G_SUB_DEL, G_SUB_ADD, G_CUST_ADD, G_N };
+
+struct group {
+	struct keg_change *v;
+	size_t n, cap;
+};
+
+static int push(struct group *g, const struct keg_change *c)
+{
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 64;
+		void *v = reallocarray(g->v, cap, sizeof(*g->v));
+
+		if (!v)
+			return -ENOMEM;
+		g->v = v;
+		g->cap = cap;
+	}
+	g->v[g->n++] = *c;
+	return 0;
+}
+
+/* Merge the sorted current and wanted lists into removals and additions. */
+static int diff(size_t iface, enum keg_change_kind kind, const struct keg_addr *cur,
+		size_t n_cur, const struct keg_conf_list *want, struct group *del,
+		struct group *add, size_t *same)
+{
+	size_t i = 0, j = 0;
+	int ret = 0;
+
+	while (!ret && (i < n_cur || j < want->n)) {
+		struct keg_change c = { .iface = iface, .kind = kind };
+		int cmp = i == n_cur ? 1 : j == want->n ? -1 :
+			  keg_addr_cmp(&cur[i], &want->v[j].addr);
+
+		if (cmp == 0) {
+			(*same)++;
+			i++, j++;
+			continue;
+		}
+		if (cmp < 0) {
+			c.addr = cur[i++];
+			ret = push(del, &c);
+		} else {
+			c.add = true;
+			c.addr = want->v[j].addr;
+			c.line = want->v[j++].line;
+			ret = push(add, &c);
+		}
+	}
+	return ret;
+}
+
+static int open_ifaces(const struct keg_conf *conf, struct keg_plan *plan,
+		       struct keg_conf_error *err)
+{
+	struct keg_err e = { "" };
+	size_t i;
+	int ret;
+
+	plan->ifaces = calloc(conf->n_ifaces ? conf->n_ifaces : 1, sizeof(*plan->ifaces));
+	if (!plan->ifaces)
+		return -ENOMEM;
+	for (i = 0; i < conf->n_ifaces; i++) {
+		const struct keg_conf_iface *f = &conf->ifaces[i];
+
+		ret = keg_ifctx_open(f->name, &plan->ifaces[i], &e);
+		if (ret) {
+			err->line = f->line;
+			if (ret == -ENOENT)
+				snprintf(err->msg, sizeof(err->msg),
+					 "interface %s is not attached (run 'kegctl attach %s')",
+					 f->name, f->name);
+			else
+				snprintf(err->msg, sizeof(err->msg), "%s", keg_err_str(&e, ret));
+			return ret;
+		}
+		plan->n_ifaces++;
+	}
+	return 0;
+}
+
+/* A customer to add must not belong to an attached interface the config
+ * leaves alone: nothing would remove it there. */
+static int check_foreign_owners(const struct keg_conf *conf, const struct group *adds,
+				struct keg_conf_error *err)
+{
+	char buf[KEG_ADDR_STRLEN];
+	struct keg_ifmaps m;
+	struct keg_addr *cur;
+	struct keg_att *v;
+	size_t n, i, k, n_cur;
+	int ret;
+
+	ret = keg_att_list(&v, &n);
+	if (ret)
+		return ret;
+	for (i = 0; i < n && !ret; i++) {
+		if (v[i].status != KEG_ATT_HERE || keg_conf_find(conf, v[i].name))
+			continue;
+		if (keg_ifmaps_open(v[i].name, &m, NULL))
+			continue;
+		ret = keg_customers_list(&m, &cur, &n_cur);
+		keg_ifmaps_close(&m);
+		for (k = 0; !ret && k < adds->n; k++) {
+			const struct keg_change *c = &adds->v[k];
+
+			if (!n_cur ||
+			    !bsearch(&c->addr, cur, n_cur, sizeof(*cur), keg_addr_qsort_cmp))
+				continue;
+			err->line = c->line;
+			snprintf(err->msg, sizeof(err->msg),
+				 "customer %s belongs to interface %s, which this file does not name; remove it there first",
+				 keg_addr_str(&c->addr, buf, sizeof(buf)), v[i].name);
+			ret = -EEXIST;
+		}
+		free(cur);
+	}
+	free(v);
+	return ret;
+}
+
+int keg_plan_build(const struct keg_conf *conf, struct keg_plan *plan,
+		   struct keg_conf_error *err)
+{
+	struct group g[G_N] = { 0 };
+	struct keg_addr *cur = NULL;
+	size_t i, n_cur, k;
+	int ret;
+
+	memset(plan, 0, sizeof(*plan));
+	memset(err, 0, sizeof(*err));
+	ret = open_ifaces(conf, plan, err);
+	for (i = 0; !ret && i < conf->n_ifaces; i++) {
+		const struct keg_conf_iface *f = &conf->ifaces[i];
+		const struct keg_ifmaps *m = &plan->ifaces[i].maps;
+
+		ret = keg_subnets_list(m, &cur, &n_cur);
+		if (!ret)
+			ret = diff(i, KEG_CHANGE_SUBNET, cur, n_cur, &f->subnets,
+				   &g[G_SUB_DEL], &g[G_SUB_ADD], &plan->n_same);
+		free(cur);
+		cur = NULL;
+		if (!ret)
+			ret = keg_customers_list(m, &cur, &n_cur);
+		if (!ret)
+			ret = diff(i, KEG_CHANGE_CUSTOMER, cur, n_cur, &f->customers,
+				   &g[G_CUST_DEL], &g[G_CUST_ADD], &plan->n_same);
+		free(cur);
+		cur = NULL;
+		if (ret && !err->msg[0])
+			snprintf(err->msg, sizeof(err->msg), "reading the maps of %s: %s",
+				 f->name, strerror(-ret));
+	}
+	if (!ret)
+		ret = check_foreign_owners(conf, &g[G_CUST_ADD], err);
+	if (!ret) {
+		for (k = 0; k < G_N; k++)
+			plan->n_changes += g[k].n;
+		plan->changes = calloc(plan->n_changes ? plan->n_changes : 1,
+				       sizeof(*plan->changes));
+		if (!plan->changes)
+			ret = -ENOMEM;
+	}
+	for (k = 0, i = 0; k < G_N; k++) {
+		if (!ret && g[k].n)
+			memcpy(&plan->changes[i], g[k].v, g[k].n * sizeof(*g[k].v));
+		i += g[k].n;
+		if (k == G_SUB_ADD || k == G_CUST_ADD)
+			plan->n_add += g[k].n;
+		else
+			plan->n_del += g[k].n;
+		free(g[k].v);
+	}
+	if (ret) {
+		if (!err->msg[0])
+			snprintf(err->msg, sizeof(err->msg), "%s", strerror(-ret));
+		keg_plan_free(plan);
+	}
+	return ret;
+}
+
+static int do_change(struct keg_nl *nl, struct keg_plan *plan, struct keg_change *c,
+		     struct keg_err *err)
+{
+	const struct keg_ifctx *f = &plan->ifaces[c->iface];
+	struct keg_customer val = { .ifindex = (__u32)f->ifindex };
+	int ret;
+
+	if (c->kind == KEG_CHANGE_CUSTOMER)
+		return c->add ? keg_customer_install(nl, f, &c->addr, &val, &c->route, err) :
+				keg_customer_remove(nl, f, &c->addr, &c->old_customer,
+						    &c->route, err);
+	ret = c->add ? keg_subnet_insert(&f->maps, &c->addr, NULL) :
+		       keg_subnet_delete(&f->maps, &c->addr, &c->old_subnet);
+	if (ret == -ENOSPC || ret == -E2BIG)
+		return keg_err_set(err, ret, "the subnet map of %s is full", f->name);
+	return ret;
+}
+
+static int undo_change(struct keg_nl *nl, struct keg_plan *plan, struct keg_change *c)
+{
+	const struct keg_ifctx *f = &plan->ifaces[c->iface];
+	int ret = 0, r;
+
+	if (c->kind == KEG_CHANGE_SUBNET)
+		return c->add ? keg_subnet_delete(&f->maps, &c->addr, NULL) :
+				keg_subnet_insert(&f->maps, &c->addr, &c->old_subnet);
+	if (c->add) {
+		ret = keg_customer_delete(&f->maps, &c->addr, NULL);
+		if (c->route) {
+			r = keg_route_del(nl, &c->addr, f->ifindex);
+			ret = ret ?: r;
+		}
+	} else {
+		ret = keg_customer_insert(&f->maps, &c->addr, &c->old_customer);
+		if (c->route) {
+			r = keg_route_add(nl, &c->addr, f->ifindex);
+			ret = ret ?: r;
+		}
+	}
+	return ret;
+}
+
+int keg_plan_apply(struct keg_plan *plan, bool *undo_failed, struct keg_err *err)
+{
+	char what[128];
+	struct keg_nl nl;
+	size_t i;
+	int ret;
+
+	*undo_failed = false;
+	ret = keg_nl_open(&nl);
+	if (ret)
+		return keg_err_set(err, ret, "opening rtnetlink: %s", strerror(-ret));
+	for (i = 0; i < plan->n_changes; i++) {
+		struct keg_change *c = &plan->changes[i];
+
+		keg_err_clear(err);
+		ret = do_change(&nl, plan, c, err);
+		if (ret)
+			break;
+		c->done = true;
+	}
+	if (ret) {
+		struct keg_change *c = &plan->changes[i];
+		size_t failed = i;
+
+		keg_change_str(plan, c, what, sizeof(what));
+		if (c->add)
+			keg_err_prefix(err, ret, "%s (line %u)", what, c->line);
+		else
+			keg_err_prefix(err, ret, "%s", what);
+		while (failed-- > 0)
+			if (undo_change(&nl, plan, &plan->changes[failed]))
+				*undo_failed = true;
+	}
+	keg_nl_close(&nl);
+	return ret;
+}
+
+const char *keg_change_str(const struct keg_plan *plan, const struct keg_change *c,
+			   char *buf, size_t len)
+{
+	char a[KEG_ADDR_STRLEN];
+
+	if (c->kind == KEG_CHANGE_SUBNET)
+		keg_prefix_str(&c->addr, a, sizeof(a));
+	else
+		keg_addr_str(&c->addr, a, sizeof(a));
+	snprintf(buf, len, "%s: %c %s %s", plan->ifaces[c->iface].name, c->add ? '+' : '-',
+		 c->kind == KEG_CHANGE_SUBNET ? "subnet" : "customer", a);
+	return buf;
+}
+
+void keg_plan_free(struct keg_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->n_ifaces; i++)
+		keg_ifctx_close(&plan->ifaces[i]);
+	free(plan->ifaces);
+	free(plan->changes);
+	memset(plan, 0, sizeof(*plan));
+}

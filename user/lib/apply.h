@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * apply.h - make the interfaces named in a parsed config (config.h) hold
+ * exactly its subnets and customers.
+ *
+ * keg_plan_build() compares the config with the maps and lists the changes;
+ * it also checks what the parser cannot: every named interface is attached
+ * here, and no customer to add belongs to an attached interface the config
+ * does not name. keg_plan_apply() carries the changes out in an order that
+ * lets a customer move between two named interfaces (customer removals,
+ * subnet removals, subnet additions, customer additions) and, when one
+ * fails, undoes the ones already done in reverse order.
+ *
+ * Both expect keg_lock(true) held from build to apply.
+ */
+#ifndef KEG_APPLY_H
+#define KEG_APPLY_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "customer.h"
+#include "err.h"
+
+enum keg_change_kind { KEG_CHANGE_SUBNET, KEG_CHANGE_CUSTOMER };
+
+struct keg_change {
+	size_t iface;			/* index into keg_plan.ifaces */
+	bool add;			/* else remove */
+	enum keg_change_kind kind;
+	struct keg_addr addr;
+	unsigned int line;		/* additions: config line */
+	/* filled while applying, for undo */
+	bool done;
+	bool route;			/* route created (add) or removed (del) */
+	struct keg_customer old_customer;
+	struct keg_subnet old_subnet;
+};
+
+struct keg_plan {
+	struct keg_ifctx *ifaces;	/* in config order */
+	size_t n_ifaces;
+	struct keg_change *changes;	/* in execution order */
+	size_t n_changes;
+	size_t n_add, n_del, n_same;
+};
+
+/* 0 with *plan (free with keg_plan_free()), or an error with err->line set
+ * when it is about a config line. */
+int keg_plan_build(const struct keg_conf *conf, struct keg_plan *plan,
+		   struct keg_conf_error *err);
+
+/* Apply all changes, or none: on failure returns the error (err says which
+ * change failed and why) after undoing; *undo_failed tells whether the undo
+ * itself failed somewhere. */
+int keg_plan_apply(struct keg_plan *plan, bool *undo_failed, struct keg_err *err);
+
+/* "kca: + subnet 10.1.2.0/24" */
+const char *keg_change_str(const struct keg_plan *plan, const struct keg_change *c,
+			   char *buf, size_t len);
+
+void keg_plan_free(struct keg_plan *plan);
+
+#endif /* KEG_APPLY_H */

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* config.c - see config.h */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+#define MAX_ARGS 8
+
+struct parser {
+	struct keg_conf *conf;
+	struct keg_conf_iface *cur;	/* block being filled, NULL before the first */
+	unsigned int line;
+};
+
+struct keyword {
+	const char *name;
+	const char *usage;		/* arguments, for messages */
+	int nargs;
+	bool in_iface;			/* only inside an interface block */
+	int (*handle)(struct parser *p, char **argv, struct keg_err *err);
+};
+
+static int add_entry(struct keg_conf_list *l, const struct keg_addr *a,
+		     unsigned int line)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		void *v = reallocarray(l->v, cap, sizeof(*l->v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n].addr = *a;
+	l->v[l->n].line = line;
+	l->n++;
+	return 0;
+}
+
+static int kw_interface(struct parser *p, char **argv, struct keg_err *err)
+{
+	struct keg_conf *c = p->conf;
+	const struct keg_conf_iface *prev;
+
+	if (!keg_ifname_valid(argv[0]))
+		return keg_err_set(err, -EINVAL, "%s: not a valid interface name", argv[0]);
+	prev = keg_conf_find(c, argv[0]);
+	if (prev)
+		return keg_err_set(err, -EINVAL,
+				   "interface %s already declared at line %u",
+				   argv[0], prev->line);
+	if (c->n_ifaces == c->cap_ifaces) {
+		size_t cap = c->cap_ifaces ? c->cap_ifaces * 2 : 4;
+		void *v = reallocarray(c->ifaces, cap, sizeof(*c->ifaces));
+
+		if (!v)
+			return -ENOMEM;
+		c->ifaces = v;
+		c->cap_ifaces = cap;
+	}
+	p->cur = &c->ifaces[c->n_ifaces++];
+	memset(p->cur, 0, sizeof(*p->cur));
+	snprintf(p->cur->name, sizeof(p->cur->name), "%s", argv[0]);
+	p->cur->line = p->line;
+	return 0;
+}
+
+static int kw_subnet(struct parser *p, char **argv, struct keg_err *err)
+{
+	struct keg_addr a;
+	int ret;
+
+	ret = keg_prefix_parse(argv[0], &a, err);
+	if (ret)
+		return ret;
+	return add_entry(&p->cur->subnets, &a, p->line);
+}
+
+static int kw_customer(struct parser *p, char **argv, struct keg_err *err)
+{
+	struct keg_addr a;
+	int ret;
+
+	ret = keg_addr_parse(argv[0], &a, err);
+	if (ret)
+		return ret;
+	return add_entry(&p->cur->customers, &a, p->line);
+}
+
+static const struct keyword keywords[] = {
+	{ "interface", "NAME",   1, false, kw_interface },
+	{ "subnet",    "PREFIX", 1, true,  kw_subnet },
+	{ "customer",  "ADDR",   1, true,  kw_customer },
+};
+
+static const struct keyword *find_keyword(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if (!strcmp(keywords[i].name, name))
+			return &keywords[i];
+	return NULL;
+}
+
+/* Split line in place at spaces and tabs, dropping any '#' comment. */
+static int tokenize(char *line, char **argv, int max)
+{
+	char *save = NULL, *tok, *hash;
+	int n = 0;
+
+	hash = strchr(line, '#');
+	if (hash)
+		*hash = '\0';
+	for (tok = strtok_r(line, " \t\r\n\v\f", &save); tok;
+	     tok = strtok_r(NULL, " \t\r\n\v\f", &save)) {
+		if (n == max)
+			return max + 1;
+		argv[n++] = tok;
+	}
+	return n;
+}
+
+static int parse_line(struct parser *p, char *line, struct keg_err *err)
+{
+	char *argv[MAX_ARGS];
+	const struct keyword *kw;
+	int argc;
+
+	argc = tokenize(line, argv, MAX_ARGS);
+	if (argc == 0)
+		return 0;
+	kw = find_keyword(argv[0]);
+	if (!kw)
+		return keg_err_set(err, -EINVAL, "unknown keyword '%s'", argv[0]);
+	if (argc - 1 != kw->nargs)
+		return keg_err_set(err, -EINVAL, "usage: %s %s", kw->name, kw->usage);
+	if (kw->in_iface && !p->cur)
+		return keg_err_set(err, -EINVAL,
+				   "'%s' outside an interface block (add 'interface NAME' above it)",
+				   kw->name);
+	return kw->handle(p, argv + 1, err);
+}
+
+/* One entry of the duplicate check over all entries of one kind. */
+struct ref {
+	const struct keg_conf_entry *e;
+	const struct keg_conf_iface *iface;
+	size_t iface_idx;
+};
+
+/* Same address (and for subnets, same interface): the later one is a
+ * duplicate. A customer sits behind one interface, so for customers the
+ * interface is not part of the key. */
+static int ref_key_cmp(const struct ref *x, const struct ref *y, bool customers)
+{
+	int c = keg_addr_cmp(&x->e->addr, &y->e->addr);
+
+	if (c || customers || x->iface_idx == y->iface_idx)
+		return c;
+	return x->iface_idx < y->iface_idx ? -1 : 1;
+}
+
+static int ref_cmp_subnet(const void *a, const void *b)
+{
+	const struct ref *x = a, *y = b;
+	int c = ref_key_cmp(x, y, false);
+
+	return c ? c : (x->e->line > y->e->line) - (x->e->line < y->e->line);
+}
+
+static int ref_cmp_customer(const void *a, const void *b)
+{
+	const struct ref *x = a, *y = b;
+	int c = ref_key_cmp(x, y, true);
+
+	return c ? c : (x->e->line > y->e->line) - (x->e->line < y->e->line);
+}
+
+/*
+ * Find duplicate subnets (within an interface) or customers (anywhere).
+ * Describes the duplicate with the lowest line in *err; returns that line,
+ * 0 if there is none, or -ENOMEM.
+ */
+static int check_dups(const struct keg_conf *c, bool customers,
+		      struct keg_conf_error *err)
+{
+	const char *what = customers ? "customer" : "subnet";
+	char buf[KEG_ADDR_STRLEN];
+	unsigned int worst = 0;
+	struct ref *refs;
+	size_t n = 0, i, j;
+
+	for (i = 0; i < c->n_ifaces; i++)
+		n += customers ? c->ifaces[i].customers.n : c->ifaces[i].subnets.n;
+	if (n < 2)
+		return 0;
+	refs = calloc(n, sizeof(*refs));
+	if (!refs)
+		return -ENOMEM;
+	for (n = 0, i = 0; i < c->n_ifaces; i++) {
+		const struct keg_conf_list *l = customers ? &c->ifaces[i].customers :
+							    &c->ifaces[i].subnets;
+		for (j = 0; j < l->n; j++)
+			refs[n++] = (struct ref){ &l->v[j], &c->ifaces[i], i };
+	}
+	qsort(refs, n, sizeof(*refs), customers ? ref_cmp_customer : ref_cmp_subnet);
+
+	/* refs[j] is the first (lowest line) of the run of equal keys. */
+	for (i = 1, j = 0; i < n; i++) {
+		const struct ref *first, *r = &refs[i];
+
+		if (ref_key_cmp(&refs[j], r, customers)) {
+			j = i;
+			continue;
+		}
+		first = &refs[j];
+		if (worst && r->e->line >= worst)
+			continue;
+		worst = r->e->line;
+		if (first->iface == r->iface)
+			snprintf(err->msg, sizeof(err->msg),
+				 "duplicate %s %s (already at line %u)", what,
+				 customers ? keg_addr_str(&r->e->addr, buf, sizeof(buf)) :
+					     keg_prefix_str(&r->e->addr, buf, sizeof(buf)),
+				 first->e->line);
+		else
+			snprintf(err->msg, sizeof(err->msg),
+				 "customer %s is already under interface %s (line %u)",
+				 keg_addr_str(&r->e->addr, buf, sizeof(buf)),
+				 first->iface->name, first->e->line);
+	}
+	free(refs);
+	return (int)worst;
+}
+
+static void sort_lists(struct keg_conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_ifaces; i++) {
+		struct keg_conf_iface *f = &c->ifaces[i];
+
+		/* entries start with their address: keg_addr_cmp applies */
+		if (f->subnets.n > 1)
+			qsort(f->subnets.v, f->subnets.n, sizeof(*f->subnets.v),
+			      keg_addr_qsort_cmp);
+		if (f->customers.n > 1)
+			qsort(f->customers.v, f->customers.n, sizeof(*f->customers.v),
+			      keg_addr_qsort_cmp);
+	}
+}
+
+/* Keep the error with the lowest line: a duplicate found later may sit
+ * above the line where parsing stopped. */
+static int check_all(struct keg_conf *c, int ret, struct keg_conf_error *err)
+{
+	struct keg_conf_error dup = { 0 };
+	int kind, line;
+
+	for (kind = 0; kind < 2; kind++) {
+		dup.msg[0] = '\0';
+		line = check_dups(c, kind == 1, &dup);
+		if (line < 0)
+			return line;
+		if (line > 0 && (!ret || (unsigned int)line < err->line)) {
+			*err = dup;
+			err->line = (unsigned int)line;
+			ret = -EINVAL;
+		}
+	}
+	return ret;
+}
+
+int keg_conf_parse_file(FILE *f, struct keg_conf *conf, struct keg_conf_error *err)
+{
+	struct parser p = { .conf = conf };
+	struct keg_err e = { "" };
+	char *line = NULL;
+	size_t cap = 0;
+	int ret = 0;
+	ssize_t n;
+
+	memset(conf, 0, sizeof(*conf));
+	memset(err, 0, sizeof(*err));
+
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		p.line++;
+		if (strlen(line) != (size_t)n) {
+			ret = keg_err_set(&e, -EINVAL, "NUL byte in line");
+		} else {
+			ret = parse_line(&p, line, &e);
+		}
+		if (ret) {
+			err->line = ret == -ENOMEM ? 0 : p.line;
+			snprintf(err->msg, sizeof(err->msg), "%s", keg_err_str(&e, ret));
+			break;
+		}
+	}
+	free(line);
+	if (!ret && ferror(f)) {
+		ret = -EIO;
+		snprintf(err->msg, sizeof(err->msg), "read error");
+	}
+	if (ret != -ENOMEM && ret != -EIO)
+		ret = check_all(conf, ret, err);
+	if (ret) {
+		keg_conf_free(conf);
+		return ret;
+	}
+	sort_lists(conf);
+	return 0;
+}
+
+int keg_conf_parse_buf(const char *buf, size_t len, struct keg_conf *conf,
+		       struct keg_conf_error *err)
+{
+	FILE *f;
+	int ret;
+
+	memset(conf, 0, sizeof(*conf));
+	memset(err, 0, sizeof(*err));
+	if (len == 0)
+		return 0;
+	f = fmemopen((void *)buf, len, "r");
+	if (!f) {
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		return -ENOMEM;
+	}
+	ret = keg_conf_parse_file(f, conf, err);
+	fclose(f);
+	return ret;
+}
+
+void keg_conf_free(struct keg_conf *conf)
+{
+	size_t i;
+
+	for (i = 0; i < conf->n_ifaces; i++) {
+		free(conf->ifaces[i].subnets.v);
+		free(conf->ifaces[i].customers.v);
+	}
+	free(conf->ifaces);
+	memset(conf, 0, sizeof(*conf));
+}
+
+const struct keg_conf_iface *keg_conf_find(const struct keg_conf *conf,
+					   const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < conf->n_ifaces; i++)
+		if (!strcmp(conf->ifaces[i].name, name))
+			return &conf->ifaces[i];
+	return NULL;
+}

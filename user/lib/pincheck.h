@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * pincheck.h - will libbpf be able to reuse the pinned maps?
+ *
+ * A pinned map is reused only if its type, key and value sizes, capacity
+ * and flags match the object's definition. libbpf's own failure reads
+ * "couldn't reuse pinned map"; this check names the map and the difference
+ * first, so an upgrade with a changed layout stops before touching anything.
+ */
+#ifndef KEG_PINCHECK_H
+#define KEG_PINCHECK_H
+
+#include <bpf/libbpf.h>
+
+#include "err.h"
+
+/* obj opened (not loaded) with pin_root_path dir: 0 when every existing
+ * pin fits its map, else -EINVAL naming the first misfit. */
+int keg_pins_compatible(struct bpf_object *obj, const char *dir, struct keg_err *err);
+
+#endif /* KEG_PINCHECK_H */
