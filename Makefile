@@ -20,6 +20,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
               -Iheaders -Ibpf -I/usr/include/$(MULTIARCH)
 CFLAGS     ?= -O2 -g
 CFLAGS     += -Wall -Wextra -Werror -std=gnu11 -Iheaders -Iuser/lib -I$(BUILD)
+DEPFLAGS   := -MMD -MP
 LDLIBS_BPF := -lxdp -lbpf -lelf -lz
 LDLIBS_NL  := -lmnl
 
@@ -46,7 +47,7 @@ vpath %.bpf.c bpf tests/bpf
 
 $(BUILD)/%.bpf.o: %.bpf.c $(BPF_HDRS) | $(BUILD)
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,SKEL,$@)
@@ -62,7 +63,7 @@ USER_HDRS   := $(wildcard user/*/*.h) $(wildcard headers/*.h)
 $(BUILD)/%.o: %.c $(USER_HDRS) $(SKELS) | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/kegctl: $(KEGCTL_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
@@ -95,8 +96,12 @@ all: $(BPF_OBJS) $(SKELS) $(PROGS)
 $(BUILD):
 	$(Q)mkdir -p $@
 
-# Other parts of the tree (the WAN lab) bring their own rules.
+# Other parts of the tree (the WAN lab, fuzzing) bring their own rules.
 -include mk/*.mk
+-include tests/fuzz/fuzz.mk
+
+# Header dependencies recorded by -MMD.
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # ---- entry points -----------------------------------------------------------
 deps:

@@ -64,10 +64,15 @@
 #define ICMPV6_ECHO_REPLY    129
 #define NDISC_NEIGHBOUR_SOLICITATION   135
 #define NDISC_NEIGHBOUR_ADVERTISEMENT  136
+#define ND_OPT_SOURCE_LL_ADDR          1
 #define ND_OPT_TARGET_LL_ADDR          2
 #define ND_OPT_LEN_UNIT                8
 #define NDISC_HOP_LIMIT                255
 #define BE_NA_FLAG_SOLICITED           bpf_htonl(0x40000000)
+/* Solicited-node multicast ff02::1:ffXX:XXXX (RFC 4291 §2.7.1). */
+#define BE_IPV6_MCAST_LINK_PREFIX      bpf_htonl(0xff020000)
+#define BE_IPV6_SOLICITED_NODE_WORD2   bpf_htonl(0x00000001)
+#define IPV6_SOLICITED_NODE_BYTE12     0xff
 
 /* ARP */
 #define ARP_HRD_ETHER        1

@@ -42,8 +42,11 @@
 /* Headers followed per frame: 3 levels x (Ethernet + 2 tags + IP + 8
  * extension headers) + 2 tunnel headers + L4, rounded up. */
 #define KEG_PARSE_MAX_HDRS 44
-/* Headers starting beyond this offset are not looked at. */
+/* A header starting beyond this offset is not looked at (err_too_far). */
 #define KEG_PARSE_MAX_OFF  1024
+/* Bound for the verifier on any offset read inside a header: the start
+ * (<= KEG_PARSE_MAX_OFF) plus the largest fixed part read at once. */
+#define KEG_PARSE_MAX_READ (KEG_PARSE_MAX_OFF + 64)
 
 enum keg_hdr {
 	HDR_ETH,
@@ -103,7 +106,7 @@ static __always_inline void *keg_hdr_at(void *data, void *data_end, __u32 off,
 {
 	void *p;
 
-	if (off > KEG_PARSE_MAX_OFF)
+	if (off > KEG_PARSE_MAX_READ)
 		return NULL;
 	p = data + off;
 	if (p + len > data_end)
@@ -141,6 +144,7 @@ static __always_inline __u32 keg_enter_tunnel(struct keg_parse_cursor *c,
 		r->tun[0] = type;
 	else
 		r->tun[1] = type;
+	r->tun_id = 0;		/* the innermost tunnel's own, if it has one */
 	c->depth++;
 	r->depth = c->depth;
 	return 0;
@@ -550,6 +554,8 @@ static __always_inline __u32 keg_parse_step(void *data, void *data_end,
 					    struct keg_parse_cursor *c,
 					    struct keg_parse_result *r)
 {
+	if (c->off > KEG_PARSE_MAX_OFF)
+		return KEG_STAT_err_too_far;
 	switch (c->hdr) {
 	case HDR_ETH:
 		return keg_parse_eth(data, data_end, c, r);

@@ -90,6 +90,47 @@ static __always_inline __u64 keg_pseudo_sum(const struct in6_addr *saddr,
 	return bpf_csum_diff(NULL, 0, (void *)&ph, sizeof(ph), 0);
 }
 
+static __always_inline bool keg_ipv6_is_solicited_node(const struct in6_addr *a)
+{
+	return a->in6_u.u6_addr32[0] == BE_IPV6_MCAST_LINK_PREFIX &&
+	       a->in6_u.u6_addr32[1] == 0 &&
+	       a->in6_u.u6_addr32[2] == BE_IPV6_SOLICITED_NODE_WORD2 &&
+	       a->in6_u.u6_addr8[12] == IPV6_SOLICITED_NODE_BYTE12;
+}
+
+/* RFC 4861 §7.1.1 on the options of an NS of len bytes: each option has a
+ * non-zero length and the last ends where the message ends; a DAD probe
+ * (source ::) goes to a solicited-node address and carries no Source
+ * Link-Layer Address option. True when the NS must be discarded. */
+static __always_inline bool keg_ns_options_invalid(struct ipv6hdr *ip6,
+						   struct keg_nd_msg *ns,
+						   __u32 len, void *data_end)
+{
+	__u32 off = sizeof(*ns);
+	bool sllao = false;
+	int i;
+
+	for (i = 0; i < (KEG_NS_MAX_LEN - sizeof(*ns)) / ND_OPT_LEN_UNIT; i++) {
+		__u8 *opt;
+
+		if (off >= len)
+			break;
+		if (off > KEG_NS_MAX_LEN)
+			return true;
+		opt = (void *)ns + off;
+		if ((void *)(opt + 2) > data_end || opt[1] == 0)
+			return true;
+		if (opt[0] == ND_OPT_SOURCE_LL_ADDR)
+			sllao = true;
+		off += opt[1] * ND_OPT_LEN_UNIT;
+	}
+	if (off != len)
+		return true;
+	if (!keg_ipv6_is_unspec(&ip6->saddr))
+		return false;
+	return sllao || !keg_ipv6_is_solicited_node(&ip6->daddr);
+}
+
 /* Checks of RFC 4861 §7.1.1 that keg relies on before answering; returns
  * the counter of the first failed check, or 0. */
 static __always_inline __u32 keg_ns_invalid(struct ipv6hdr *ip6,
@@ -102,7 +143,8 @@ static __always_inline __u32 keg_ns_invalid(struct ipv6hdr *ip6,
 		return KEG_STAT_ns_bad_hop_limit;
 	if (ns->code != 0 || len < sizeof(*ns) || len % KEG_NS_CHUNK ||
 	    len > KEG_NS_MAX_LEN || (void *)ns + len > data_end ||
-	    ns->target.in6_u.u6_addr8[0] == 0xff)
+	    ns->target.in6_u.u6_addr8[0] == 0xff ||
+	    keg_ns_options_invalid(ip6, ns, len, data_end))
 		return KEG_STAT_ns_malformed;
 	if (keg_csum_fold(keg_icmp6_sum(ns, data_end, len,
 					keg_pseudo_sum(&ip6->saddr,

@@ -162,6 +162,7 @@ struct keg_config {
 	X(err_bad_geneve)						\
 	X(err_too_deep)							\
 	X(err_too_many_vlans)						\
+	X(err_too_far)							\
 	/* tc egress program */						\
 	X(tc_packets)							\
 	X(tc_bytes)
@@ -177,5 +178,9 @@ enum keg_stat {
 	KEG_STATS_LIST(KEG_STAT_ENUM_)
 	KEG_STAT__MAX
 };
+
+/* The parse-error counters are one contiguous run of the list. */
+#define KEG_STAT_ERR_FIRST KEG_STAT_err_trunc_eth
+#define KEG_STAT_ERR_LAST  KEG_STAT_err_too_far
 
 #endif /* KEG_MAPS_H */

@@ -59,7 +59,7 @@ struct keg_parse_result {
 	struct keg_l3l4 outer;	/* first IP header, outside any tunnel */
 	struct keg_l3l4 inner;	/* innermost IP header; = outer if none */
 	__u32 error;		/* 0, or the KEG_STAT_err_* index */
-	__u32 tun_id;		/* VNI or GRE key of the innermost tunnel */
+	__u32 tun_id;		/* VNI or GRE key of the innermost tunnel, 0 if none */
 	__u16 eth_proto;	/* outer ethertype after VLAN tags, host order */
 	__u16 l3_off;		/* offset of the outer ARP or IP header */
 	__u16 vlan_tci[KEG_MAX_VLANS];	/* host order, outer tag first */
