@@ -463,6 +463,20 @@ static __always_inline __u32 keg_parse_icmp(void *data, void *data_end,
 	return 0;
 }
 
+/* Next header from the protocol type of a GRE or GENEVE header. */
+static __always_inline void keg_payload_next(struct keg_parse_cursor *c,
+					     __be16 proto)
+{
+	if (proto == BE_ETH_P_TEB)
+		c->hdr = HDR_ETH;
+	else if (proto == BE_ETH_P_IP)
+		c->hdr = HDR_IPV4;
+	else if (proto == BE_ETH_P_IPV6)
+		c->hdr = HDR_IPV6;
+	else
+		c->hdr = HDR_DONE;
+}
+
 static __always_inline __u32 keg_parse_gre(void *data, void *data_end,
 					   struct keg_parse_cursor *c,
 					   struct keg_parse_result *r)
@@ -492,14 +506,7 @@ static __always_inline __u32 keg_parse_gre(void *data, void *data_end,
 	if (data + c->off + len > data_end)
 		return KEG_STAT_err_trunc_gre;
 	c->off += len;
-	if (gh->proto == BE_ETH_P_TEB)
-		c->hdr = HDR_ETH;
-	else if (gh->proto == BE_ETH_P_IP)
-		c->hdr = HDR_IPV4;
-	else if (gh->proto == BE_ETH_P_IPV6)
-		c->hdr = HDR_IPV6;
-	else
-		c->hdr = HDR_DONE;
+	keg_payload_next(c, gh->proto);
 	return 0;
 }
 
@@ -539,14 +546,7 @@ static __always_inline __u32 keg_parse_geneve(void *data, void *data_end,
 		return KEG_STAT_err_trunc_geneve;
 	r->tun_id = keg_vni(gh->vni);
 	c->off += len;
-	if (gh->proto == BE_ETH_P_TEB)
-		c->hdr = HDR_ETH;
-	else if (gh->proto == BE_ETH_P_IP)
-		c->hdr = HDR_IPV4;
-	else if (gh->proto == BE_ETH_P_IPV6)
-		c->hdr = HDR_IPV6;
-	else
-		c->hdr = HDR_DONE;
+	keg_payload_next(c, gh->proto);
 	return 0;
 }
 

@@ -22,6 +22,7 @@
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -94,6 +95,7 @@ struct opts {
 	uint64_t stats_ns;
 	uint64_t pool;
 	struct wan_rx_opts ring;
+	uint64_t rt_prio;
 	bool quiet;
 };
 
@@ -169,6 +171,7 @@ static const struct dir_opt {
 
 enum {
 	O_SEED = 256, O_STATS, O_POOL, O_RING, O_RING_SIZE, O_TOV, O_QUIET,
+	O_RT_PRIO,
 	O_DIR_BASE = 512,	/* + 3 * index + (0 both, 1 a2b, 2 b2a) */
 };
 
@@ -198,6 +201,8 @@ static void usage(FILE *f)
 "  --ring v2|v3                  AF_PACKET ring version (default v2)\n"
 "  --ring-size SIZE              receive ring per port (default 16m)\n"
 "  --tov MS                      TPACKET_V3 block retire timeout (default 1)\n"
+"  --rt-prio N                   run the data path SCHED_FIFO at priority N\n"
+"                                (1-99; default 0: normal scheduling)\n"
 "  -q, --quiet                   no start-up lines\n"
 "  -h, --help                    this text\n"
 "  -V, --version                 version\n"
@@ -284,6 +289,7 @@ static int parse_args(int argc, char **argv, struct opts *o,
 		{ "ring", required_argument, NULL, O_RING },
 		{ "ring-size", required_argument, NULL, O_RING_SIZE },
 		{ "tov", required_argument, NULL, O_TOV },
+		{ "rt-prio", required_argument, NULL, O_RT_PRIO },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -358,6 +364,11 @@ static int parse_args(int argc, char **argv, struct opts *o,
 				return bad_value("tov", optarg, err ? err : -ERANGE,
 						 "1..1000 ms");
 			o->ring.tov_ms = (unsigned int)u;
+			break;
+		case O_RT_PRIO:
+			err = wan_parse_u64(optarg, 99, &o->rt_prio);
+			if (err)
+				return bad_value("rt-prio", optarg, err, "0..99");
 			break;
 		case 'q':
 			o->quiet = true;
@@ -849,11 +860,24 @@ int main(int argc, char **argv)
 			goto stop;
 		}
 		started++;
+		/*
+		 * Real-time priority keeps release times exact while other work
+		 * (iperf3, a compiler) competes for the CPUs. The threads sleep
+		 * whenever they are idle; only an overload keeps one busy.
+		 */
+		if (o.rt_prio) {
+			struct sched_param sp = { .sched_priority = (int)o.rt_prio };
+
+			err = pthread_setschedparam(dirs[i].thr, SCHED_FIFO, &sp);
+			if (err)
+				warn("%s: SCHED_FIFO %d: %s (running without)",
+				     dirs[i].name, sp.sched_priority, strerror(err));
+		}
 	}
 	if (!o.quiet)
-		printf("wanem: ready seed=%llu ring=v%d slot=%u pool=%llu\n",
+		printf("wanem: ready seed=%llu ring=v%d slot=%u pool=%llu rt_prio=%llu\n",
 		       (unsigned long long)o.seed, o.ring.version, slot_sz,
-		       (unsigned long long)o.pool);
+		       (unsigned long long)o.pool, (unsigned long long)o.rt_prio);
 
 	for (;;) {
 		struct timespec ts = { (time_t)(o.stats_ns / NSEC),
