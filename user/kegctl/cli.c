@@ -201,9 +201,12 @@ static int prepare(struct cli_ctx *ctx, int *lock_fd)
 				strerror(-ret));
 	if (ctx->cmd->lock == CLI_LOCK_NONE)
 		return 0;
-	ret = keg_lock(ctx->cmd->lock == CLI_LOCK_EXCL);
+	ret = keg_lock(ctx->cmd->lock == CLI_LOCK_EXCL, KEG_LOCK_TIMEOUT_S);
 	if (ret == -ENOENT)
 		return 0;	/* no pin root: nothing attached, nothing to guard */
+	if (ret == -ETIMEDOUT)
+		return cli_fail(ctx, ret, "another kegctl held %s for %us; try again",
+				KEG_PIN_ROOT, KEG_LOCK_TIMEOUT_S);
 	if (ret < 0)
 		return cli_fail(ctx, ret, "locking %s: %s", KEG_PIN_ROOT, strerror(-ret));
 	*lock_fd = ret;

@@ -12,6 +12,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "iface.h"
@@ -115,18 +116,31 @@ int keg_bpffs_prepare(void)
 	return 0;
 }
 
-int keg_lock(bool exclusive)
+int keg_lock(bool exclusive, unsigned int timeout_s)
 {
+	const struct timespec step = { .tv_nsec = KEG_LOCK_POLL_NS };
+	unsigned long waited_ns = 0;
+	bool said = false;
 	int fd;
 
 	fd = open(KEG_PIN_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
+	while (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) < 0) {
 		int ret = -errno;
 
-		close(fd);
-		return ret;
+		if (ret != -EWOULDBLOCK ||
+		    waited_ns >= timeout_s * 1000000000UL) {
+			close(fd);
+			return ret == -EWOULDBLOCK ? -ETIMEDOUT : ret;
+		}
+		if (!said) {
+			fprintf(stderr, "kegctl: waiting up to %us for another kegctl "
+				"working on %s\n", timeout_s, KEG_PIN_ROOT);
+			said = true;
+		}
+		nanosleep(&step, NULL);
+		waited_ns += KEG_LOCK_POLL_NS;
 	}
 	return fd;
 }

@@ -37,10 +37,16 @@ int keg_bpffs_check(void);
  * when nothing is mounted and this is not init's mount namespace. */
 int keg_bpffs_prepare(void);
 
-/* Take the keg lock (flock on KEG_PIN_ROOT), shared or exclusive,
- * waiting for it. Returns the fd to pass to keg_unlock(), -ENOENT when
- * KEG_PIN_ROOT does not exist (nothing is attached), or a negative errno. */
-int keg_lock(bool exclusive);
+/* How long kegctl waits for another kegctl by default, and how often it
+ * retries meanwhile. */
+#define KEG_LOCK_TIMEOUT_S 120
+#define KEG_LOCK_POLL_NS   50000000L
+
+/* Take the keg lock (flock on KEG_PIN_ROOT), shared or exclusive, waiting
+ * up to timeout_s (saying so once on stderr when it has to wait). Returns
+ * the fd to pass to keg_unlock(), -ENOENT when KEG_PIN_ROOT does not exist
+ * (nothing is attached), -ETIMEDOUT, or a negative errno. */
+int keg_lock(bool exclusive, unsigned int timeout_s);
 void keg_unlock(int fd);
 
 /* Names of all interface directories under KEG_PIN_ROOT, sorted; in any
