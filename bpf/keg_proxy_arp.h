@@ -31,11 +31,33 @@ struct keg_arp_eth4 {
 /* Largest offset of the ARP header: Ethernet plus two VLAN tags. */
 #define KEG_MAX_L3_OFF (ETH_HLEN + KEG_MAX_VLANS * 4)
 
-static __always_inline bool keg_in_subnets4(__be32 addr)
+/* The proxied prefix holding addr, or NULL. */
+static __always_inline struct keg_subnet *keg_subnet4_of(__be32 addr)
 {
 	struct keg_subnet4_key key = { .prefixlen = 32, .addr = addr };
 
-	return bpf_map_lookup_elem(&KEG_MAP_SUBNETS4, &key) != NULL;
+	return bpf_map_lookup_elem(&KEG_MAP_SUBNETS4, &key);
+}
+
+/* Whether a lies in the prefix of length plen around b. */
+static __always_inline bool keg_same_prefix4(__be32 a, __be32 b, __u32 plen)
+{
+	__u32 diff = bpf_ntohl(a ^ b);
+
+	if (plen >= 32)
+		return diff == 0;
+	return (diff >> (32 - plen)) == 0;
+}
+
+/* Whether the sender of a request for an address of prefix sub is inside a
+ * proxied prefix: the target's own prefix answers most of the time without
+ * a second trie walk (the costly part with thousands of prefixes). */
+static __always_inline bool keg_sender_in_subnets4(__be32 sender, __be32 target,
+						   const struct keg_subnet *sub)
+{
+	if (sub->prefixlen && keg_same_prefix4(sender, target, sub->prefixlen))
+		return true;
+	return keg_subnet4_of(sender) != NULL;
 }
 
 static __always_inline int keg_proxy_arp(struct xdp_md *ctx,
@@ -46,6 +68,7 @@ static __always_inline int keg_proxy_arp(struct xdp_md *ctx,
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct keg_customer4_key cust;
+	struct keg_subnet *sub;
 	struct keg_arp_eth4 *arp;
 	struct ethhdr *eth = data;
 	__u32 l3_off = r->l3_off;
@@ -78,13 +101,14 @@ static __always_inline int keg_proxy_arp(struct xdp_md *ctx,
 		keg_stat_inc(s, KEG_STAT_arp_gratuitous);
 		return XDP_PASS;
 	}
-	if (!keg_in_subnets4(target)) {
+	sub = keg_subnet4_of(target);
+	if (!sub) {
 		keg_stat_inc(s, KEG_STAT_arp_target_outside);
 		return XDP_PASS;
 	}
 	/* 0.0.0.0 is an address probe (RFC 5227): answering tells the prober
 	 * the address is taken, which it is, by the proxy. */
-	if (sender && !keg_in_subnets4(sender)) {
+	if (sender && !keg_sender_in_subnets4(sender, target, sub)) {
 		keg_stat_inc(s, KEG_STAT_arp_sender_outside);
 		return XDP_PASS;
 	}

@@ -40,12 +40,31 @@ struct keg_nd_opt_lladdr {
 #define KEG_NS_MAX_LEN 256
 #define KEG_NS_CHUNK   8	/* NS length is a multiple of 8 */
 
-static __always_inline bool keg_in_subnets6(const struct in6_addr *addr)
+/* The proxied prefix holding addr, or NULL. */
+static __always_inline struct keg_subnet *keg_subnet6_of(const struct in6_addr *addr)
 {
 	struct keg_subnet6_key key = { .prefixlen = 128 };
 
 	__builtin_memcpy(key.addr, addr, sizeof(key.addr));
-	return bpf_map_lookup_elem(&KEG_MAP_SUBNETS6, &key) != NULL;
+	return bpf_map_lookup_elem(&KEG_MAP_SUBNETS6, &key);
+}
+
+/* Whether a lies in the prefix of length plen around b. */
+static __always_inline bool keg_same_prefix6(const struct in6_addr *a,
+					     const struct in6_addr *b,
+					     __u32 plen)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		__u32 bits = plen > 32 ? 32 : plen;
+
+		if (bits && !keg_same_prefix4(a->in6_u.u6_addr32[i],
+					      b->in6_u.u6_addr32[i], bits))
+			return false;
+		plen -= bits;
+	}
+	return true;
 }
 
 static __always_inline bool keg_ipv6_is_unspec(const struct in6_addr *a)
@@ -162,6 +181,7 @@ static __always_inline int keg_proxy_ndp(struct xdp_md *ctx,
 	void *data_end = (void *)(long)ctx->data_end;
 	struct keg_customer6_key cust;
 	struct in6_addr src, target;
+	struct keg_subnet *sub;
 	struct keg_nd_opt_lladdr *opt;
 	struct keg_nd_msg *nd;
 	struct ipv6hdr *ip6;
@@ -197,12 +217,16 @@ static __always_inline int keg_proxy_ndp(struct xdp_md *ctx,
 	}
 	src = ip6->saddr;
 	target = nd->target;
-	if (!keg_in_subnets6(&target)) {
+	sub = keg_subnet6_of(&target);
+	if (!sub) {
 		keg_stat_inc(s, KEG_STAT_ns_target_outside);
 		return XDP_PASS;
 	}
 	dad = keg_ipv6_is_unspec(&src);
-	if (!dad && !keg_ipv6_is_linklocal(&src) && !keg_in_subnets6(&src)) {
+	/* As for ARP, the target's prefix usually holds the sender too. */
+	if (!dad && !keg_ipv6_is_linklocal(&src) &&
+	    !(sub->prefixlen && keg_same_prefix6(&src, &target, sub->prefixlen)) &&
+	    !keg_subnet6_of(&src)) {
 		keg_stat_inc(s, KEG_STAT_ns_sender_outside);
 		return XDP_PASS;
 	}

@@ -57,7 +57,8 @@ struct keg_subnet6_key {
 /* Value of both subnet tries. */
 struct keg_subnet {
 	__u32 flags;		/* reserved, 0 */
-	__u32 pad;
+	__u32 prefixlen;	/* the entry's own length, so that a lookup
+				 * says which prefix matched; 0 = not given */
 };
 
 /* keg_customers4 / keg_customers6: hash keys, the customer's single
@@ -73,9 +74,14 @@ struct keg_customer6_key {
 /* Value of both customer maps. */
 struct keg_customer {
 	__u32 ifindex;		/* interface the customer sits behind */
-	__u32 class_id;		/* HTB class (shaping issue); 0 = none */
+	__u32 class_id;		/* parent HTB class (keg_shape.h); 0 = none */
 	__u32 flags;		/* reserved, 0 */
 	__u32 pad;
+	/* Shaping (kegctl customer add/set --down ...); rates in kbit/s. */
+	__u32 down_kbit;	/* 0 = not shaped */
+	__u32 up_kbit;		/* 0 = upload not shaped */
+	__u32 ceil_kbit;	/* download ceil; 0 = down_kbit */
+	__u32 burst;		/* bytes; 0 = automatic */
 };
 
 /* keg_config: single-entry array, written by kegctl at attach. */
@@ -165,7 +171,17 @@ struct keg_config {
 	X(err_too_far)							\
 	/* tc egress program */						\
 	X(tc_packets)							\
-	X(tc_bytes)
+	X(tc_bytes)							\
+	/* intercept rules (keg_intercept.h) */				\
+	X(icpt_classified)						\
+	X(icpt_cache_hit)						\
+	X(icpt_matched)							\
+	X(icpt_redirected)						\
+	X(icpt_down_forward)						\
+	X(icpt_down_block)						\
+	X(icpt_kernel)							\
+	X(icpt_frag_followed)						\
+	X(icpt_frag_unknown)
 
 #define KEG_STAT_FIELD_(name) __u64 name;
 #define KEG_STAT_ENUM_(name) KEG_STAT_##name,

@@ -279,7 +279,7 @@ struct setup {
 static int put_subnet4(struct keg *k, const char *addr, __u32 plen)
 {
 	struct keg_subnet4_key key = { .prefixlen = plen };
-	struct keg_subnet val = { 0 };
+	struct keg_subnet val = { .prefixlen = plen };
 
 	inet_pton(AF_INET, addr, &key.addr);
 	return bpf_map__update_elem(k->maps.keg_subnets4, &key, sizeof(key),

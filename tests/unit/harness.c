@@ -112,6 +112,7 @@ void keg_env_add_subnet(struct keg_env *e, const char *cidr)
 	memcpy(addr, cidr, (size_t)(slash - cidr));
 	addr[slash - cidr] = '\0';
 	plen = atoi(slash + 1);
+	val.prefixlen = (__u32)plen;
 	if (strchr(addr, ':')) {
 		struct keg_subnet6_key k = { .prefixlen = (__u32)plen };
 

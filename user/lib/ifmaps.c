@@ -99,12 +99,14 @@ static void subnet_key(const struct keg_addr *p, union subnet_key *k)
 int keg_subnet_insert(const struct keg_ifmaps *m, const struct keg_addr *p,
 		      const struct keg_subnet *val)
 {
-	struct keg_subnet zero = { 0 };
+	struct keg_subnet v = { .prefixlen = p->plen };
 	union subnet_key k;
 
+	if (val)
+		v.flags = val->flags;
 	subnet_key(p, &k);
 	return sys(bpf_map_update_elem(map_fd4(p, m->subnets4, m->subnets6), &k,
-				       val ? val : &zero, BPF_NOEXIST));
+				       &v, BPF_NOEXIST));
 }
 
 int keg_subnet_delete(const struct keg_ifmaps *m, const struct keg_addr *p,
