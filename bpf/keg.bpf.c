@@ -7,9 +7,10 @@
  * proxied prefixes, pass everything else to the kernel. A parse error is
  * counted by kind and the frame passed: keg never drops by mistake.
  *
- * keg_tc (clsact egress): the same parser over outgoing packets; the
- * shaping issue turns it into the classifier. For now it counts and leaves
- * the verdict to whatever comes next (TC_ACT_UNSPEC).
+ * keg_tc (clsact egress): the same parser over outgoing packets, then the
+ * shaping classifier (keg_classify.h): skb->priority = the customer's HTB
+ * leaf, skb->hash = the innermost flow. The verdict is left to whatever
+ * comes next (TC_ACT_UNSPEC).
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -21,6 +22,8 @@
 #include "keg_stats.h"
 #include "keg_proxy_arp.h"
 #include "keg_proxy_ndp.h"
+#include "keg_intercept.bpf.h"
+#include "keg_classify.h"
 
 /* Under libxdp's dispatcher keg runs first-ish and lets later programs see
  * what it passes. */
@@ -66,23 +69,32 @@ int keg_xdp(struct xdp_md *ctx)
 		    r->outer.icmp_type == NDISC_NEIGHBOUR_SOLICITATION)
 			return keg_proxy_ndp(ctx, r, keg_config_get(), s);
 	}
-	return XDP_PASS;
+	/* Intercept rules: steer matched flows into kegd (keg_intercept.h). */
+	return keg_intercept(ctx, r, s);
 }
 
 SEC("tc")
 int keg_tc(struct __sk_buff *skb)
 {
-	void *data = (void *)(long)skb->data;
-	void *data_end = (void *)(long)skb->data_end;
 	struct keg_stats *s = keg_stats_get();
+	struct keg_parse_result *r;
+	void *data, *data_end;
+	__u32 lin = skb->data_end - skb->data;
 
 	if (s) {
 		s->tc_packets++;
 		s->tc_bytes += skb->len;
 	}
-	/* Only the linear part is parsed; headers of locally built packets
-	 * are always there. The result feeds the classifier (shaping issue). */
-	keg_parse(data, data_end, KEG_SCRATCH_TC);
+	/* The parser sees the linear part only: make the headers of a short
+	 * one (forwarded, tunnelled) linear first. */
+	if (lin < KEG_TC_PULL_LEN && lin < skb->len)
+		bpf_skb_pull_data(skb, skb->len < KEG_TC_PULL_LEN ? skb->len :
+								  KEG_TC_PULL_LEN);
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	r = keg_parse(data, data_end, KEG_SCRATCH_TC);
+	if (r)
+		keg_classify(skb, r);
 	/* No verdict of our own: filters behind keg's still run. */
 	return TC_ACT_UNSPEC;
 }

@@ -74,6 +74,26 @@ static int run_apply(struct cli_ctx *ctx, const void *o)
 		}
 	}
 	print_changes(&plan);
+	/* Intercept rules last (intercept_conf.h): they are not undone with
+	 * the changes above, and a failure here leaves those in place. */
+	for (size_t i = 0; i < conf.n_ifaces; i++) {
+		size_t a = 0, d = 0, same = 0;
+
+		ret = keg_icpt_conf_apply(conf.ifaces[i].name, &conf.ifaces[i].intercepts,
+					  opts->dry_run, &a, &d, &same, &ctx->err);
+		plan.n_changes += a + d;
+		plan.n_add += a;
+		plan.n_del += d;
+		plan.n_same += same;
+		if (ret) {
+			char first[KEG_ERR_MSG_LEN];
+
+			snprintf(first, sizeof(first), "%s", keg_err_str(&ctx->err, ret));
+			cli_fail(ctx, ret, "%s: %s (the changes printed above were made)",
+				 opts->file, first);
+			goto out_plan;
+		}
+	}
 	printf("%s%zu change%s (%zu added, %zu removed), %zu unchanged, %zu interface%s\n",
 	       opts->dry_run ? "dry run: would make " : "applied ", plan.n_changes,
 	       plan.n_changes == 1 ? "" : "s", plan.n_add, plan.n_del, plan.n_same,

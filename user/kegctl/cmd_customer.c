@@ -1,31 +1,75 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* cmd_customer.c - `kegctl customer add|del|list` */
+/* cmd_customer.c - `kegctl customer add|set|del|list` */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
 #include "customer.h"
+#include "rate.h"
+#include "shape.h"
 
 struct customer_opts {
 	const char *addr;
 	const char *iface;
 	bool json;
+	const char *down, *up, *ceil, *burst;	/* shaping (add, set) */
 };
+
+/* The shaping options given, into v; *any says whether there were any. */
+static int parse_rates(struct cli_ctx *ctx, const struct customer_opts *o,
+		       struct keg_customer *v, bool *any)
+{
+	int ret = 0;
+
+	*any = o->down || o->up || o->ceil || o->burst;
+	if (o->down && (ret = keg_rate_parse(o->down, &v->down_kbit, &ctx->err)))
+		return cli_bad_arg(ctx, ret);
+	if (o->up && (ret = keg_rate_parse(o->up, &v->up_kbit, &ctx->err)))
+		return cli_bad_arg(ctx, ret);
+	if (o->ceil && (ret = keg_rate_parse(o->ceil, &v->ceil_kbit, &ctx->err)))
+		return cli_bad_arg(ctx, ret);
+	if (o->burst && (ret = keg_size_parse(o->burst, &v->burst, &ctx->err)))
+		return cli_bad_arg(ctx, ret);
+	if (*any && !v->down_kbit)
+		return cli_usage(ctx, "--up, --ceil and --burst need a --down rate");
+	if (v->ceil_kbit && v->ceil_kbit < v->down_kbit)
+		return cli_usage(ctx, "--ceil must not be below --down");
+	return 0;
+}
+
+static void print_rates(const struct keg_customer *v)
+{
+	char b[32];
+
+	if (!v->down_kbit)
+		return;
+	printf(" down %s", keg_rate_str(v->down_kbit, b, sizeof(b)));
+	if (v->up_kbit)
+		printf(" up %s", keg_rate_str(v->up_kbit, b, sizeof(b)));
+	if (v->ceil_kbit)
+		printf(" ceil %s", keg_rate_str(v->ceil_kbit, b, sizeof(b)));
+	printf(" class %x:%x", v->class_id >> 16, v->class_id & 0xffff);
+}
 
 static int change(struct cli_ctx *ctx, const struct customer_opts *opts, bool add)
 {
-	struct keg_customer val = { 0 };
+	struct keg_customer val = { 0 }, old = { 0 };
 	char buf[KEG_ADDR_STRLEN], owner[IF_NAMESIZE];
 	struct keg_ifctx c;
 	struct keg_nl nl;
 	struct keg_addr a;
-	bool route;
+	bool route, shaped = false;
 	int ret;
 
 	ret = keg_addr_parse(opts->addr, &a, &ctx->err);
 	if (ret)
 		return cli_bad_arg(ctx, ret);
+	if (add) {
+		ret = parse_rates(ctx, opts, &val, &shaped);
+		if (ret)
+			return ret;
+	}
 	keg_addr_str(&a, buf, sizeof(buf));
 	ret = keg_ifctx_open(opts->iface, &c, &ctx->err);
 	if (ret)
@@ -40,14 +84,34 @@ static int change(struct cli_ctx *ctx, const struct customer_opts *opts, bool ad
 		goto out;
 	}
 	val.ifindex = (__u32)c.ifindex;
+	/* Shaping: the classes exist before the entry that points at them. */
+	if (add && shaped && !keg_customer_get(&c.maps, &a, NULL)) {
+		ret = keg_err_set(&ctx->err, -EEXIST, "%s is already a customer of %s", buf,
+				  c.name);
+		goto out_nl;
+	}
+	if (add && shaped) {
+		ret = keg_shape_customer_change(&nl, &c, NULL, &val, NULL, &ctx->err);
+		if (ret)
+			goto out_nl;
+	}
 	ret = add ? keg_customer_install(&nl, &c, &a, &val, &route, &ctx->err) :
-		    keg_customer_remove(&nl, &c, &a, NULL, &route, &ctx->err);
+		    keg_customer_remove(&nl, &c, &a, &old, &route, &ctx->err);
+	if (add && shaped && ret)
+		keg_shape_customer_drop(&nl, &c, &val, NULL);
+	if (!add && !ret && old.class_id &&
+	    keg_shape_customer_drop(&nl, &c, &old, &ctx->err))
+		fprintf(stderr, "kegctl: warning: %s\n", ctx->err.msg);
+out_nl:
 	keg_nl_close(&nl);
 	if (ret == -ENOENT && !add && !keg_customer_owner(&a, owner))
 		cli_fail(ctx, ret, "%s is not a customer of %s (it is one of %s)", buf, c.name,
 			 owner);
-	if (!ret)
-		printf("%s: %c customer %s\n", c.name, add ? '+' : '-', buf);
+	if (!ret) {
+		printf("%s: %c customer %s", c.name, add ? '+' : '-', buf);
+		print_rates(&val);
+		printf("\n");
+	}
 out:
 	keg_ifctx_close(&c);
 	return ret;
@@ -61,6 +125,65 @@ static int run_add(struct cli_ctx *ctx, const void *o)
 static int run_del(struct cli_ctx *ctx, const void *o)
 {
 	return change(ctx, o, false);
+}
+
+/* `customer set`: new rates for a customer, live. */
+static int run_set(struct cli_ctx *ctx, const void *o)
+{
+	const struct customer_opts *opts = o;
+	struct keg_customer val, old, given = { 0 };
+	char buf[KEG_ADDR_STRLEN];
+	struct keg_ifctx c;
+	struct keg_nl nl;
+	struct keg_addr a;
+	bool any;
+	int ret;
+
+	ret = keg_addr_parse(opts->addr, &a, &ctx->err);
+	if (ret)
+		return cli_bad_arg(ctx, ret);
+	keg_addr_str(&a, buf, sizeof(buf));
+	ret = keg_ifctx_open(opts->iface, &c, &ctx->err);
+	if (ret)
+		return ret;
+	if (keg_customer_get(&c.maps, &a, &old)) {
+		ret = cli_fail(ctx, -ENOENT, "%s is not a customer of %s", buf, c.name);
+		goto out;
+	}
+	val = old;
+	/* --down may be left out when the customer is shaped already. */
+	given.down_kbit = old.down_kbit;
+	ret = parse_rates(ctx, opts, &given, &any);
+	if (ret)
+		goto out;
+	if (!any) {
+		ret = cli_usage(ctx, "nothing to set: give --down, --up, --ceil or --burst");
+		goto out;
+	}
+	val.down_kbit = given.down_kbit;
+	if (opts->up)
+		val.up_kbit = given.up_kbit;
+	if (opts->ceil)
+		val.ceil_kbit = given.ceil_kbit;
+	if (opts->burst)
+		val.burst = given.burst;
+	if (val.ceil_kbit && val.ceil_kbit < val.down_kbit)
+		val.ceil_kbit = 0;	/* a lower ceil than the new rate: the rate */
+	ret = keg_nl_open(&nl);
+	if (ret) {
+		cli_fail(ctx, ret, "opening rtnetlink: %s", strerror(-ret));
+		goto out;
+	}
+	ret = keg_shape_customer_change(&nl, &c, &a, &val, &old, &ctx->err);
+	keg_nl_close(&nl);
+	if (!ret) {
+		printf("%s: ~ customer %s", c.name, buf);
+		print_rates(&val);
+		printf("\n");
+	}
+out:
+	keg_ifctx_close(&c);
+	return ret;
 }
 
 static int run_list(struct cli_ctx *ctx, const void *o)
@@ -85,6 +208,26 @@ static const struct cli_opt change_opts[] = {
 	{ 0 },
 };
 
+#define RATE_OPTS                                                                \
+	{ "down", 'd', CLI_STRING, offsetof(struct customer_opts, down), "RATE",   \
+	  "shape the download (egress of IFACE) to RATE: 20mbit, 512kbit, 1gbit",  \
+	  NULL },                                                                  \
+	{ "up", 'u', CLI_STRING, offsetof(struct customer_opts, up), "RATE",       \
+	  "shape the upload (egress of the uplink, see 'kegctl shape set') to RATE", \
+	  NULL },                                                                  \
+	{ "ceil", 'c', CLI_STRING, offsetof(struct customer_opts, ceil), "RATE",   \
+	  "download may borrow up to RATE when the link is idle (default: --down)", \
+	  NULL },                                                                  \
+	{ "burst", 'b', CLI_STRING, offsetof(struct customer_opts, burst), "SIZE", \
+	  "bytes sent at line rate before shaping: 15k, 1m (default: 1 ms + 1600)", \
+	  NULL }
+
+static const struct cli_opt add_opts[] = {
+	IFACE_OPT("attached interface; may be left out when only one is attached"),
+	RATE_OPTS,
+	{ 0 },
+};
+
 static const struct cli_opt list_opts[] = {
 	IFACE_OPT("only this interface (default: every interface attached here)"),
 	{ "json", 'j', CLI_FLAG, offsetof(struct customer_opts, json), NULL,
@@ -100,13 +243,32 @@ const struct cli_cmd cmd_customer_add = {
 		"scope link in the main table, then record ADDR as a customer behind\n"
 		"IFACE. Fails, changing nothing, when ADDR is already a customer of an\n"
 		"attached interface or another route to exactly ADDR exists. An\n"
-		"identical keg route is reused.",
+		"identical keg route is reused. With --down, the customer gets HTB\n"
+		"classes on IFACE (a parent at RATE/ceil with an interactive and a bulk\n"
+		"leaf; shaping is turned on with defaults if it is off, see\n"
+		"'kegctl shape set') before the entry is added.",
 	.args = addr_arg,
-	.opts = change_opts,
+	.opts = add_opts,
 	.opts_size = sizeof(struct customer_opts),
 	.needs_root = true,
 	.lock = CLI_LOCK_EXCL,
 	.run = run_add,
+};
+
+const struct cli_cmd cmd_customer_set = {
+	.group = "customer",
+	.name = "set",
+	.summary = "change a customer's rates, live",
+	.help = "Change the shaping of customer ADDR while traffic flows: its HTB\n"
+		"classes are changed in place (no packet of anyone is dropped or\n"
+		"reclassified). An unshaped customer gets classes (needs --down).\n"
+		"Options left out keep their value.",
+	.args = addr_arg,
+	.opts = add_opts,
+	.opts_size = sizeof(struct customer_opts),
+	.needs_root = true,
+	.lock = CLI_LOCK_EXCL,
+	.run = run_set,
 };
 
 const struct cli_cmd cmd_customer_del = {

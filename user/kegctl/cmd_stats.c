@@ -60,6 +60,7 @@ static void print_totals(const struct src *s, const struct keg_stat_values *v,
 			json_u64(j, v->v[i]);
 		}
 		json_obj_end(j);
+		kegctl_kegd_stats(s->name, j);
 		json_obj_end(j);
 		return;
 	}
@@ -67,6 +68,7 @@ static void print_totals(const struct src *s, const struct keg_stat_values *v,
 	for (i = 0; i < KEG_STAT__MAX; i++)
 		if (o->all || v->v[i])
 			printf("  %-22s %20llu\n", keg_stat_names[i], (unsigned long long)v->v[i]);
+	kegctl_kegd_stats(s->name, NULL);
 }
 
 static void print_delta(const struct src *s, const struct keg_stat_values *v,

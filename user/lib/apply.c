@@ -7,9 +7,26 @@
 #include <string.h>
 
 #include "apply.h"
+#include "log.h"
+#include "rate.h"
+#include "shape.h"
 
-/* The four groups, in execution order. */
-enum { G_CUST_DEL, G_SUB_DEL, G_SUB_ADD, G_CUST_ADD, G_N };
+/* The groups, in execution order. */
+enum { G_CUST_DEL, G_SUB_DEL, G_SUB_ADD, G_CUST_ADD, G_CUST_SET, G_N };
+
+static void want_rates(struct keg_customer *v, const struct keg_conf_entry *e)
+{
+	v->down_kbit = e->down_kbit;
+	v->up_kbit = e->down_kbit ? e->up_kbit : 0;
+	v->ceil_kbit = e->down_kbit ? e->ceil_kbit : 0;
+	v->burst = e->down_kbit ? e->burst : 0;
+}
+
+static bool same_rates(const struct keg_customer *a, const struct keg_customer *b)
+{
+	return a->down_kbit == b->down_kbit && a->up_kbit == b->up_kbit &&
+	       a->ceil_kbit == b->ceil_kbit && a->burst == b->burst;
+}
 
 struct group {
 	struct keg_change *v;
@@ -34,7 +51,8 @@ static int push(struct group *g, const struct keg_change *c)
 /* Merge the sorted current and wanted lists into removals and additions. */
 static int diff(size_t iface, enum keg_change_kind kind, const struct keg_addr *cur,
 		size_t n_cur, const struct keg_conf_list *want, struct group *del,
-		struct group *add, size_t *same)
+		struct group *add, size_t *same, const struct keg_ifmaps *m,
+		struct group *set)
 {
 	size_t i = 0, j = 0;
 	int ret = 0;
@@ -45,6 +63,22 @@ static int diff(size_t iface, enum keg_change_kind kind, const struct keg_addr *
 			  keg_addr_cmp(&cur[i], &want->v[j].addr);
 
 		if (cmp == 0) {
+			/* A customer kept: are its rates the wanted ones? */
+			if (set && !keg_customer_get(m, &cur[i], &c.old_customer)) {
+				c.want = c.old_customer;
+				want_rates(&c.want, &want->v[j]);
+				if (!c.want.down_kbit)
+					c.want.class_id = 0;	/* unshaped now */
+				if (!same_rates(&c.want, &c.old_customer)) {
+					c.kind = KEG_CHANGE_RATE;
+					c.add = true;
+					c.addr = cur[i];
+					c.line = want->v[j].line;
+					ret = push(set, &c);
+					i++, j++;
+					continue;
+				}
+			}
 			(*same)++;
 			i++, j++;
 			continue;
@@ -55,6 +89,7 @@ static int diff(size_t iface, enum keg_change_kind kind, const struct keg_addr *
 		} else {
 			c.add = true;
 			c.addr = want->v[j].addr;
+			want_rates(&c.want, &want->v[j]);
 			c.line = want->v[j++].line;
 			ret = push(add, &c);
 		}
@@ -149,14 +184,15 @@ int keg_plan_build(const struct keg_conf *conf, struct keg_plan *plan,
 		ret = keg_subnets_list(m, &cur, &n_cur);
 		if (!ret)
 			ret = diff(i, KEG_CHANGE_SUBNET, cur, n_cur, &f->subnets,
-				   &g[G_SUB_DEL], &g[G_SUB_ADD], &plan->n_same);
+				   &g[G_SUB_DEL], &g[G_SUB_ADD], &plan->n_same, m, NULL);
 		free(cur);
 		cur = NULL;
 		if (!ret)
 			ret = keg_customers_list(m, &cur, &n_cur);
 		if (!ret)
 			ret = diff(i, KEG_CHANGE_CUSTOMER, cur, n_cur, &f->customers,
-				   &g[G_CUST_DEL], &g[G_CUST_ADD], &plan->n_same);
+				   &g[G_CUST_DEL], &g[G_CUST_ADD], &plan->n_same, m,
+				   &g[G_CUST_SET]);
 		free(cur);
 		cur = NULL;
 		if (ret && !err->msg[0])
@@ -179,6 +215,8 @@ int keg_plan_build(const struct keg_conf *conf, struct keg_plan *plan,
 		i += g[k].n;
 		if (k == G_SUB_ADD || k == G_CUST_ADD)
 			plan->n_add += g[k].n;
+		else if (k == G_CUST_SET)
+			plan->n_set += g[k].n;
 		else
 			plan->n_del += g[k].n;
 		free(g[k].v);
@@ -195,9 +233,15 @@ static int do_change(struct keg_nl *nl, struct keg_plan *plan, struct keg_change
 		     struct keg_err *err)
 {
 	const struct keg_ifctx *f = &plan->ifaces[c->iface];
-	struct keg_customer val = { .ifindex = (__u32)f->ifindex };
+	struct keg_customer val = c->want;
 	int ret;
 
+	val.ifindex = (__u32)f->ifindex;
+	if (c->kind == KEG_CHANGE_RATE) {
+		ret = keg_shape_customer_put(f, &c->addr, &c->want);
+		return ret ? keg_err_set(err, ret, "updating the customer map of %s: %s",
+					 f->name, strerror(-ret)) : 0;
+	}
 	if (c->kind == KEG_CHANGE_CUSTOMER)
 		return c->add ? keg_customer_install(nl, f, &c->addr, &val, &c->route, err) :
 				keg_customer_remove(nl, f, &c->addr, &c->old_customer,
@@ -217,6 +261,8 @@ static int undo_change(struct keg_nl *nl, struct keg_plan *plan, struct keg_chan
 	if (c->kind == KEG_CHANGE_SUBNET)
 		return c->add ? keg_subnet_delete(&f->maps, &c->addr, NULL) :
 				keg_subnet_insert(&f->maps, &c->addr, &c->old_subnet);
+	if (c->kind == KEG_CHANGE_RATE)
+		return keg_shape_customer_put(f, &c->addr, &c->old_customer);
 	if (c->add) {
 		ret = keg_customer_delete(&f->maps, &c->addr, NULL);
 		if (c->route) {
@@ -233,6 +279,105 @@ static int undo_change(struct keg_nl *nl, struct keg_plan *plan, struct keg_chan
 	return ret;
 }
 
+/* Before any entry changes: shaping on where needed, class ids for new
+ * shaped customers, all their classes (and the changed ones) in one batch. */
+static int classes_before(struct keg_nl *nl, struct keg_plan *plan, struct keg_err *err)
+{
+	size_t nb = (KEG_SHAPE_MAX_SLOTS + 7) / 8, i, k;
+	uint8_t *taken = NULL;
+	struct keg_tcb b;
+	int ret = 0;
+
+	ret = keg_tcb_open(&b, nl);
+	if (ret)
+		return keg_err_set(err, ret, "out of memory");
+	taken = malloc(nb);
+	for (k = 0; !ret && k < plan->n_ifaces; k++) {
+		const struct keg_ifctx *f = &plan->ifaces[k];
+		struct keg_shape_cfg cfg;
+		bool need = false, scanned = false;
+
+		for (i = 0; i < plan->n_changes && !need; i++) {
+			const struct keg_change *c = &plan->changes[i];
+
+			need = c->iface == k && c->add && c->kind != KEG_CHANGE_SUBNET &&
+			       c->want.down_kbit;
+		}
+		if (!need)
+			continue;
+		if (!taken) {
+			ret = keg_err_set(err, -ENOMEM, "out of memory");
+			break;
+		}
+		ret = keg_shape_ensure(nl, f, &cfg, err);
+		for (i = 0; !ret && i < plan->n_changes; i++) {
+			struct keg_change *c = &plan->changes[i];
+			const struct keg_customer *old = NULL;
+
+			if (c->iface != k || !c->add || c->kind == KEG_CHANGE_SUBNET ||
+			    !c->want.down_kbit)
+				continue;
+			if (c->kind == KEG_CHANGE_RATE && c->old_customer.class_id)
+				old = &c->old_customer;
+			if (!c->want.class_id) {
+				if (!scanned && (ret = keg_shape_slots(f, taken))) {
+					keg_err_set(err, ret, "reading the customers of %s: %s",
+						    f->name, strerror(-ret));
+					break;
+				}
+				scanned = true;
+				c->want.class_id = keg_shape_slot_alloc(taken);
+				if (!c->want.class_id) {
+					ret = keg_err_set(err, -ENOSPC,
+							  "%s: all %u shaping slots are in use",
+							  f->name, KEG_SHAPE_MAX_SLOTS);
+					break;
+				}
+			}
+			keg_shape_customer_classes(&b, &cfg, f->ifindex, &c->want,
+						   old && old->down_kbit ? old : NULL);
+		}
+		if (!ret && (ret = keg_tcb_flush(&b)))
+			keg_err_set(err, ret, "%s", b.err.msg);
+		if (!ret)
+			keg_shape_put(f->name, &cfg, NULL);	/* groups created */
+	}
+	free(taken);
+	keg_tcb_close(&b);
+	return ret;
+}
+
+/* Classes nobody points at any more: of removed customers, or of the
+ * additions when the plan failed (undo). Best effort. */
+static void classes_after(struct keg_nl *nl, struct keg_plan *plan, bool failed)
+{
+	struct keg_shape_cfg cfg;
+	struct keg_tcb b;
+	size_t i;
+
+	if (keg_tcb_open(&b, nl))
+		return;
+	for (i = 0; i < plan->n_changes; i++) {
+		const struct keg_change *c = &plan->changes[i];
+		const struct keg_ifctx *f = &plan->ifaces[c->iface];
+		const struct keg_customer *v = NULL;
+
+		if (c->kind == KEG_CHANGE_CUSTOMER && !c->add && !failed)
+			v = &c->old_customer;
+		else if (c->kind == KEG_CHANGE_CUSTOMER && c->add && failed)
+			v = &c->want;
+		else if (c->kind == KEG_CHANGE_RATE && !failed && !c->want.down_kbit)
+			v = &c->old_customer;
+		if (!v || !v->class_id || keg_shape_get(f->name, &cfg, NULL) ||
+		    !(cfg.flags & KEG_SHAPE_ON))
+			continue;
+		keg_shape_customer_unclass(&b, &cfg, f->ifindex, v);
+	}
+	if (keg_tcb_flush(&b))
+		keg_log(0, "warning: removing HTB classes: %s", b.err.msg);
+	keg_tcb_close(&b);
+}
+
 int keg_plan_apply(struct keg_plan *plan, bool *undo_failed, struct keg_err *err)
 {
 	char what[128];
@@ -244,6 +389,12 @@ int keg_plan_apply(struct keg_plan *plan, bool *undo_failed, struct keg_err *err
 	ret = keg_nl_open(&nl);
 	if (ret)
 		return keg_err_set(err, ret, "opening rtnetlink: %s", strerror(-ret));
+	ret = classes_before(&nl, plan, err);
+	if (ret) {
+		classes_after(&nl, plan, true);
+		keg_nl_close(&nl);
+		return ret;
+	}
 	for (i = 0; i < plan->n_changes; i++) {
 		struct keg_change *c = &plan->changes[i];
 
@@ -266,6 +417,7 @@ int keg_plan_apply(struct keg_plan *plan, bool *undo_failed, struct keg_err *err
 			if (undo_change(&nl, plan, &plan->changes[failed]))
 				*undo_failed = true;
 	}
+	classes_after(&nl, plan, ret != 0);
 	keg_nl_close(&nl);
 	return ret;
 }
@@ -279,6 +431,14 @@ const char *keg_change_str(const struct keg_plan *plan, const struct keg_change 
 		keg_prefix_str(&c->addr, a, sizeof(a));
 	else
 		keg_addr_str(&c->addr, a, sizeof(a));
+	if (c->kind == KEG_CHANGE_RATE) {
+		char r[32];
+
+		snprintf(buf, len, "%s: ~ customer %s down %s", plan->ifaces[c->iface].name, a,
+			 c->want.down_kbit ? keg_rate_str(c->want.down_kbit, r, sizeof(r)) :
+					     "none");
+		return buf;
+	}
 	snprintf(buf, len, "%s: %c %s %s", plan->ifaces[c->iface].name, c->add ? '+' : '-',
 		 c->kind == KEG_CHANGE_SUBNET ? "subnet" : "customer", a);
 	return buf;

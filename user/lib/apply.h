@@ -24,7 +24,11 @@
 #include "customer.h"
 #include "err.h"
 
-enum keg_change_kind { KEG_CHANGE_SUBNET, KEG_CHANGE_CUSTOMER };
+enum keg_change_kind {
+	KEG_CHANGE_SUBNET,
+	KEG_CHANGE_CUSTOMER,
+	KEG_CHANGE_RATE,		/* a customer kept, with other rates */
+};
 
 struct keg_change {
 	size_t iface;			/* index into keg_plan.ifaces */
@@ -35,7 +39,8 @@ struct keg_change {
 	/* filled while applying, for undo */
 	bool done;
 	bool route;			/* route created (add) or removed (del) */
-	struct keg_customer old_customer;
+	struct keg_customer old_customer;	/* removals, rate changes */
+	struct keg_customer want;	/* additions, rate changes: the entry */
 	struct keg_subnet old_subnet;
 };
 
@@ -44,7 +49,7 @@ struct keg_plan {
 	size_t n_ifaces;
 	struct keg_change *changes;	/* in execution order */
 	size_t n_changes;
-	size_t n_add, n_del, n_same;
+	size_t n_add, n_del, n_same, n_set;	/* n_set: rate changes */
 };
 
 /* 0 with *plan (free with keg_plan_free()), or an error with err->line set

@@ -7,8 +7,9 @@
 #include <string.h>
 
 #include "config.h"
+#include "rate.h"
 
-#define MAX_ARGS 8
+#define MAX_ARGS 12
 
 struct parser {
 	struct keg_conf *conf;
@@ -20,6 +21,7 @@ struct keyword {
 	const char *name;
 	const char *usage;		/* arguments, for messages */
 	int nargs;
+	int max_args;			/* nargs .. max_args arguments */
 	bool in_iface;			/* only inside an interface block */
 	int (*handle)(struct parser *p, char **argv, struct keg_err *err);
 };
@@ -81,21 +83,64 @@ static int kw_subnet(struct parser *p, char **argv, struct keg_err *err)
 	return add_entry(&p->cur->subnets, &a, p->line);
 }
 
+/* "down RATE up RATE ceil RATE burst SIZE", any order, each at most once. */
+static int customer_rates(struct keg_conf_entry *e, char **argv, struct keg_err *err)
+{
+	for (int i = 0; argv[i]; i += 2) {
+		uint32_t *dst = !strcmp(argv[i], "down") ? &e->down_kbit :
+				!strcmp(argv[i], "up")	 ? &e->up_kbit :
+				!strcmp(argv[i], "ceil") ? &e->ceil_kbit :
+				!strcmp(argv[i], "burst") ? &e->burst : NULL;
+		int ret;
+
+		if (!dst)
+			return keg_err_set(err, -EINVAL,
+					   "'%s': expected down, up, ceil or burst", argv[i]);
+		if (!argv[i + 1])
+			return keg_err_set(err, -EINVAL, "'%s' needs a value", argv[i]);
+		if (*dst)
+			return keg_err_set(err, -EINVAL, "'%s' given twice", argv[i]);
+		ret = dst == &e->burst ? keg_size_parse(argv[i + 1], dst, err) :
+					 keg_rate_parse(argv[i + 1], dst, err);
+		if (ret)
+			return ret;
+	}
+	if ((e->up_kbit || e->ceil_kbit || e->burst) && !e->down_kbit)
+		return keg_err_set(err, -EINVAL, "up, ceil and burst need a down rate");
+	if (e->ceil_kbit && e->ceil_kbit < e->down_kbit)
+		return keg_err_set(err, -EINVAL, "ceil must not be below down");
+	return 0;
+}
+
 static int kw_customer(struct parser *p, char **argv, struct keg_err *err)
 {
+	struct keg_conf_entry *e;
 	struct keg_addr a;
 	int ret;
 
 	ret = keg_addr_parse(argv[0], &a, err);
 	if (ret)
 		return ret;
-	return add_entry(&p->cur->customers, &a, p->line);
+	ret = add_entry(&p->cur->customers, &a, p->line);
+	if (ret)
+		return ret;
+	e = &p->cur->customers.v[p->cur->customers.n - 1];
+	e->down_kbit = e->up_kbit = e->ceil_kbit = e->burst = 0;
+	return customer_rates(e, argv + 1, err);
+}
+
+static int kw_intercept(struct parser *p, char **argv, struct keg_err *err)
+{
+	return keg_conf_icpt_parse(&p->cur->intercepts, argv, p->line, err);
 }
 
 static const struct keyword keywords[] = {
-	{ "interface", "NAME",   1, false, kw_interface },
-	{ "subnet",    "PREFIX", 1, true,  kw_subnet },
-	{ "customer",  "ADDR",   1, true,  kw_customer },
+	{ "interface", "NAME",   1, 1, false, kw_interface },
+	{ "subnet",    "PREFIX", 1, 1, true,  kw_subnet },
+	{ "customer",  "ADDR [down RATE] [up RATE] [ceil RATE] [burst SIZE]",
+	  1, 9, true,  kw_customer },
+	{ "intercept", "SITE SRC[:PORTS] DST[:PORTS] PROTOS [forward|block] [inner|outer]",
+	  4, 6, true,  kw_intercept },
 };
 
 static const struct keyword *find_keyword(const char *name)
@@ -128,17 +173,19 @@ static int tokenize(char *line, char **argv, int max)
 
 static int parse_line(struct parser *p, char *line, struct keg_err *err)
 {
-	char *argv[MAX_ARGS];
+	char *argv[MAX_ARGS + 1];
 	const struct keyword *kw;
 	int argc;
 
 	argc = tokenize(line, argv, MAX_ARGS);
 	if (argc == 0)
 		return 0;
+	if (argc <= MAX_ARGS)
+		argv[argc] = NULL;	/* handlers may walk to the end */
 	kw = find_keyword(argv[0]);
 	if (!kw)
 		return keg_err_set(err, -EINVAL, "unknown keyword '%s'", argv[0]);
-	if (argc - 1 != kw->nargs)
+	if (argc - 1 < kw->nargs || argc - 1 > kw->max_args)
 		return keg_err_set(err, -EINVAL, "usage: %s %s", kw->name, kw->usage);
 	if (kw->in_iface && !p->cur)
 		return keg_err_set(err, -EINVAL,
@@ -344,6 +391,7 @@ void keg_conf_free(struct keg_conf *conf)
 	for (i = 0; i < conf->n_ifaces; i++) {
 		free(conf->ifaces[i].subnets.v);
 		free(conf->ifaces[i].customers.v);
+		keg_conf_icpts_free(&conf->ifaces[i].intercepts);
 	}
 	free(conf->ifaces);
 	memset(conf, 0, sizeof(*conf));

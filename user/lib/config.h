@@ -8,7 +8,13 @@
  *
  *     interface NAME       opens the block of interface NAME (once per file)
  *     subnet PREFIX        a proxied prefix of the current interface
- *     customer ADDR        a customer address (/32 or /128 optional)
+ *     customer ADDR [down RATE [up RATE] [ceil RATE] [burst SIZE]]
+ *                          a customer address (/32 or /128 optional), shaped
+ *                          to RATE when `down` is given (rate.h units)
+ *
+ *     intercept SITE SRC[:PORTS] DST[:PORTS] PROTOS [forward|block] [inner|outer]
+ *                          an intercept rule (intercept_conf.h); the lines are
+ *                          the interface's rules in order
  *
  * `subnet` and `customer` belong to the last `interface` above them. An
  * interface block may be empty: that interface then gets no subnets and no
@@ -31,15 +37,19 @@
 
 #include <net/if.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "addr.h"
 #include "err.h"
 #include "iface.h"
+#include "intercept_conf.h"
 
 struct keg_conf_entry {
 	struct keg_addr addr;
 	unsigned int line;		/* 1-based line it came from */
+	/* customer shaping (rate.h units), 0 = not given */
+	uint32_t down_kbit, up_kbit, ceil_kbit, burst;
 };
 
 struct keg_conf_list {
@@ -53,6 +63,7 @@ struct keg_conf_iface {
 	unsigned int line;		/* line of its `interface` statement */
 	struct keg_conf_list subnets;
 	struct keg_conf_list customers;
+	struct keg_conf_icpts intercepts;	/* intercept_conf.h, in file order */
 };
 
 struct keg_conf {

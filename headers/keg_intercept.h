@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * keg_intercept.h - map keys and values of the intercept classifier, shared
+ * by bpf/keg_intercept.h and userspace (user/lib/intercept.c, kegd).
+ *
+ * Encoding (see docs in user/lib/intercept.h):
+ *  - every rule of an interface owns a "position" 0..KEG_ICPT_MAX_RULES-1;
+ *    positions grow in rule order, so first-match = lowest position;
+ *  - keg_icpt_rules[pos] holds the rule (prefixes, ports, protocols, policy);
+ *  - the LPM tries keg_icpt_src4/6 and keg_icpt_dst4/6 map a prefix (keyed
+ *    with a leading "match" byte: inner or outer headers) to the bitmap of
+ *    every rule position whose src (dst) prefix contains it, plus a summary
+ *    word per 64 bitmap words so empty words are skipped;
+ *  - a per-flow LRU cache remembers the decision, tagged with the rule-set
+ *    generation (keg_icpt_cfg.gen): any change re-evaluates every flow.
+ *
+ * Fixed-width types only, explicit padding, no bitfields.
+ */
+#ifndef KEG_INTERCEPT_H
+#define KEG_INTERCEPT_H
+
+#include <linux/types.h>
+
+#define KEG_MAP_ICPT_CFG    keg_icpt_cfg
+#define KEG_MAP_ICPT_RULES  keg_icpt_rules
+#define KEG_MAP_ICPT_HITS   keg_icpt_hits
+#define KEG_MAP_ICPT_SRC4   keg_icpt_src4
+#define KEG_MAP_ICPT_DST4   keg_icpt_dst4
+#define KEG_MAP_ICPT_SRC6   keg_icpt_src6
+#define KEG_MAP_ICPT_DST6   keg_icpt_dst6
+#define KEG_MAP_ICPT_FLOWS  keg_icpt_flows
+#define KEG_MAP_ICPT_FRAGS  keg_icpt_frags
+#define KEG_MAP_ICPT_SITES  keg_icpt_sites
+#define KEG_MAP_XSKS        keg_xsks
+#define KEG_MAP_KEGD        keg_kegd
+
+/* 10,240 rules = 160 bitmap words = 3 summary words. */
+#define KEG_ICPT_MAX_RULES  10240
+#define KEG_ICPT_WORDS      (KEG_ICPT_MAX_RULES / 64)
+#define KEG_ICPT_SUMMARY    ((KEG_ICPT_WORDS + 63) / 64)
+#define KEG_ICPT_MAX_PREFIXES 16384	/* distinct prefixes per trie */
+#define KEG_ICPT_FLOWS      65536	/* per-flow decision cache */
+#define KEG_ICPT_FRAGS      8192	/* first-fragment decisions */
+#define KEG_ICPT_MAX_SITES  256
+#define KEG_ICPT_SITE_NAME  32
+#define KEG_ICPT_PORT_RANGES 8		/* ranges per port spec */
+#define KEG_MAX_QUEUES      64		/* XSKMAP size: receive queues */
+#define KEG_KEGD_QUEUES     16		/* per-queue counters kept for kegd */
+
+/* The "match" byte leading every trie key. */
+enum keg_icpt_match {
+	KEG_ICPT_MATCH_INNER = 0,	/* innermost headers (default) */
+	KEG_ICPT_MATCH_OUTER = 1,	/* outermost IP header */
+};
+
+/* Protocols of a rule (keg_icpt_rule.protos). */
+#define KEG_ICPT_P_TCP  (1U << 0)
+#define KEG_ICPT_P_UDP  (1U << 1)
+#define KEG_ICPT_P_ICMP (1U << 2)	/* ICMP and ICMPv6 */
+
+/* keg_icpt_rule.flags */
+#define KEG_ICPT_F_USED     (1U << 0)	/* position holds a rule */
+#define KEG_ICPT_F_DISABLED (1U << 1)	/* `kegctl intercept disable` (state X) */
+#define KEG_ICPT_F_BLOCK    (1U << 2)	/* --when-down block (else forward) */
+
+/* keg_icpt_cfg.flags */
+#define KEG_ICPT_CFG_NOCACHE (1U << 0)	/* bench: classify every packet */
+
+/* A port set in HyperIP's syntax: ranges, or all ports but them. No range
+ * (n == 0) and no negation means any port. Host byte order. */
+struct keg_port_spec {
+	__u16 lo[KEG_ICPT_PORT_RANGES];
+	__u16 hi[KEG_ICPT_PORT_RANGES];
+	__u8 n;			/* ranges used */
+	__u8 negate;		/* 1: all ports except the ranges */
+	__u8 pad[2];
+};
+
+/* keg_icpt_rules: array indexed by position. */
+struct keg_icpt_rule {
+	__u32 id;		/* the id kegctl printed; 0 = free */
+	__u32 flags;		/* KEG_ICPT_F_* */
+	__u32 site;		/* index into keg_icpt_sites */
+	__u8 protos;		/* KEG_ICPT_P_* */
+	__u8 match;		/* enum keg_icpt_match */
+	__u8 family;		/* 4 or 6 */
+	__u8 src_plen;
+	__u8 dst_plen;
+	__u8 pad[3];
+	__u8 src[16];		/* network order; IPv4 in src[0..3] */
+	__u8 dst[16];
+	struct keg_port_spec sport;
+	struct keg_port_spec dport;
+};
+
+/* keg_icpt_hits: per-CPU array indexed by position. */
+struct keg_icpt_hit {
+	__u64 packets;
+	__u64 bytes;
+};
+
+/* LPM keys: prefixlen counts the match byte (8 bits) plus the address
+ * bits. */
+struct keg_icpt_key4 {
+	__u32 prefixlen;
+	__u8 match;
+	__u8 addr[4];
+	__u8 pad[3];
+};
+
+struct keg_icpt_key6 {
+	__u32 prefixlen;
+	__u8 match;
+	__u8 addr[16];
+	__u8 pad[3];
+};
+
+/* Value of the four tries: summary bit w set <=> bits[w] != 0. */
+struct keg_icpt_bits {
+	__u64 summary[KEG_ICPT_SUMMARY];
+	__u64 bits[KEG_ICPT_WORDS];
+};
+
+/* keg_icpt_cfg[0]. */
+struct keg_icpt_cfg {
+	__u32 gen;		/* bumped by every change of the rule set */
+	__u32 n_rules;		/* enabled rules; 0 = classifier skipped */
+	__u32 next_id;		/* next rule id to hand out */
+	__u32 flags;		/* KEG_ICPT_CFG_* */
+	__u32 n_inner;		/* enabled rules matching inner headers */
+	__u32 n_outer;		/* enabled rules matching outer headers */
+};
+
+/* keg_icpt_flows key: both directions of a flow normalise to one key
+ * (the lower address/port first), outer and inner headers both in it. */
+struct keg_icpt_tuple {
+	__be32 a[4];
+	__be32 b[4];
+	__be16 pa;
+	__be16 pb;
+	__u8 proto;
+	__u8 family;
+	__u8 pad[2];
+};
+
+struct keg_icpt_flow_key {
+	struct keg_icpt_tuple inner;
+	struct keg_icpt_tuple outer;	/* zero when not tunnelled */
+};
+
+/* Decision: the matching position + 1, or 0 for "no rule". */
+struct keg_icpt_flow {
+	__u32 gen;
+	__u32 pos1;
+};
+
+/* keg_icpt_frags key: the fragmented (innermost) IP header. */
+struct keg_icpt_frag_key {
+	__be32 saddr[4];
+	__be32 daddr[4];
+	__u32 id;		/* IPv4 id or IPv6 fragment id */
+	__u8 proto;
+	__u8 family;
+	__u8 pad[2];
+};
+
+/* keg_icpt_sites: array indexed by site id; name "" = unused. */
+struct keg_icpt_site {
+	char name[KEG_ICPT_SITE_NAME];
+	__u32 down;		/* 1: site down, rules apply --when-down */
+	__u32 pad;
+};
+
+/* Metadata keg_xdp puts in front of a frame it redirects to kegd
+ * (bpf_xdp_adjust_meta): where the kernel would send it. */
+#define KEG_XSK_META_MAGIC 0x6b656731	/* "keg1" */
+
+struct keg_xsk_meta {
+	__u32 magic;		/* KEG_XSK_META_MAGIC */
+	__u32 ifindex;		/* egress interface */
+	__u32 pos;		/* rule position that matched */
+	__u8 dmac[6];
+	__u8 smac[6];
+};
+
+/* keg_kegd[0]: written by kegd, read by kegctl. */
+struct keg_kegd_queue {
+	__u64 rx;
+	__u64 tx;
+	__u64 drop;
+};
+
+struct keg_kegd {
+	__u32 pid;		/* 0: not running */
+	__u32 n_queues;
+	__u64 heartbeat_ns;	/* CLOCK_MONOTONIC, every second */
+	struct keg_kegd_queue q[KEG_KEGD_QUEUES];
+};
+
+#endif /* KEG_INTERCEPT_H */

@@ -1,0 +1,39 @@
+# mk/kegd.mk - kegd, the AF_XDP controller daemon (user/kegd). Included by
+# the top Makefile; reuses its variables and the generic $(BUILD)/%.o rule.
+#
+#   make kegd     build/kegd
+
+KEGD_SRCS := $(wildcard user/kegd/*.c)
+KEGD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KEGD_SRCS))
+
+.PHONY: kegd
+
+all: $(BUILD)/kegd
+kegd: $(BUILD)/kegd
+
+$(BUILD)/kegd: $(KEGD_OBJS) $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ -pthread $(LDLIBS_BPF) $(LDLIBS_NL)
+
+# Intercept classification bench (tests/bench/icpt), run by `make bench`.
+ICPT_BENCH_SRCS := tests/bench/icpt/icpt_bench.c
+ICPT_BENCH_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(ICPT_BENCH_SRCS)) $(BUILD)/tests/unit/pktbuild.o
+
+.PHONY: bench-intercept
+
+all: $(BUILD)/icpt_bench
+bench: bench-intercept
+
+$(BUILD)/icpt_bench: $(ICPT_BENCH_OBJS) $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) $(LDLIBS_NL)
+
+bench-intercept: deps
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/icpt_bench
+	$(Q)cd $(BUILD) && ./icpt_bench
+
+# The minimal AF_XDP reflector kegd's forwarding rate is compared with.
+all: $(BUILD)/xsk_reflect
+$(BUILD)/xsk_reflect: $(BUILD)/tests/bench/icpt/xsk_reflect.o $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ -pthread $(LDLIBS_BPF) $(LDLIBS_NL)

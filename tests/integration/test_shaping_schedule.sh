@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# test_shaping_schedule.sh - bandwidth schedule applied by `kegctl schedule
+# run --once` (the controller where kegd is not running), `schedule show`,
+# and the per-leaf stats in `kegctl shape show --json` and the pinned
+# keg_leafstats map (bpftool).
+#
+#   ksc-a [ksc-a0 10.206.0.1] ==veth== [ksc-b0 10.206.0.2] ksc-b   keg + HTB on ksc-a0
+. "$(dirname "$0")/lib.sh"
+t_init ksc
+t_need ping
+
+A=ksc-a B=ksc-b
+t_netns $A
+t_netns $B
+t_veth $A ksc-a0 $B ksc-b0
+t_in $A ip addr add 10.206.0.1/24 dev ksc-a0
+t_in $B ip addr add 10.206.0.2/24 dev ksc-b0
+t_attach $A ksc-a0
+t_keg_ok $A "customer add 10.206.0.2 --down 10mbit (shaping turned on)" \
+	customer add 10.206.0.2 --iface ksc-a0 --down 10mbit
+
+class_rate() {	# CLASSID
+	t_in $A tc class show dev ksc-a0 | awk -v c="$1" '$3 == c { for (i = 4; i < NF; i++) if ($i == "rate") print $(i + 1) }'
+}
+
+t_tmp S1
+now_day=$(date +%a | tr 'A-Z' 'a-z')
+other_day=$(date -d tomorrow +%a | tr 'A-Z' 'a-z')
+cat >"$S1" <<EOT
+# the rule for today matches now; tomorrow's does not
+ksc-a0 10.206.0.2 $other_day down 7mbit; $now_day down 15mbit; * down 3mbit
+ksc-a0 default * down 200mbit
+EOT
+t_keg_ok $A "schedule run --once" schedule run --once "$S1"
+t_info "$T_OUT"
+t_check "customer class at today's rate 15mbit (tc: $(class_rate 2:100))" [ "$(class_rate 2:100)" = 15Mbit ]
+t_check "default class at 200mbit (tc: $(class_rate 1:10))" [ "$(class_rate 1:10)" = 200Mbit ]
+t_keg_ok $A "schedule run --once again: nothing to change" schedule run --once "$S1"
+t_check "second pass changed nothing ('$T_OUT')" [ -z "$T_OUT" ]
+t_kegctl $A schedule show "$S1" --at "2026-11-23 12:00"	# a Monday
+t_info "$T_OUT"
+t_check "schedule show: active rule and next change" \
+	grep -q "10.206.0.2.*down .*mbit (rule .*) .*(in [0-9]* min)" <<<"$T_OUT"
+
+t_check "ping through the shaped interface" t_quiet t_in $B ping -c 5 -i 0.2 -W 1 10.206.0.1
+t_in $A ping -c 5 -i 0.2 -W 1 -q 10.206.0.2 >/dev/null 2>&1
+t_kegctl $A shape show --iface ksc-a0 --json
+pk=$(printf '%s\n' "$T_OUT" | jq '.[0].customers[] | select(.addr == "10.206.0.2") | .interactive.packets')
+t_check "shape show --json: ICMP counted in the customer's interactive leaf ($pk)" [ "${pk:-0}" -ge 5 ]
+bp=$(bpftool -j map dump pinned "$KEG_PIN_ROOT/ksc-a0/keg_leafstats" 2>/dev/null |
+	jq '[.[] | select(.key == 131329 or .formatted.key == 131329) | (.formatted.values // .values)[] | (.value.packets // 0)] | add')
+t_check "pinned keg_leafstats readable with bpftool, key 2:101 = $bp packets" [ "${bp:-0}" -ge 5 ]
+t_done

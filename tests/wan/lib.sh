@@ -1,0 +1,162 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# shellcheck shell=bash
+# lib.sh - sourced by tests/wan/test_*.sh.
+#
+# Contract of every test script: standalone bash, one line per check
+# ("ok - ...", "FAIL - ...", "SKIP - why"), exit 0 all passed, 1 something failed,
+# 77 skipped (not root, tool or build missing); whatever it set up is torn
+# down by an EXIT trap, also on failure or ^C.
+
+set -o nounset -o pipefail
+
+WAN_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+LAB=$WAN_ROOT/deploy/lab/lab.sh
+WANEM=$WAN_ROOT/build/wanem
+UDPGEN=$WAN_ROOT/build/wan_udpgen
+export WANEM LAB_QUIET=1
+
+T_PASS=0
+T_FAIL=0
+T_NAME=$(basename "$0" .sh)
+T_LABS=()
+T_CLEANUP=()
+
+skip() { echo "SKIP - $T_NAME: $*"; exit 77; }
+
+need_root() { [ "$(id -u)" = 0 ] || skip "needs root"; }
+need_cmd() { local c; for c; do command -v "$c" >/dev/null || skip "needs $c"; done; }
+need_build() {
+	local f
+	for f in "$WANEM" "$UDPGEN" "$@"; do
+		[ -x "$f" ] || skip "$f not built (make wanem)"
+	done
+}
+
+pass() { T_PASS=$((T_PASS + 1)); echo "ok - $*"; }
+fail() { T_FAIL=$((T_FAIL + 1)); echo "FAIL - $*"; }
+
+# check NAME CMD...: pass if CMD succeeds.
+check() {
+	local name=$1; shift
+	if "$@"; then pass "$name"; else fail "$name"; fi
+}
+
+# quiet CMD...: CMD with its output thrown away (for check).
+quiet() { "$@" >/dev/null 2>&1; }
+
+# check_range NAME VALUE LO HI [UNIT]: pass if LO <= VALUE <= HI.
+check_range() {
+	local name=$1 v=$2 lo=$3 hi=$4 unit=${5:-}
+	if [ -n "$v" ] && awk -v v="$v" -v lo="$lo" -v hi="$hi" \
+		'BEGIN { exit !(v + 0 >= lo + 0 && v + 0 <= hi + 0) }'; then
+		pass "$name: $v$unit in [$lo, $hi]"
+	else
+		fail "$name: ${v:-<none>}$unit not in [$lo, $hi]"
+	fi
+}
+
+# kv KEY TEXT: the value of KEY=value in TEXT (first match).
+kv() { grep -o "\\b$1=[^ ]*" <<<"$2" | head -n 1 | cut -d= -f2; }
+
+# calc EXPR: floating-point arithmetic.
+calc() { awk "BEGIN { printf \"%.4f\", $* }"; }
+
+finish() {
+	echo "$T_NAME: $T_PASS passed, $T_FAIL failed"
+	[ "$T_FAIL" = 0 ]
+	exit $?
+}
+
+cleanup() {
+	local p c
+	for c in "${T_CLEANUP[@]+"${T_CLEANUP[@]}"}"; do eval "$c" || true; done
+	for p in "${T_LABS[@]+"${T_LABS[@]}"}"; do "$LAB" down --prefix "$p" >/dev/null 2>&1 || true; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A prefix of our own: w, two letters of the test, the pid mod 1000.
+prefix_for() { printf 'w%s%03d' "$1" $(($$ % 1000)); }
+
+# lab_up PREFIX ARGS...: build a lab, torn down at exit.
+lab_up() {
+	local p=$1; shift
+	T_LABS+=("$p")
+	"$LAB" up --prefix "$p" "$@" || { fail "lab up --prefix $p $*"; finish; }
+}
+
+lab_set() {
+	local p=$1; shift
+	"$LAB" set --prefix "$p" "$@" >/dev/null 2>&1 || { fail "lab set $*"; finish; }
+}
+
+# in_ns PREFIX NODE CMD...
+in_ns() { local p=$1 n=$2; shift 2; ip netns exec "$p-$n" "$@"; }
+
+# wanem_stats PREFIX DIR: the emulator's latest counters for a2b or b2a.
+wanem_stats() {
+	local log=/run/keg-lab/$1/wanem.log pid
+	pid=$(cat "/run/keg-lab/$1/wanem.pid")
+	kill -USR1 "$pid"
+	sleep 0.2
+	grep "^wanem: $2 stats" "$log" | tail -n 1
+}
+
+# udp PREFIX SRC DST_NODE COUNT PPS SIZE [FAMILY]: numbered datagrams from SRC
+# to DST_NODE; prints the receiver's key=value line.
+udp() {
+	local p=$1 src=$2 dst=$3 count=$4 pps=$5 size=$6 fam=${7:-4} out port
+	local addr
+	addr=$("$LAB" addr --prefix "$p" "$dst" "$fam")
+	port=$((9000 + RANDOM % 1000))
+	out=$(mktemp)
+	in_ns "$p" "$dst" "$UDPGEN" recv --port "$port" --count "$count" \
+		--idle 1500 --timeout 120 >"$out" 2>"$out.err" &
+	local rpid=$! i
+	for i in $(seq 1 500); do
+		grep -q listening "$out.err" 2>/dev/null && break
+		sleep 0.02
+	done
+	grep -q listening "$out.err" 2>/dev/null ||
+		echo "wan: udp receiver in $dst not listening after 10 s" >&2
+	in_ns "$p" "$src" "$UDPGEN" send --dst "$addr" --port "$port" \
+		--count "$count" --pps "$pps" --size "$size" >/dev/null
+	wait "$rpid"
+	# Where else datagrams can die: the receiving socket's buffer.
+	printf '%s rcvbuf_errors=%s\n' "$(cat "$out")" \
+		"$(in_ns "$p" "$dst" nstat -az UdpRcvbufErrors Udp6RcvbufErrors |
+		   awk '/RcvbufErrors/ { n += $2 } END { print n + 0 }')"
+	rm -f "$out" "$out.err"
+}
+
+# ping_rtt PREFIX SRC DST_NODE COUNT INTERVAL: "min median avg p99 max" RTT
+# in ms.
+ping_rtt() {
+	local p=$1 src=$2 dst=$3 n=$4 i=$5 addr
+	addr=$("$LAB" addr --prefix "$p" "$dst")
+	in_ns "$p" "$src" ping -c "$n" -i "$i" -W 5 "$addr" |
+		sed -n 's/.* time=\([0-9.]*\) ms$/\1/p' | sort -n |
+		awk '{ v[NR] = $1; s += $1 }
+		     END { if (NR) printf "%.3f %.3f %.3f %.3f %.3f\n", v[1],
+			   v[int((NR + 1) / 2)], s / NR, v[int((NR - 1) * 0.99) + 1], v[NR] }'
+}
+
+# iperf PREFIX SRC DST_NODE IPERF3-CLIENT-ARGS...: receiver's goodput in
+# Mbit/s, or "error: ..." (the server is started for the one run and waited
+# for, so a slow machine does not turn into a refused connection). The JSON
+# goes to $IPERF_JSON if set.
+iperf() {
+	local p=$1 src=$2 dst=$3 port=$((5300 + RANDOM % 600)) j i
+	shift 3
+	in_ns "$p" "$dst" iperf3 -s -1 -D -p "$port" || { echo "error: iperf3 -s"; return; }
+	for i in $(seq 1 100); do
+		in_ns "$p" "$dst" ss -Htln "sport = :$port" | grep -q . && break
+		sleep 0.05
+	done
+	j=$(in_ns "$p" "$src" timeout 60 iperf3 -c "$("$LAB" addr --prefix "$p" "$dst")" \
+		-p "$port" -J "$@" 2>&1)
+	[ -z "${IPERF_JSON:-}" ] || printf '%s\n' "$j" >"$IPERF_JSON"
+	jq -r 'if .error then "error: " + .error
+	       else .end.sum_received.bits_per_second / 1e6 end' <<<"$j" 2>/dev/null ||
+		echo "error: no result from iperf3"
+}

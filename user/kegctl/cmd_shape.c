@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* cmd_shape.c - `kegctl shape set|off|show` */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "attached.h"
+#include "commands.h"
+#include "customer.h"
+#include "json.h"
+#include "pins.h"
+#include "rate.h"
+#include "shape.h"
+
+struct shape_opts {
+	const char *iface;
+	const char *uplink;
+	const char *link, *def, *def_up;
+	int leaf;		/* index into leaf_choices */
+	int match;		/* index into match_choices */
+	int interactive;	/* index into onoff_choices */
+	const char *small;
+	const char *ports;
+	bool json;
+};
+
+static const char *const leaf_choices[] = { "keep", "auto", "pfifo", "fq_codel", "sfq",
+					    "cake", NULL };
+static const char *const match_choices[] = { "keep", "inner", "outer", NULL };
+static const char *const onoff_choices[] = { "keep", "on", "off", NULL };
+
+static int parse_ports(struct cli_ctx *ctx, const char *s, struct keg_shape_setup *su)
+{
+	char *dup = strdup(s), *tok, *save = NULL, *end;
+	int n = 0;
+
+	if (!dup)
+		return cli_fail(ctx, -ENOMEM, "out of memory");
+	if (!strcmp(s, "none") || !*s) {
+		free(dup);
+		su->nports = 0;
+		return 0;
+	}
+	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		unsigned long p = strtoul(tok, &end, 10);
+
+		if (*end || !*tok || !p || p > 65535 || n == KEG_SHAPE_PORTS) {
+			free(dup);
+			return cli_usage(ctx, "--ports: '%s' is not a list of up to %d ports (1-65535)",
+					 s, KEG_SHAPE_PORTS);
+		}
+		su->ports[n++] = (uint16_t)p;
+	}
+	free(dup);
+	su->nports = n;
+	return 0;
+}
+
+static int run_set(struct cli_ctx *ctx, const void *o)
+{
+	const struct shape_opts *opts = o;
+	struct keg_shape_setup su;
+	struct keg_shape_cfg cfg;
+	struct keg_ifctx c;
+	struct keg_nl nl;
+	char b1[32], b2[32];
+	int ret;
+
+	keg_shape_setup_init(&su);
+	su.uplink = opts->uplink;
+	if (opts->link && (ret = keg_rate_parse(opts->link, &su.link_kbit, &ctx->err)))
+		return cli_bad_arg(ctx, ret);
+	if (opts->def && (ret = keg_rate_parse(opts->def, &su.default_kbit, &ctx->err)))
+		return cli_bad_arg(ctx, ret);
+	if (opts->def_up && (ret = keg_rate_parse(opts->def_up, &su.default_up_kbit, &ctx->err)))
+		return cli_bad_arg(ctx, ret);
+	su.leaf = opts->leaf <= 1 ? -1 : opts->leaf - 2;
+	su.match = opts->match ? opts->match - 1 : -1;
+	su.interactive = opts->interactive ? (opts->interactive == 1) : -1;
+	if (opts->small) {
+		char *end;
+		unsigned long v = strtoul(opts->small, &end, 10);
+
+		if (*end || !*opts->small || v > 65535)
+			return cli_usage(ctx, "--small-size: '%s' is not a size in bytes (0 = off)",
+					 opts->small);
+		su.small = (int)v;
+	}
+	if (opts->ports && (ret = parse_ports(ctx, opts->ports, &su)))
+		return ret;
+	ret = keg_ifctx_open(opts->iface, &c, &ctx->err);
+	if (ret)
+		return ret;
+	ret = keg_nl_open(&nl);
+	if (ret) {
+		cli_fail(ctx, ret, "opening rtnetlink: %s", strerror(-ret));
+		goto out;
+	}
+	ret = keg_shape_enable(&nl, &c, &su, &cfg, &ctx->err);
+	keg_nl_close(&nl);
+	if (!ret) {
+		char up[IF_NAMESIZE] = "none";
+
+		if (cfg.up_ifindex)
+			if_indextoname(cfg.up_ifindex, up);
+		printf("%s: shaping on (link %s, default class %s, leaf qdisc %s, match %s, interactive leaf %s, uplink %s)\n",
+		       c.name, keg_rate_str(cfg.link_kbit, b1, sizeof(b1)),
+		       keg_rate_str(cfg.default_kbit, b2, sizeof(b2)),
+		       keg_leaf_name((enum keg_leaf_kind)cfg.leaf),
+		       cfg.flags & KEG_SHAPE_MATCH_OUTER ? "outer" : "inner,outer",
+		       cfg.flags & KEG_SHAPE_NO_INTERACT ? "off" : "on", up);
+	}
+out:
+	keg_ifctx_close(&c);
+	return ret;
+}
+
+static int run_off(struct cli_ctx *ctx, const void *o)
+{
+	const struct shape_opts *opts = o;
+	struct keg_ifctx c;
+	struct keg_nl nl;
+	int ret;
+
+	ret = keg_ifctx_open(opts->iface, &c, &ctx->err);
+	if (ret)
+		return ret;
+	ret = keg_nl_open(&nl);
+	if (ret) {
+		cli_fail(ctx, ret, "opening rtnetlink: %s", strerror(-ret));
+		goto out;
+	}
+	ret = keg_shape_disable(&nl, &c, &ctx->err);
+	keg_nl_close(&nl);
+	if (!ret)
+		printf("%s: shaping off (HTB trees removed; customers keep their rates)\n",
+		       c.name);
+out:
+	keg_ifctx_close(&c);
+	return ret;
+}
+
+/* ---- show ----------------------------------------------------------------- */
+
+struct leaf_row {
+	uint64_t packets, bytes;	/* classifier (keg_leafstats) */
+	uint64_t drops, rate_bps;	/* HTB class */
+};
+
+static void leaf_read(int ls_fd, int ncpu, const struct keg_class_stats *cs, size_t ncs,
+		      uint32_t classid, struct leaf_row *r)
+{
+	struct keg_leaf_stats *v = calloc((size_t)ncpu, sizeof(*v));
+	__u32 key = classid;
+
+	memset(r, 0, sizeof(*r));
+	if (v && ls_fd >= 0 && !bpf_map_lookup_elem(ls_fd, &key, v))
+		for (int i = 0; i < ncpu; i++) {
+			r->packets += v[i].packets;
+			r->bytes += v[i].bytes;
+		}
+	free(v);
+	for (size_t i = 0; i < ncs; i++)
+		if (cs[i].classid == classid) {
+			r->drops = cs[i].drops;
+			r->rate_bps = cs[i].rate_bps;
+		}
+}
+
+static void leaf_json(struct json *j, const char *name, const struct leaf_row *r)
+{
+	json_key(j, name);
+	json_obj_begin(j);
+	json_key(j, "packets");
+	json_u64(j, r->packets);
+	json_key(j, "bytes");
+	json_u64(j, r->bytes);
+	json_key(j, "drops");
+	json_u64(j, r->drops);
+	json_key(j, "rate_bps");
+	json_u64(j, r->rate_bps);
+	json_obj_end(j);
+}
+
+static void row(struct json *j, bool json, const char *iface, const char *who,
+		const struct keg_customer *v, uint32_t parent, int ls_fd, int ncpu,
+		const struct keg_class_stats *cs, size_t ncs)
+{
+	struct leaf_row in, bulk;
+	char d[32] = "-", u[32] = "-", cl[32];
+
+	leaf_read(ls_fd, ncpu, cs, ncs, parent + KEG_LEAF_INTERACTIVE, &in);
+	leaf_read(ls_fd, ncpu, cs, ncs, parent + KEG_LEAF_BULK, &bulk);
+	snprintf(cl, sizeof(cl), "%x:%x", parent >> 16, parent & 0xffff);
+	if (v->down_kbit)
+		keg_rate_str(v->down_kbit, d, sizeof(d));
+	if (v->up_kbit)
+		keg_rate_str(v->up_kbit, u, sizeof(u));
+	if (json) {
+		json_obj_begin(j);
+		json_key(j, "addr");
+		json_str(j, who);
+		json_key(j, "class");
+		json_str(j, cl);
+		json_key(j, "down_kbit");
+		json_u64(j, v->down_kbit);
+		json_key(j, "up_kbit");
+		json_u64(j, v->up_kbit);
+		json_key(j, "ceil_kbit");
+		json_u64(j, v->ceil_kbit ? v->ceil_kbit : v->down_kbit);
+		leaf_json(j, "interactive", &in);
+		leaf_json(j, "bulk", &bulk);
+		json_obj_end(j);
+		return;
+	}
+	printf("%-10s %-26s %-8s %-9s %-9s %10llu %12llu %7llu %9.3f %10llu %12llu %7llu %9.3f\n",
+	       iface, who, cl, d, u, (unsigned long long)in.packets,
+	       (unsigned long long)in.bytes, (unsigned long long)in.drops, in.rate_bps / 1e6,
+	       (unsigned long long)bulk.packets, (unsigned long long)bulk.bytes,
+	       (unsigned long long)bulk.drops, bulk.rate_bps / 1e6);
+}
+
+static int show_one(struct cli_ctx *ctx, const struct keg_att *att, struct keg_nl *nl,
+		    bool json, struct json *j)
+{
+	struct keg_class_stats *cs = NULL;
+	struct keg_customer val, def = { 0 };
+	struct keg_shape_cfg cfg;
+	struct keg_ifmaps m;
+	struct keg_addr *v = NULL;
+	size_t ncs = 0, n = 0;
+	char path[256], who[KEG_ADDR_STRLEN];
+	int ls_fd, ncpu = libbpf_num_possible_cpus(), ret;
+
+	ret = keg_shape_get(att->name, &cfg, &ctx->err);
+	if (ret)
+		return ret;
+	ret = keg_ifmaps_open(att->name, &m, &ctx->err);
+	if (ret)
+		return ret;
+	keg_pin_path(att->name, KEG_STR(KEG_MAP_LEAFSTATS), path, sizeof(path));
+	ls_fd = bpf_obj_get(path);
+	if (cfg.flags & KEG_SHAPE_ON)
+		keg_htb_class_dump(nl, att->ifindex, &cs, &ncs);
+	keg_customers_list(&m, &v, &n);
+	def.down_kbit = cfg.default_kbit;
+	def.up_kbit = cfg.up_ifindex ? cfg.default_up_kbit : 0;
+	if (json) {
+		json_obj_begin(j);
+		json_key(j, "iface");
+		json_str(j, att->name);
+		json_key(j, "shaping");
+		json_bool(j, cfg.flags & KEG_SHAPE_ON);
+		json_key(j, "leaf_qdisc");
+		json_str(j, keg_leaf_name((enum keg_leaf_kind)cfg.leaf));
+		json_key(j, "default");
+		row(j, true, att->name, "default", &def, KEG_CLASSID(KEG_CLASS_DEFAULT), ls_fd,
+		    ncpu, cs, ncs);
+		json_key(j, "customers");
+		json_arr_begin(j);
+	} else {
+		row(j, false, att->name, "default", &def, KEG_CLASSID(KEG_CLASS_DEFAULT), ls_fd,
+		    ncpu, cs, ncs);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (keg_customer_get(&m, &v[i], &val) || !val.class_id)
+			continue;
+		keg_addr_str(&v[i], who, sizeof(who));
+		row(j, json, att->name, who, &val, val.class_id, ls_fd, ncpu, cs, ncs);
+	}
+	if (json) {
+		json_arr_end(j);
+		json_obj_end(j);
+	}
+	free(v);
+	free(cs);
+	if (ls_fd >= 0)
+		close(ls_fd);
+	keg_ifmaps_close(&m);
+	return 0;
+}
+
+static int run_show(struct cli_ctx *ctx, const void *o)
+{
+	const struct shape_opts *opts = o;
+	struct keg_att *v;
+	struct keg_nl nl;
+	struct json j;
+	size_t n;
+	int ret;
+
+	ret = kegctl_select(ctx, opts->iface, &v, &n);
+	if (ret)
+		return ret;
+	ret = keg_nl_open(&nl);
+	if (ret) {
+		free(v);
+		return cli_fail(ctx, ret, "opening rtnetlink: %s", strerror(-ret));
+	}
+	json_init(&j, stdout);
+	if (opts->json)
+		json_arr_begin(&j);
+	else
+		printf("%-10s %-26s %-8s %-9s %-9s %10s %12s %7s %9s %10s %12s %7s %9s\n", "IFACE",
+		       "CUSTOMER", "CLASS", "DOWN", "UP", "INT_PKTS", "INT_BYTES", "INT_DRP",
+		       "INT_MBIT", "BULK_PKTS", "BULK_BYTES", "BLK_DRP", "BULK_MBIT");
+	for (size_t i = 0; i < n && !ret; i++)
+		ret = show_one(ctx, &v[i], &nl, opts->json, &j);
+	if (opts->json) {
+		json_arr_end(&j);
+		json_end(&j);
+	}
+	keg_nl_close(&nl);
+	free(v);
+	return ret;
+}
+
+static const struct cli_arg iface_arg[] = {
+	{ "IFACE", offsetof(struct shape_opts, iface), "attached, customer-facing interface" },
+	{ 0 },
+};
+
+static const struct cli_opt set_opts[] = {
+	{ "uplink", 'u', CLI_STRING, offsetof(struct shape_opts, uplink), "UPLINK",
+	  "shape uploads on UPLINK's egress, by the customer's source address", NULL },
+	{ "link-rate", 'l', CLI_STRING, offsetof(struct shape_opts, link), "RATE",
+	  "rate of the root class (default 10gbit)", NULL },
+	{ "default-rate", 'd', CLI_STRING, offsetof(struct shape_opts, def), "RATE",
+	  "rate of the default class, addresses that are not customers (default: link rate)",
+	  NULL },
+	{ "default-up-rate", 0, CLI_STRING, offsetof(struct shape_opts, def_up), "RATE",
+	  "rate of the default class on the uplink (default: link rate)", NULL },
+	{ "leaf", 0, CLI_ENUM, offsetof(struct shape_opts, leaf), "QDISC",
+	  "leaf qdisc: auto (fq_codel if the kernel has it, else pfifo), pfifo, fq_codel, sfq, cake; fixed when shaping is turned on",
+	  leaf_choices },
+	{ "match", 'm', CLI_ENUM, offsetof(struct shape_opts, match), "WHICH",
+	  "customer address: inner (innermost, then outermost; default) or outer (a tunnel endpoint)",
+	  match_choices },
+	{ "interactive", 0, CLI_ENUM, offsetof(struct shape_opts, interactive), "on|off",
+	  "off: every packet to the bulk leaf (for comparison)", onoff_choices },
+	{ "small-size", 0, CLI_STRING, offsetof(struct shape_opts, small), "BYTES",
+	  "innermost IP packets up to BYTES are interactive (default 0 = off)", NULL },
+	{ "ports", 'p', CLI_STRING, offsetof(struct shape_opts, ports), "LIST",
+	  "interactive ports, either side, comma-separated, or none (default 22,53,123,5060,3478)",
+	  NULL },
+	{ 0 },
+};
+
+const struct cli_cmd cmd_shape_set = {
+	.group = "shape",
+	.name = "set",
+	.summary = "turn per-customer shaping on, or change its settings",
+	.help = "Build the HTB tree on IFACE (root qdisc 1:, root class 1:1, default\n"
+		"class 1:10 with leaves 1:11 interactive and 1:12 bulk, and 3 classes per\n"
+		"shaped customer) through rtnetlink, and set keg_tc classifying into it\n"
+		"(skb->priority = leaf class id). With --uplink, the same on UPLINK for\n"
+		"uploads. On an interface already shaped, changes the settings given.",
+	.args = iface_arg,
+	.opts = set_opts,
+	.opts_size = sizeof(struct shape_opts),
+	.needs_root = true,
+	.lock = CLI_LOCK_EXCL,
+	.run = run_set,
+};
+
+const struct cli_cmd cmd_shape_off = {
+	.group = "shape",
+	.name = "off",
+	.summary = "turn shaping off and remove the HTB trees",
+	.help = "Stop classifying, delete keg's root HTB qdisc on IFACE and on its uplink,\n"
+		"and take keg_tc off the uplink. Customers keep their rates: 'kegctl shape\n"
+		"set' brings their classes back.",
+	.args = iface_arg,
+	.opts_size = sizeof(struct shape_opts),
+	.needs_root = true,
+	.lock = CLI_LOCK_EXCL,
+	.run = run_off,
+};
+
+static const struct cli_opt show_opts[] = {
+	{ "iface", 'i', CLI_STRING, offsetof(struct shape_opts, iface), "IFACE",
+	  "only this interface (default: every interface attached here)", NULL },
+	{ "json", 'j', CLI_FLAG, offsetof(struct shape_opts, json), NULL,
+	  "print JSON: [{iface, shaping, leaf_qdisc, default, customers: [{addr, class, down_kbit, up_kbit, ceil_kbit, interactive: {packets, bytes, drops, rate_bps}, bulk: {...}}]}]",
+	  NULL },
+	{ 0 },
+};
+
+const struct cli_cmd cmd_shape_show = {
+	.group = "shape",
+	.name = "show",
+	.summary = "per customer and leaf: packets, bytes, drops, current rate",
+	.help = "Packets and bytes as the classifier counted them (pinned map\n"
+		"keg_leafstats, keyed by leaf class id), drops and the current rate\n"
+		"(1 s estimator) from the HTB leaf classes of the download interface.",
+	.opts = show_opts,
+	.opts_size = sizeof(struct shape_opts),
+	.needs_root = true,
+	.lock = CLI_LOCK_SHARED,
+	.run = run_show,
+};
