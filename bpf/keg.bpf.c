@@ -69,7 +69,7 @@ int keg_xdp(struct xdp_md *ctx)
 		    r->outer.icmp_type == NDISC_NEIGHBOUR_SOLICITATION)
 			return keg_proxy_ndp(ctx, r, keg_config_get(), s);
 	}
-	/* Intercept rules: steer matched flows into kegd (keg_intercept.h). */
+	/* Intercept rules: steer matched flows into kegd (keg_intercept.bpf.h). */
 	return keg_intercept(ctx, r, s);
 }
 

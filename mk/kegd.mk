@@ -1,7 +1,10 @@
 # mk/kegd.mk - kegd, the AF_XDP controller daemon (user/kegd). Included by
 # the top Makefile; reuses its variables and the generic $(BUILD)/%.o rule.
 #
-#   make kegd     build/kegd
+#   make kegd             build/kegd
+#   make bench-intercept  classification ns/packet (build/icpt_bench) and kegd's
+#                         AF_XDP forwarding rate next to build/xsk_reflect
+#                         (tests/bench/icpt/xsk_bench.sh); part of `make bench`
 
 KEGD_SRCS := $(wildcard user/kegd/*.c)
 KEGD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KEGD_SRCS))
@@ -29,8 +32,9 @@ $(BUILD)/icpt_bench: $(ICPT_BENCH_OBJS) $(LIB_OBJS)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) $(LDLIBS_NL)
 
 bench-intercept: deps
-	$(Q)$(MAKE) --no-print-directory $(BUILD)/icpt_bench
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/icpt_bench $(BUILD)/kegd $(BUILD)/xsk_reflect
 	$(Q)cd $(BUILD) && ./icpt_bench
+	$(Q)./tests/bench/icpt/xsk_bench.sh
 
 # The minimal AF_XDP reflector kegd's forwarding rate is compared with.
 all: $(BUILD)/xsk_reflect

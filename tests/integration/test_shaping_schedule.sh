@@ -51,4 +51,38 @@ t_check "shape show --json: ICMP counted in the customer's interactive leaf ($pk
 bp=$(bpftool -j map dump pinned "$KEG_PIN_ROOT/ksc-a0/keg_leafstats" 2>/dev/null |
 	jq '[.[] | select(.key == 131329 or .formatted.key == 131329) | (.formatted.values // .values)[] | (.value.packets // 0)] | add')
 t_check "pinned keg_leafstats readable with bpftool, key 2:101 = $bp packets" [ "${bp:-0}" -ge 5 ]
+# --- schedules from `kegctl apply FILE` ------------------------------------
+t_tmp C1
+cat >"$C1" <<EOT
+interface ksc-a0
+    customer 10.206.0.2 down 10mbit
+    schedule 10.206.0.2 $other_day down 7mbit; $now_day down 25mbit
+    schedule default * down 150mbit
+EOT
+t_keg_ok $A "apply with schedule lines" apply "$C1"
+t_info "$T_OUT"
+t_check "apply: customer at today's scheduled rate 25mbit (tc: $(class_rate 2:100))" \
+	[ "$(class_rate 2:100)" = 25Mbit ]
+t_check "apply: default class at 150mbit (tc: $(class_rate 1:10))" [ "$(class_rate 1:10)" = 150Mbit ]
+t_check "apply kept the schedule in /run/keg/schedule/ksc-a0" \
+	grep -q "^ksc-a0 10.206.0.2 $other_day down 7mbit; $now_day down 25mbit" /run/keg/schedule/ksc-a0
+t_keg_ok $A "apply again: nothing to change" apply "$C1"
+t_check "second apply changed nothing ('$T_OUT')" grep -q "0 changes" <<<"$T_OUT"
+t_kegctl $A schedule show @applied
+t_info "$T_OUT"
+t_check "schedule show @applied lists the customer and the default class" \
+	grep -q "10.206.0.2.*down 25mbit" <<<"$T_OUT"
+t_keg_ok $A "schedule run --once @applied: nothing to change" schedule run --once @applied
+t_check "run --once @applied changed nothing ('$T_OUT')" [ -z "$T_OUT" ]
+t_tmp C2
+printf 'interface ksc-a0\n  customer 10.206.0.2 down 10mbit\n  schedule 10.206.0.2 * down x\n' >"$C2"
+t_kegctl $A apply "$C2"
+t_check "bad schedule refused with FILE:LINE ($T_OUT)" grep -q "$C2:3: " <<<"$T_OUT"
+printf 'interface ksc-a0\n  customer 10.206.0.2 down 10mbit\n' >"$C2"
+t_keg_ok $A "apply without schedules" apply "$C2"
+t_check "... removes the kept schedule" [ ! -e /run/keg/schedule/ksc-a0 ]
+t_check "... and sets the static rate (tc: $(class_rate 2:100))" [ "$(class_rate 2:100)" = 10Mbit ]
+t_keg_ok $A "apply with schedule lines again" apply "$C1"
+t_keg_ok $A "detach ksc-a0" detach ksc-a0
+t_check "detach removes the kept schedule" [ ! -e /run/keg/schedule/ksc-a0 ]
 t_done

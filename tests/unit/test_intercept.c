@@ -20,6 +20,7 @@
 #include <criterion/criterion.h>
 #include <linux/bpf.h>
 
+#include "config.h"
 #include "harness.h"
 #include "intercept.h"
 #include "keg.skel.h"
@@ -643,8 +644,6 @@ Test(intercept_bpf, ten_thousand_rules, .timeout = 120)
 	cr_expect_eq(keg_icpt_add(&ie.m, &specs[0], ids, &err), -ENOSPC);
 	keg_env_close(&ie.e);
 }
-
-#include "config.h"
 
 Test(intercept_parse, apply_file_lines)
 {

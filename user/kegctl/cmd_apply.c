@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* cmd_apply.c - `kegctl apply FILE` */
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "apply.h"
 #include "commands.h"
 #include "config.h"
+#include "sched_store.h"
 
 struct apply_opts {
 	const char *file;
@@ -39,6 +43,40 @@ static void print_changes(const struct keg_plan *plan)
 
 	for (i = 0; i < plan->n_changes; i++)
 		printf("%s\n", keg_change_str(plan, &plan->changes[i], buf, sizeof(buf)));
+}
+
+/* Keep each block's `schedule` lines for `kegctl schedule show|run
+ * @applied` and set the default classes to the rule in force now (the
+ * customers got theirs from the plan). */
+static int store_schedules(struct cli_ctx *ctx, const struct keg_conf *conf)
+{
+	struct keg_sched_entry *v = NULL;
+	size_t n = 0;
+	struct keg_nl nl;
+	int ret = 0;
+
+	for (size_t i = 0; i < conf->n_ifaces && !ret; i++) {
+		const struct keg_conf_iface *f = &conf->ifaces[i];
+		char path[sizeof(KEG_SCHED_DIR) + IF_NAMESIZE + 1];
+
+		ret = keg_sched_store(f, &ctx->err);
+		if (ret || !f->schedules.n)
+			continue;
+		printf("%s: %zu schedule%s kept in %s/%s\n", f->name, f->schedules.n,
+		       f->schedules.n == 1 ? "" : "s", KEG_SCHED_DIR, f->name);
+		snprintf(path, sizeof(path), "%s/%s", KEG_SCHED_DIR, f->name);
+		ret = keg_sched_file_load(path, &v, &n, &ctx->err);
+	}
+	if (!ret && n && !(ret = keg_nl_open(&nl))) {
+		ret = keg_sched_pass(&nl, v, n, keg_week_minute(time(NULL)));
+		if (ret)
+			cli_fail(ctx, ret, "schedule: some rates in force now were not set");
+		keg_nl_close(&nl);
+	}
+	free(v);
+	if (ret)
+		keg_err_prefix(&ctx->err, ret, "(the changes printed above were made)");
+	return ret;
 }
 
 static int run_apply(struct cli_ctx *ctx, const void *o)
@@ -93,6 +131,11 @@ static int run_apply(struct cli_ctx *ctx, const void *o)
 				 opts->file, first);
 			goto out_plan;
 		}
+	}
+	if (!opts->dry_run) {
+		ret = store_schedules(ctx, &conf);
+		if (ret)
+			goto out_plan;
 	}
 	printf("%s%zu change%s (%zu added, %zu removed), %zu unchanged, %zu interface%s\n",
 	       opts->dry_run ? "dry run: would make " : "applied ", plan.n_changes,

@@ -1,14 +1,48 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* cmd_attach.c - `kegctl attach` and `kegctl detach` */
+#include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "attach.h"
 #include "commands.h"
+#include "customer.h"
+#include "shape.h"
 
 struct attach_opts {
 	const char *iface;
 	int mode;		/* index into modes[] */
+	const char *uplink;	/* --uplink: shaping on, uploads shaped there */
 };
+
+/* `attach IFACE --uplink UPLINK` = attach + `shape set IFACE --uplink UPLINK`. */
+static int shape_on(struct cli_ctx *ctx, const char *iface, const char *uplink)
+{
+	struct keg_shape_setup su;
+	struct keg_shape_cfg cfg;
+	struct keg_ifctx c;
+	struct keg_nl nl;
+	int ret;
+
+	keg_shape_setup_init(&su);
+	su.uplink = uplink;
+	ret = keg_ifctx_open(iface, &c, &ctx->err);
+	if (ret)
+		return ret;
+	ret = keg_nl_open(&nl);
+	if (ret) {
+		cli_fail(ctx, ret, "opening rtnetlink: %s", strerror(-ret));
+		goto out;
+	}
+	ret = keg_shape_enable(&nl, &c, &su, &cfg, &ctx->err);
+	keg_nl_close(&nl);
+	if (!ret)
+		printf("%s: shaping on, uploads shaped on %s\n", c.name, uplink);
+out:
+	keg_ifctx_close(&c);
+	return ret;
+}
 
 /* Same order as enum keg_xdp_mode. */
 static const char *const modes[] = { "auto", "native", "generic", NULL };
@@ -19,6 +53,8 @@ static int run_attach(struct cli_ctx *ctx, const void *o)
 	struct keg_attach_result res;
 	int ret;
 
+	if (opts->uplink && !if_nametoindex(opts->uplink))
+		return cli_fail(ctx, -ENODEV, "--uplink %s: no such interface", opts->uplink);
 	ret = keg_attach(opts->iface, (enum keg_xdp_mode)opts->mode, &res, &ctx->err);
 	if (ret)
 		return ret;
@@ -26,7 +62,21 @@ static int run_attach(struct cli_ctx *ctx, const void *o)
 	       res.upgraded ? "upgraded" : "attached", keg_xdp_mode_str(res.st.mode),
 	       res.dispatcher ? " via libxdp dispatcher" : "", res.st.xdp_id,
 	       res.st.tc_id);
-	return 0;
+	if (!opts->uplink)
+		return 0;
+	ret = shape_on(ctx, opts->iface, opts->uplink);
+	if (ret && !res.upgraded) {
+		/* Nothing left changed: a fresh attachment goes again. */
+		struct keg_detach_result dres;
+		struct keg_err derr = { "" };
+
+		if (keg_detach(opts->iface, &dres, &derr))
+			fprintf(stderr, "kegctl: undoing the attach of %s failed: %s\n",
+				opts->iface, derr.msg);
+		else
+			printf("%s: detached again\n", opts->iface);
+	}
+	return ret;
 }
 
 static const struct cli_arg attach_args[] = {
@@ -38,6 +88,9 @@ static const struct cli_opt attach_opts_tab[] = {
 	{ "mode", 'm', CLI_ENUM, offsetof(struct attach_opts, mode), "MODE",
 	  "XDP mode: native, generic or auto (default: auto, native when the driver has it)",
 	  modes },
+	{ "uplink", 'u', CLI_STRING, offsetof(struct attach_opts, uplink), "UPLINK",
+	  "turn per-customer shaping on, uploads shaped on UPLINK's egress (as 'kegctl shape set IFACE --uplink UPLINK')",
+	  NULL },
 	{ 0 },
 };
 
@@ -49,7 +102,10 @@ const struct cli_cmd cmd_attach = {
 		"On an interface keg is already on, this upgrades: the pinned maps and\n"
 		"their entries are kept and both programs are replaced atomically.\n"
 		"Refuses an interface running another XDP program. On failure nothing\n"
-		"is left changed.",
+		"is left changed.\n"
+		"With --uplink UPLINK, also turns per-customer shaping on (downloads on\n"
+		"IFACE, uploads on UPLINK's egress), as 'kegctl shape set IFACE --uplink\n"
+		"UPLINK'; if that fails, a fresh attachment is undone.",
 	.args = attach_args,
 	.opts = attach_opts_tab,
 	.opts_size = sizeof(struct attach_opts),
@@ -92,6 +148,8 @@ const struct cli_cmd cmd_detach = {
 	.help = "Detach keg_xdp and keg_tc from IFACE, remove the clsact qdisc if keg\n"
 		"created it and no other filter uses it, remove keg's customer routes\n"
 		"through IFACE and delete the pinned maps (all subnets and customers).\n"
+		"Shaping is turned off first: the HTB trees of IFACE and of its uplink\n"
+		"and keg_tc on the uplink's egress are removed.\n"
 		"For an interface that vanished, removes the pins it left behind.",
 	.args = detach_args,
 	.opts_size = sizeof(struct detach_opts),

@@ -2,6 +2,7 @@
 /* cmd_customer.c - `kegctl customer add|set|del|list` */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
@@ -50,6 +51,26 @@ static void print_rates(const struct keg_customer *v)
 	if (v->ceil_kbit)
 		printf(" ceil %s", keg_rate_str(v->ceil_kbit, b, sizeof(b)));
 	printf(" class %x:%x", v->class_id >> 16, v->class_id & 0xffff);
+}
+
+/* Is a inside one of the subnets proxied on c? 1, 0, or a negative errno. */
+static int in_proxied_subnet(const struct keg_ifctx *c, const struct keg_addr *a)
+{
+	struct keg_addr *v = NULL;
+	size_t n = 0, i;
+	int ret, found = 0;
+
+	ret = keg_subnets_list(&c->maps, &v, &n);
+	if (ret)
+		return ret;
+	for (i = 0; i < n && !found; i++) {
+		unsigned int bits = v[i].plen, full = bits / 8, rest = bits % 8;
+
+		found = v[i].family == a->family && !memcmp(v[i].bytes, a->bytes, full) &&
+			(!rest || !((v[i].bytes[full] ^ a->bytes[full]) & (0xff00 >> rest)));
+	}
+	free(v);
+	return found;
 }
 
 static int change(struct cli_ctx *ctx, const struct customer_opts *opts, bool add)
@@ -111,6 +132,10 @@ out_nl:
 		printf("%s: %c customer %s", c.name, add ? '+' : '-', buf);
 		print_rates(&val);
 		printf("\n");
+		if (add && !in_proxied_subnet(&c, &a))
+			fprintf(stderr,
+				"kegctl: warning: %s is outside every subnet proxied on %s (see 'kegctl subnet add')\n",
+				buf, c.name);
 	}
 out:
 	keg_ifctx_close(&c);

@@ -271,6 +271,13 @@ static struct sock *tx_sock(int ifindex, unsigned int idx)
 	return s;
 }
 
+/* Once per RX batch and socket: copy mode sends only when kicked. */
+static void kick(struct sock *s)
+{
+	if (s->tx_outstanding)
+		sendto(xsk_socket__fd(s->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0);
+}
+
 static void complete_tx(struct sock *s)
 {
 	uint32_t idx, n, i;
@@ -292,8 +299,10 @@ static bool transmit(struct sock *s, const void *data, uint32_t len)
 
 	pthread_mutex_lock(&s->tx_lock);
 	complete_tx(s);
-	if (!s->n_tx_free || xsk_ring_prod__reserve(&s->tx, 1, &idx) != 1)
+	if (!s->n_tx_free || xsk_ring_prod__reserve(&s->tx, 1, &idx) != 1) {
+		kick(s);	/* full: let the kernel drain it */
 		goto out;
+	}
 	addr = s->tx_free[--s->n_tx_free];
 	memcpy(xsk_umem__get_data(s->area, addr), data, len);
 	d = xsk_ring_prod__tx_desc(&s->tx, idx);
@@ -304,11 +313,10 @@ static bool transmit(struct sock *s, const void *data, uint32_t len)
 	s->tx_outstanding++;
 	ok = true;
 out:
-	if (s->tx_outstanding)
-		sendto(xsk_socket__fd(s->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0);
 	pthread_mutex_unlock(&s->tx_lock);
 	return ok;
 }
+
 
 static uint16_t csum_fold_add(uint16_t csum, uint16_t old, uint16_t new)
 {
@@ -375,6 +383,9 @@ static void *queue_loop(void *arg)
 			poll(&pfd, 1, 100);
 			continue;
 		}
+		struct sock *used[4] = { 0 };
+		unsigned int n_used = 0, u;
+
 		for (i = 0; i < n; i++) {
 			const struct xdp_desc *d = xsk_ring_cons__rx_desc(&s->rx, idx_rx + i);
 			uint8_t *pkt = xsk_umem__get_data(s->area, d->addr);
@@ -392,7 +403,19 @@ static void *queue_loop(void *arg)
 				q->tx++;
 			else
 				q->drop++;
+			for (u = 0; out && u < n_used && used[u] != out; u++)
+				;
+			if (out && u == n_used) {
+				if (n_used == 4) {
+					kick(used[0]);
+					used[0] = out;
+				} else {
+					used[n_used++] = out;
+				}
+			}
 		}
+		for (u = 0; u < n_used; u++)
+			kick(used[u]);
 		xsk_ring_cons__release(&s->rx, n);
 		/* Give the RX frames back. */
 		while (xsk_ring_prod__reserve(&s->fill, n, &idx_fill) != n) {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "apply.h"
 #include "log.h"
@@ -20,6 +21,19 @@ static void want_rates(struct keg_customer *v, const struct keg_conf_entry *e)
 	v->up_kbit = e->down_kbit ? e->up_kbit : 0;
 	v->ceil_kbit = e->down_kbit ? e->ceil_kbit : 0;
 	v->burst = e->down_kbit ? e->burst : 0;
+	if (e->sched) {
+		/* A scheduled customer gets the rates in force now, as
+		 * keg_sched_pass() would set them. */
+		int r = keg_sched_at(e->sched, keg_week_minute(time(NULL)));
+
+		if (r >= 0) {
+			v->down_kbit = e->sched->r[r].down_kbit;
+			if (e->sched->r[r].up_kbit)
+				v->up_kbit = e->sched->r[r].up_kbit;
+			if (v->ceil_kbit && v->ceil_kbit < v->down_kbit)
+				v->ceil_kbit = 0;
+		}
+	}
 }
 
 static bool same_rates(const struct keg_customer *a, const struct keg_customer *b)

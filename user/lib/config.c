@@ -9,7 +9,7 @@
 #include "config.h"
 #include "rate.h"
 
-#define MAX_ARGS 12
+#define MAX_ARGS 48	/* schedule lines are long */
 
 struct parser {
 	struct keg_conf *conf;
@@ -129,6 +129,65 @@ static int kw_customer(struct parser *p, char **argv, struct keg_err *err)
 	return customer_rates(e, argv + 1, err);
 }
 
+/* "schedule default|ADDR RULES": rules appended to the target's. */
+static int kw_schedule(struct parser *p, char **argv, struct keg_err *err)
+{
+	struct keg_conf_scheds *l = &p->cur->schedules;
+	char text[KEG_CONF_SCHED_TEXT] = "";
+	struct keg_conf_sched *e = NULL;
+	struct keg_sched add;
+	struct keg_addr a = { 0 };
+	bool is_default = !strcmp(argv[0], "default");
+	size_t len = 0;
+	int ret, i;
+
+	if (!is_default && (ret = keg_addr_parse(argv[0], &a, err)))
+		return keg_err_prefix(err, ret, "'%s': expected default or a customer address",
+				      argv[0]);
+	for (i = 1; argv[i]; i++) {
+		int w = snprintf(text + len, sizeof(text) - len, "%s%s", len ? " " : "", argv[i]);
+
+		if (w < 0 || (size_t)w >= sizeof(text) - len)
+			return keg_err_set(err, -EINVAL, "schedule longer than %d characters",
+					   KEG_CONF_SCHED_TEXT - 1);
+		len += (size_t)w;
+	}
+	ret = keg_sched_parse(text, &add, err);
+	if (ret)
+		return ret;
+	for (size_t k = 0; k < l->n && !e; k++)
+		if (l->v[k].is_default == is_default &&
+		    (is_default || !keg_addr_cmp(&l->v[k].addr, &a)))
+			e = &l->v[k];
+	if (!e) {
+		if (l->n == l->cap) {
+			size_t cap = l->cap ? l->cap * 2 : 8;
+			void *v = reallocarray(l->v, cap, sizeof(*l->v));
+
+			if (!v)
+				return -ENOMEM;
+			l->v = v;
+			l->cap = cap;
+		}
+		e = &l->v[l->n++];
+		memset(e, 0, sizeof(*e));
+		e->is_default = is_default;
+		e->addr = a;
+		e->line = p->line;
+	}
+	if (e->s.n + add.n > KEG_SCHED_MAX_RULES)
+		return keg_err_set(err, -EINVAL, "more than %d rules for %s", KEG_SCHED_MAX_RULES,
+				   argv[0]);
+	len = strlen(e->text);
+	if (len + strlen(text) + 3 > sizeof(e->text))
+		return keg_err_set(err, -EINVAL, "schedule of %s longer than %d characters",
+				   argv[0], KEG_CONF_SCHED_TEXT - 1);
+	snprintf(e->text + len, sizeof(e->text) - len, "%s%s", len ? "; " : "", text);
+	memcpy(&e->s.r[e->s.n], add.r, (size_t)add.n * sizeof(add.r[0]));
+	e->s.n += add.n;
+	return 0;
+}
+
 static int kw_intercept(struct parser *p, char **argv, struct keg_err *err)
 {
 	return keg_conf_icpt_parse(&p->cur->intercepts, argv, p->line, err);
@@ -139,6 +198,8 @@ static const struct keyword keywords[] = {
 	{ "subnet",    "PREFIX", 1, 1, true,  kw_subnet },
 	{ "customer",  "ADDR [down RATE] [up RATE] [ceil RATE] [burst SIZE]",
 	  1, 9, true,  kw_customer },
+	{ "schedule",  "default|ADDR DAYS [HH:MM-HH:MM] down RATE [up RATE] [; ...]",
+	  4, MAX_ARGS - 1, true, kw_schedule },
 	{ "intercept", "SITE SRC[:PORTS] DST[:PORTS] PROTOS [forward|block] [inner|outer]",
 	  4, 6, true,  kw_intercept },
 };
@@ -324,6 +385,37 @@ static int check_all(struct keg_conf *c, int ret, struct keg_conf_error *err)
 	return ret;
 }
 
+/* Every customer schedule names a customer of its block; customers point
+ * at their schedule. After sort_lists() (entries move). */
+static int link_scheds(struct keg_conf *c, struct keg_conf_error *err)
+{
+	char buf[KEG_ADDR_STRLEN];
+
+	for (size_t i = 0; i < c->n_ifaces; i++) {
+		struct keg_conf_iface *f = &c->ifaces[i];
+
+		for (size_t k = 0; k < f->schedules.n; k++) {
+			const struct keg_conf_sched *s = &f->schedules.v[k];
+			struct keg_conf_entry *e;
+
+			if (s->is_default)
+				continue;
+			e = f->customers.n ? bsearch(&s->addr, f->customers.v, f->customers.n,
+						     sizeof(*e), keg_addr_qsort_cmp) : NULL;
+			if (!e) {
+				err->line = s->line;
+				snprintf(err->msg, sizeof(err->msg),
+					 "schedule for %s: no 'customer %s' under interface %s",
+					 keg_addr_str(&s->addr, buf, sizeof(buf)),
+					 keg_addr_str(&s->addr, buf, sizeof(buf)), f->name);
+				return -EINVAL;
+			}
+			e->sched = &s->s;
+		}
+	}
+	return 0;
+}
+
 int keg_conf_parse_file(FILE *f, struct keg_conf *conf, struct keg_conf_error *err)
 {
 	struct parser p = { .conf = conf };
@@ -361,7 +453,10 @@ int keg_conf_parse_file(FILE *f, struct keg_conf *conf, struct keg_conf_error *e
 		return ret;
 	}
 	sort_lists(conf);
-	return 0;
+	ret = link_scheds(conf, err);
+	if (ret)
+		keg_conf_free(conf);
+	return ret;
 }
 
 int keg_conf_parse_buf(const char *buf, size_t len, struct keg_conf *conf,
@@ -392,6 +487,7 @@ void keg_conf_free(struct keg_conf *conf)
 		free(conf->ifaces[i].subnets.v);
 		free(conf->ifaces[i].customers.v);
 		keg_conf_icpts_free(&conf->ifaces[i].intercepts);
+		free(conf->ifaces[i].schedules.v);
 	}
 	free(conf->ifaces);
 	memset(conf, 0, sizeof(*conf));

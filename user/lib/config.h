@@ -12,6 +12,15 @@
  *                          a customer address (/32 or /128 optional), shaped
  *                          to RATE when `down` is given (rate.h units)
  *
+ *     schedule default|ADDR RULES
+ *                          time-of-day rates (schedule.h) of the interface's
+ *                          default class, or of customer ADDR (declared by a
+ *                          `customer` line of the same block); several lines
+ *                          for one target add rules in order. `kegctl apply`
+ *                          sets the rates in force now and stores the rules
+ *                          for `kegctl schedule show|run @applied`
+ *                          (sched_store.h).
+ *
  *     intercept SITE SRC[:PORTS] DST[:PORTS] PROTOS [forward|block] [inner|outer]
  *                          an intercept rule (intercept_conf.h); the lines are
  *                          the interface's rules in order
@@ -44,12 +53,31 @@
 #include "err.h"
 #include "iface.h"
 #include "intercept_conf.h"
+#include "schedule.h"
 
 struct keg_conf_entry {
 	struct keg_addr addr;
 	unsigned int line;		/* 1-based line it came from */
 	/* customer shaping (rate.h units), 0 = not given */
 	uint32_t down_kbit, up_kbit, ceil_kbit, burst;
+	const struct keg_sched *sched;	/* customers: its schedule, or NULL */
+};
+
+#define KEG_CONF_SCHED_TEXT 512
+
+/* The `schedule` lines of one target. */
+struct keg_conf_sched {
+	bool is_default;		/* else a customer */
+	struct keg_addr addr;
+	unsigned int line;		/* its first `schedule` line */
+	struct keg_sched s;
+	char text[KEG_CONF_SCHED_TEXT];	/* the rules as written, "; "-joined */
+};
+
+struct keg_conf_scheds {
+	struct keg_conf_sched *v;	/* in file order */
+	size_t n;
+	size_t cap;
 };
 
 struct keg_conf_list {
@@ -64,6 +92,7 @@ struct keg_conf_iface {
 	struct keg_conf_list subnets;
 	struct keg_conf_list customers;
 	struct keg_conf_icpts intercepts;	/* intercept_conf.h, in file order */
+	struct keg_conf_scheds schedules;
 };
 
 struct keg_conf {

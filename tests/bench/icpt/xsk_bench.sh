@@ -73,7 +73,7 @@ kegd_tx() {
 
 run_kegd() {	# NQUEUES SIZE: frames/s into RES
 	local a b
-	nsx $D "$B/kegd" --iface kxb-d0 2>/dev/null &
+	nsenter --net=/run/netns/$D "$B/kegd" --iface kxb-d0 2>/dev/null &
 	KPID=$!
 	sleep 0.5
 	flood "$1" "$2"

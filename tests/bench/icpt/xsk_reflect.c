@@ -125,7 +125,7 @@ int main(int argc, char **argv)
 	const char *iface = NULL;
 	struct rq q[2] = { 0 };
 	unsigned int nq = 0, i;
-	double secs = 5, t0 = 0, t1;
+	double secs = 5, t0 = 0, t1, start = 0;
 	unsigned long long total = 0;
 	char path[512];
 	int c, xsks;
@@ -187,6 +187,10 @@ int main(int argc, char **argv)
 		}
 		if (t0 && t1 - t0 >= secs)
 			break;
+		if (!start)
+			start = t1;
+		if (!t0 && t1 - start > secs + 5)
+			break;	/* nothing arrived */
 	}
 	stop = 1;
 	for (i = 0; i < nq; i++) {

@@ -7,11 +7,9 @@
  * CPU time of the calling thread / repeat, median of 9 interleaved rounds.
  * With --off the classifier is off (parser only), to split the cost.
  *
- * Not yet part of `make bench` (every .c directly in tests/bench links
- * into keg_bench, so this one lives in a subdirectory);
- * build from the top directory after `make`:
- *   gcc -O2 -Iheaders -Ibuild -Itests/unit tests/bench/shape/tc_bench.c \
- *       tests/unit/pktbuild.c -o build/tc_bench -lbpf -lelf -lz
+ * Every .c directly in tests/bench links into keg_bench, so this one lives
+ * in a subdirectory; mk/shape_bench.mk builds it as build/tc_bench (part of
+ * `make`) and `make bench-shape` runs it, with and without --off:
  *   cd build && ./tc_bench [--off]
  */
 #define _GNU_SOURCE
