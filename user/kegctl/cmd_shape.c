@@ -286,6 +286,32 @@ static int show_one(struct cli_ctx *ctx, const struct keg_att *att, struct keg_n
 	return 0;
 }
 
+static void show_header(void)
+{
+	printf("%-10s %-26s %-8s %-9s %-9s %10s %12s %7s %9s %10s %12s %7s %9s\n", "IFACE",
+	       "CUSTOMER", "CLASS", "DOWN", "UP", "INT_PKTS", "INT_BYTES", "INT_DRP",
+	       "INT_MBIT", "BULK_PKTS", "BULK_BYTES", "BLK_DRP", "BULK_MBIT");
+}
+
+void kegctl_shape_stats(struct cli_ctx *ctx, const char *iface, struct json *j)
+{
+	struct keg_shape_cfg cfg;
+	struct keg_att att;
+	struct keg_nl nl;
+
+	if (keg_att_get(iface, &att) || keg_shape_get(iface, &cfg, &ctx->err) ||
+	    !(cfg.flags & KEG_SHAPE_ON) || keg_nl_open(&nl))
+		return;
+	if (j) {
+		json_key(j, "shaping");
+	} else {
+		printf("  shaping per customer and leaf:\n");
+		show_header();
+	}
+	show_one(ctx, &att, &nl, j != NULL, j);
+	keg_nl_close(&nl);
+}
+
 static int run_show(struct cli_ctx *ctx, const void *o)
 {
 	const struct shape_opts *opts = o;
@@ -307,9 +333,7 @@ static int run_show(struct cli_ctx *ctx, const void *o)
 	if (opts->json)
 		json_arr_begin(&j);
 	else
-		printf("%-10s %-26s %-8s %-9s %-9s %10s %12s %7s %9s %10s %12s %7s %9s\n", "IFACE",
-		       "CUSTOMER", "CLASS", "DOWN", "UP", "INT_PKTS", "INT_BYTES", "INT_DRP",
-		       "INT_MBIT", "BULK_PKTS", "BULK_BYTES", "BLK_DRP", "BULK_MBIT");
+		show_header();
 	for (size_t i = 0; i < n && !ret; i++)
 		ret = show_one(ctx, &v[i], &nl, opts->json, &j);
 	if (opts->json) {

@@ -44,8 +44,9 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void print_totals(const struct src *s, const struct keg_stat_values *v,
-			 const struct stats_opts *o, struct json *j)
+static void print_totals(struct cli_ctx *ctx, const struct src *s,
+			 const struct keg_stat_values *v, const struct stats_opts *o,
+			 struct json *j)
 {
 	int i;
 
@@ -61,6 +62,7 @@ static void print_totals(const struct src *s, const struct keg_stat_values *v,
 		}
 		json_obj_end(j);
 		kegctl_kegd_stats(s->name, j);
+		kegctl_shape_stats(ctx, s->name, j);
 		json_obj_end(j);
 		return;
 	}
@@ -69,6 +71,7 @@ static void print_totals(const struct src *s, const struct keg_stat_values *v,
 		if (o->all || v->v[i])
 			printf("  %-22s %20llu\n", keg_stat_names[i], (unsigned long long)v->v[i]);
 	kegctl_kegd_stats(s->name, NULL);
+	kegctl_shape_stats(ctx, s->name, NULL);
 }
 
 static void print_delta(const struct src *s, const struct keg_stat_values *v,
@@ -203,7 +206,7 @@ static int run_stats(struct cli_ctx *ctx, const void *opts)
 		if (o->json)
 			json_arr_begin(&j);
 		for (i = 0; i < n; i++)
-			print_totals(&srcs[i], &vals[i], o, &j);
+			print_totals(ctx, &srcs[i], &vals[i], o, &j);
 		if (o->json) {
 			json_arr_end(&j);
 			json_end(&j);

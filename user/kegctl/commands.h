@@ -50,4 +50,8 @@ int kegctl_list_entries(struct cli_ctx *ctx, const char *iface, bool json,
 struct json;
 void kegctl_kegd_stats(const char *iface, struct json *j);
 
+/* kegctl stats: per customer and leaf packets, bytes, drops and rate of an
+ * interface that shapes (nothing otherwise); into j when not NULL. */
+void kegctl_shape_stats(struct cli_ctx *ctx, const char *iface, struct json *j);
+
 #endif /* KEGCTL_COMMANDS_H */
