@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "grow.h"
 #include "apply.h"
 #include "log.h"
 #include "rate.h"
@@ -49,15 +50,8 @@ struct group {
 
 static int push(struct group *g, const struct keg_change *c)
 {
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 64;
-		void *v = reallocarray(g->v, cap, sizeof(*g->v));
-
-		if (!v)
-			return -ENOMEM;
-		g->v = v;
-		g->cap = cap;
-	}
+	if (keg_grow(&g->v, &g->cap, g->n, sizeof(*g->v)))
+		return -ENOMEM;
 	g->v[g->n++] = *c;
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "config.h"
 #include "rate.h"
 
@@ -29,15 +30,8 @@ struct keyword {
 static int add_entry(struct keg_conf_list *l, const struct keg_addr *a,
 		     unsigned int line)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		void *v = reallocarray(l->v, cap, sizeof(*l->v));
-
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (keg_grow(&l->v, &l->cap, l->n, sizeof(*l->v)))
+		return -ENOMEM;
 	l->v[l->n].addr = *a;
 	l->v[l->n].line = line;
 	l->n++;
@@ -56,15 +50,8 @@ static int kw_interface(struct parser *p, char **argv, struct keg_err *err)
 		return keg_err_set(err, -EINVAL,
 				   "interface %s already declared at line %u",
 				   argv[0], prev->line);
-	if (c->n_ifaces == c->cap_ifaces) {
-		size_t cap = c->cap_ifaces ? c->cap_ifaces * 2 : 4;
-		void *v = reallocarray(c->ifaces, cap, sizeof(*c->ifaces));
-
-		if (!v)
-			return -ENOMEM;
-		c->ifaces = v;
-		c->cap_ifaces = cap;
-	}
+	if (keg_grow(&c->ifaces, &c->cap_ifaces, c->n_ifaces, sizeof(*c->ifaces)))
+		return -ENOMEM;
 	p->cur = &c->ifaces[c->n_ifaces++];
 	memset(p->cur, 0, sizeof(*p->cur));
 	snprintf(p->cur->name, sizeof(p->cur->name), "%s", argv[0]);
@@ -160,15 +147,8 @@ static int kw_schedule(struct parser *p, char **argv, struct keg_err *err)
 		    (is_default || !keg_addr_cmp(&l->v[k].addr, &a)))
 			e = &l->v[k];
 	if (!e) {
-		if (l->n == l->cap) {
-			size_t cap = l->cap ? l->cap * 2 : 8;
-			void *v = reallocarray(l->v, cap, sizeof(*l->v));
-
-			if (!v)
-				return -ENOMEM;
-			l->v = v;
-			l->cap = cap;
-		}
+		if (keg_grow(&l->v, &l->cap, l->n, sizeof(*l->v)))
+			return -ENOMEM;
 		e = &l->v[l->n++];
 		memset(e, 0, sizeof(*e));
 		e->is_default = is_default;

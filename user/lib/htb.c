@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include "grow.h"
 #include "htb.h"
 
 static const char *const leaf_names[KEG_LEAF__MAX] = {
@@ -446,16 +447,9 @@ static int class_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (nlh->nlmsg_type != RTM_NEWTCLASS || t->tcm_ifindex != d->ifindex)
 		return MNL_CB_OK;
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 256;
-		void *nv = realloc(d->v, cap * sizeof(*d->v));
-
-		if (!nv) {
-			errno = ENOMEM;
-			return MNL_CB_ERROR;
-		}
-		d->v = nv;
-		d->cap = cap;
+	if (keg_grow(&d->v, &d->cap, d->n, sizeof(*d->v))) {
+		errno = ENOMEM;
+		return MNL_CB_ERROR;
 	}
 	s = &d->v[d->n++];
 	memset(s, 0, sizeof(*s));

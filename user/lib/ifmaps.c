@@ -10,6 +10,7 @@
 
 #include <bpf/bpf.h>
 
+#include "grow.h"
 #include "ifmaps.h"
 #include "pins.h"
 
@@ -174,15 +175,8 @@ static int collect(int fd, size_t key_size, bool lpm, uint8_t family,
 	while (!(ret = bpf_map_get_next_key(fd, prev, &next))) {
 		struct keg_addr *a;
 
-		if (*n == *cap) {
-			size_t c = *cap ? *cap * 2 : 64;
-			void *p = reallocarray(*v, c, sizeof(**v));
-
-			if (!p)
-				return -ENOMEM;
-			*v = p;
-			*cap = c;
-		}
+		if (keg_grow(v, cap, *n, sizeof(**v)))
+			return -ENOMEM;
 		a = &(*v)[(*n)++];
 		memset(a, 0, sizeof(*a));
 		a->family = family;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "intercept_conf.h"
 
 int keg_conf_icpt_parse(struct keg_conf_icpts *l, char **argv, unsigned int line,
@@ -28,15 +29,8 @@ int keg_conf_icpt_parse(struct keg_conf_icpts *l, char **argv, unsigned int line
 					   "'%s': expected forward, block, inner or outer", argv[i]);
 		}
 	}
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		void *v = reallocarray(l->v, cap, sizeof(*l->v));
-
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (keg_grow(&l->v, &l->cap, l->n, sizeof(*l->v)))
+		return -ENOMEM;
 	e = &l->v[l->n];
 	ret = keg_icpt_spec_parse(&e->spec, argv[0], argv[1], argv[2], argv[3], when, match,
 				  err);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "keg_maps.h"
 #include "netlink_route.h"
 
@@ -138,16 +139,9 @@ static int list_cb(const struct nlmsghdr *nlh, void *data)
 	if (parse_route(nlh, &r) || r.protocol != KEG_RTPROT ||
 	    r.table != RT_TABLE_MAIN || r.oif != l->ifindex)
 		return MNL_CB_OK;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		void *v = reallocarray(l->v, cap, sizeof(*l->v));
-
-		if (!v) {
-			errno = ENOMEM;
-			return MNL_CB_ERROR;
-		}
-		l->v = v;
-		l->cap = cap;
+	if (keg_grow(&l->v, &l->cap, l->n, sizeof(*l->v))) {
+		errno = ENOMEM;
+		return MNL_CB_ERROR;
 	}
 	l->v[l->n++] = r.dst;
 	return MNL_CB_OK;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "customer.h"
 #include "rate.h"
 #include "sched_store.h"
@@ -16,15 +17,8 @@
 
 static struct keg_sched_entry *grow(struct keg_sched_entry **v, size_t *n, size_t *cap)
 {
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 16;
-		void *nv = reallocarray(*v, c, sizeof(**v));
-
-		if (!nv)
-			return NULL;
-		*v = nv;
-		*cap = c;
-	}
+	if (keg_grow(v, cap, *n, sizeof(**v)))
+		return NULL;
 	return &(*v)[(*n)++];
 }
 
