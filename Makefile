@@ -5,7 +5,7 @@
 #   make test     deps + unit tests (criterion, BPF_PROG_TEST_RUN) + shell suites
 #   make demo     deps + namespace lab showing proxy-ARP answering and refusing
 #   make bench    deps + ns/packet ratios (not part of make test)
-#   make install  kegctl into $(PREFIX)/sbin
+#   make install  kegctl and kegd into $(PREFIX)/sbin
 
 PREFIX   ?= /usr/local
 BUILD    := build
@@ -129,9 +129,11 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)cd $(BUILD) && ./keg_bench
 
-install: $(BUILD)/kegctl
+install: $(BUILD)/kegctl $(BUILD)/kegd
 	install -D -m 0755 $(BUILD)/kegctl $(DESTDIR)$(PREFIX)/sbin/kegctl
+	install -D -m 0755 $(BUILD)/kegd $(DESTDIR)$(PREFIX)/sbin/kegd
 	install -D -m 0644 deploy/rt_protos.keg.conf $(DESTDIR)/etc/iproute2/rt_protos.d/keg.conf
+	install -D -m 0644 -t $(DESTDIR)/etc/systemd/system deploy/systemd/*.service
 
 clean:
 	rm -rf $(BUILD)
