@@ -16,6 +16,9 @@
  * checksum updated incrementally) or hop limit (IPv6) and transmits through
  * an AF_XDP socket on the egress interface: the intercept socket of that
  * interface and queue when it has one, else a TX socket opened on demand.
+ * Each thread caches its egress sockets by ifindex, and a run of frames for
+ * the same egress goes out as one batch: one lock, one completion reap, one
+ * reserve/submit and one sendto() kick per batch, not per frame.
  * Frames without valid metadata are dropped and counted.
  *
  * Every second kegd writes its pid, a heartbeat and per-queue rx/tx/drop
@@ -84,12 +87,21 @@ struct sock {
 	unsigned int tx_outstanding;
 };
 
+#define EGRESS_CACHE  4
+
 struct queue {
 	struct sock *s;
 	struct iface *ifc;
 	pthread_t thread;
 	unsigned int idx;		/* thread index, over all interfaces */
 	volatile uint64_t rx, tx, drop;
+	/* This thread's egress sockets by ifindex: tx_sock() only on a miss. */
+	struct {
+		int ifindex;
+		struct sock *s;		/* NULL: could not open, retry_ns */
+		uint64_t retry_ns;
+	} out[EGRESS_CACHE];
+	unsigned int n_out;
 };
 
 struct iface {
@@ -271,7 +283,7 @@ static struct sock *tx_sock(int ifindex, unsigned int idx)
 	return s;
 }
 
-/* Once per RX batch and socket: copy mode sends only when kicked. */
+/* Copy mode sends only when kicked: once per batch, after the submit. */
 static void kick(struct sock *s)
 {
 	if (s->tx_outstanding)
@@ -282,41 +294,77 @@ static void complete_tx(struct sock *s)
 {
 	uint32_t idx, n, i;
 
-	n = xsk_ring_cons__peek(&s->comp, BATCH * 2, &idx);
+	n = xsk_ring_cons__peek(&s->comp, NUM_FRAMES - RX_FRAMES, &idx);
 	for (i = 0; i < n; i++)
 		s->tx_free[s->n_tx_free++] = *xsk_ring_cons__comp_addr(&s->comp, idx + i);
 	xsk_ring_cons__release(&s->comp, n);
 	s->tx_outstanding -= n;
 }
 
-/* Copy len bytes out through s; false when no frame or slot is free. */
-static bool transmit(struct sock *s, const void *data, uint32_t len)
+/*
+ * Copy n frames out through s with one lock, one reserve, one submit and one
+ * kick; returns how many went out (the rest: no free frame or slot).
+ */
+static unsigned int transmit(struct sock *s, uint8_t *const *pkt, const uint32_t *len,
+			     unsigned int n)
 {
-	struct xdp_desc *d;
+	unsigned int i, m;
 	uint32_t idx;
-	uint64_t addr;
-	bool ok = false;
 
 	pthread_mutex_lock(&s->tx_lock);
 	complete_tx(s);
-	if (!s->n_tx_free || xsk_ring_prod__reserve(&s->tx, 1, &idx) != 1) {
-		kick(s);	/* full: let the kernel drain it */
-		goto out;
+	m = n < s->n_tx_free ? n : s->n_tx_free;
+	while (m && xsk_ring_prod__reserve(&s->tx, m, &idx) != m)
+		m = (uint32_t)xsk_prod_nb_free(&s->tx, m);
+	for (i = 0; i < m; i++) {
+		struct xdp_desc *d = xsk_ring_prod__tx_desc(&s->tx, idx + i);
+		uint64_t addr = s->tx_free[--s->n_tx_free];
+
+		memcpy(xsk_umem__get_data(s->area, addr), pkt[i], len[i]);
+		d->addr = addr;
+		d->len = len[i];
+		d->options = 0;
 	}
-	addr = s->tx_free[--s->n_tx_free];
-	memcpy(xsk_umem__get_data(s->area, addr), data, len);
-	d = xsk_ring_prod__tx_desc(&s->tx, idx);
-	d->addr = addr;
-	d->len = len;
-	d->options = 0;
-	xsk_ring_prod__submit(&s->tx, 1);
-	s->tx_outstanding++;
-	ok = true;
-out:
+	if (m)
+		xsk_ring_prod__submit(&s->tx, m);
+	s->tx_outstanding += m;
+	kick(s);	/* also when full: let the kernel drain it */
 	pthread_mutex_unlock(&s->tx_lock);
-	return ok;
+	return m;
 }
 
+/*
+ * The egress socket for ifindex from thread q's cache, tx_sock() on a miss.
+ * A socket that cannot be opened (e.g. EBUSY while a previous owner's queue
+ * is still being released) is retried every EGRESS_RETRY_NS, not per frame.
+ */
+#define EGRESS_RETRY_NS (200 * 1000000ULL)
+
+static struct sock *out_sock(struct queue *q, int ifindex)
+{
+	struct sock *s;
+	unsigned int i;
+	uint64_t now;
+
+	for (i = 0; i < q->n_out; i++)
+		if (q->out[i].ifindex == ifindex)
+			break;
+	if (i < q->n_out) {
+		if (q->out[i].s)
+			return q->out[i].s;
+		now = now_ns();
+		if (now < q->out[i].retry_ns)
+			return NULL;
+	} else {
+		i = q->n_out < EGRESS_CACHE ? q->n_out++ : q->idx % EGRESS_CACHE;
+		q->out[i].ifindex = ifindex;
+		now = now_ns();
+	}
+	s = tx_sock(ifindex, q->idx);
+	q->out[i].s = s;
+	q->out[i].retry_ns = now + EGRESS_RETRY_NS;
+	return s;
+}
 
 static uint16_t csum_fold_add(uint16_t csum, uint16_t old, uint16_t new)
 {
@@ -383,8 +431,11 @@ static void *queue_loop(void *arg)
 			poll(&pfd, 1, 100);
 			continue;
 		}
-		struct sock *used[4] = { 0 };
-		unsigned int n_used = 0, u;
+		/* Runs of frames for the same egress go out as one batch. */
+		struct sock *cur = NULL;
+		uint8_t *pkts[BATCH];
+		uint32_t lens[BATCH];
+		unsigned int n_pend = 0, sent;
 
 		for (i = 0; i < n; i++) {
 			const struct xdp_desc *d = xsk_ring_cons__rx_desc(&s->rx, idx_rx + i);
@@ -392,30 +443,28 @@ static void *queue_loop(void *arg)
 			struct keg_xsk_meta m;
 			struct sock *out;
 
-			q->rx++;
 			memcpy(&m, pkt - sizeof(m), sizeof(m));
-			if (m.magic != KEG_XSK_META_MAGIC || !rewrite(pkt, d->len, &m)) {
+			if (m.magic != KEG_XSK_META_MAGIC || !rewrite(pkt, d->len, &m) ||
+			    !(out = out_sock(q, (int)m.ifindex))) {
 				q->drop++;
 				continue;
 			}
-			out = tx_sock((int)m.ifindex, q->idx);
-			if (out && transmit(out, pkt, d->len))
-				q->tx++;
-			else
-				q->drop++;
-			for (u = 0; out && u < n_used && used[u] != out; u++)
-				;
-			if (out && u == n_used) {
-				if (n_used == 4) {
-					kick(used[0]);
-					used[0] = out;
-				} else {
-					used[n_used++] = out;
-				}
+			if (out != cur && n_pend) {
+				sent = transmit(cur, pkts, lens, n_pend);
+				q->tx += sent;
+				q->drop += n_pend - sent;
+				n_pend = 0;
 			}
+			cur = out;
+			pkts[n_pend] = pkt;
+			lens[n_pend++] = d->len;
 		}
-		for (u = 0; u < n_used; u++)
-			kick(used[u]);
+		if (n_pend) {
+			sent = transmit(cur, pkts, lens, n_pend);
+			q->tx += sent;
+			q->drop += n_pend - sent;
+		}
+		q->rx += n;
 		xsk_ring_cons__release(&s->rx, n);
 		/* Give the RX frames back. */
 		while (xsk_ring_prod__reserve(&s->fill, n, &idx_fill) != n) {
