@@ -79,8 +79,9 @@ fi
 for ns in $GW $C1 $C2; do
 	ip netns del $ns 2>/dev/null	# leftovers of an interrupted run
 done
+rm -rf /sys/fs/bpf/keg/kdemo-* 2>/dev/null	# and its pins: kdemo-* are the demo's
 trap on_exit EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP PIPE
 
 step "Building the lab: gateway $GW, customers $C1 and $C2 on separate veths"
 for ns in $GW $C1 $C2; do

@@ -96,7 +96,7 @@ t_init() {
 	[ -x "$KEGCTL" ] || t_skip "no $KEGCTL (run make)"
 	[ -f "$XDP_PASS_OBJ" ] || t_skip "no $XDP_PASS_OBJ (run make)"
 	trap t_cleanup EXIT
-	trap 'exit 130' INT TERM
+	trap 'exit 130' INT TERM HUP PIPE
 	t_bpffs
 	# A previous run killed with SIGKILL leaves its namespaces behind.
 	t_cleanup_stale
