@@ -166,6 +166,10 @@ for nq in 1 2; do
 		ratio=$(awk -v k="$k" -v r="$r" 'BEGIN { if (k != "-" && r > 0) printf "%.2f", k / r; else print "-" }')
 		printf '  %-7s %-6s %12s %12s %7s%s\n' "$nq" "$frame" "$k" "$r" "$ratio" \
 			"$(awk -v x="$ratio" 'BEGIN { if (x == "-" || x + 0 < 0.8) print "  (below 0.8x)" }')"
-		[ -n "${XSK_BENCH_VERBOSE:-}" ] && echo "          runs: kegd ${ks[*]}; reflector ${rs[*]}"
+		if [ -n "${XSK_BENCH_VERBOSE:-}" ]; then
+			echo "          runs: kegd ${ks[*]}; reflector ${rs[*]}"
+		fi
 	done
 done
+# A missed target is a figure in the table, not a failure of the bench.
+exit 0
