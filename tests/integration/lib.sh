@@ -192,6 +192,25 @@ t_veth() {
 		t_die "cannot load $XDP_PASS_OBJ on $4"
 }
 
+# A server and a customer namespace on either side of a router namespace,
+# routed both ways through it: P-s (10.N.1.1) on P-s0 -- P-r0 (10.N.1.254)
+# P-r P-r1 (10.N.2.254) -- P-c1 (10.N.2.2) on P-c. For the shaping suites.
+t_routed_pair() {
+	local p=$1 n=$2
+	t_netns "$p-s"
+	t_netns "$p-r"
+	t_netns "$p-c"
+	t_veth "$p-r" "$p-r0" "$p-s" "$p-s0"
+	t_veth "$p-r" "$p-r1" "$p-c" "$p-c1"
+	t_in "$p-s" ip addr add "10.$n.1.1/24" dev "$p-s0"
+	t_in "$p-r" ip addr add "10.$n.1.254/24" dev "$p-r0"
+	t_in "$p-r" ip addr add "10.$n.2.254/24" dev "$p-r1"
+	t_in "$p-c" ip addr add "10.$n.2.2/24" dev "$p-c1"
+	t_in "$p-s" ip route add default via "10.$n.1.254"
+	t_in "$p-c" ip route add default via "10.$n.2.254"
+	t_in "$p-r" sysctl -qw net.ipv4.ip_forward=1
+}
+
 # t_mac NS IFACE: the interface's MAC, lower case; fails when there is
 # none. (Not from /sys/class/net: nsenter --net keeps the root namespace's
 # sysfs.)

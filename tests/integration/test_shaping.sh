@@ -18,19 +18,8 @@ t_need iperf3 ping awk
 S=ksh-s R=ksh-r C=ksh-c
 PIDS=()
 
-t_netns $S
-t_netns $R
-t_netns $C
-t_veth $R ksh-r0 $S ksh-s0
-t_veth $R ksh-r1 $C ksh-c1
-t_in $S ip addr add 10.202.1.1/24 dev ksh-s0
-t_in $R ip addr add 10.202.1.254/24 dev ksh-r0
-t_in $R ip addr add 10.202.2.254/24 dev ksh-r1
-t_in $C ip addr add 10.202.2.2/24 dev ksh-c1
+t_routed_pair ksh 202
 t_in $C ip addr add 10.202.2.3/24 dev ksh-c1
-t_in $S ip route add default via 10.202.1.254
-t_in $C ip route add default via 10.202.2.254
-t_in $R sysctl -qw net.ipv4.ip_forward=1
 t_in $S ip link add ksh-vx0 type vxlan id 42 local 10.202.1.1 remote 10.202.2.2 \
 	dstport 4789 || t_die "vxlan in $S"
 t_in $C ip link add ksh-vx1 type vxlan id 42 local 10.202.2.2 remote 10.202.1.1 \

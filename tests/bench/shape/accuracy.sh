@@ -26,18 +26,7 @@ t_need iperf3 ping jq awk
 DUR=${1:-5}
 S=ksb-s R=ksb-r C=ksb-c
 PIDS=()
-t_netns $S
-t_netns $R
-t_netns $C
-t_veth $R ksb-r0 $S ksb-s0
-t_veth $R ksb-r1 $C ksb-c1
-t_in $S ip addr add 10.207.1.1/24 dev ksb-s0
-t_in $R ip addr add 10.207.1.254/24 dev ksb-r0
-t_in $R ip addr add 10.207.2.254/24 dev ksb-r1
-t_in $C ip addr add 10.207.2.2/24 dev ksb-c1
-t_in $S ip route add default via 10.207.1.254
-t_in $C ip route add default via 10.207.2.254
-t_in $R sysctl -qw net.ipv4.ip_forward=1
+t_routed_pair ksb 207
 
 stop_servers() {
 	local p
