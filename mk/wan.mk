@@ -3,7 +3,9 @@
 #
 #   make wanem       build/wanem, build/wan_udpgen, build/wanem_unit
 #   make test-wan    tests/wan/test_*.sh (root; each exits 0/1/77)
-#   make bench-wan   deps + iperf3 matrix over the lab: goodput table
+#   make bench-wan   deps + the emulator's own speed next to a plain bridge
+#                    (tests/wan/bench_emu.sh), then the iperf3 matrix over
+#                    the lab: goodput table
 #   make demo-wan    deps + lab with 100mbit/200ms/1% loss, one transfer
 
 WANEM_DIR      := user/wanem
@@ -50,6 +52,7 @@ test-wan: wanem
 
 bench-wan: deps
 	$(Q)$(MAKE) --no-print-directory -s wanem
+	$(Q)./tests/wan/bench_emu.sh
 	$(Q)./tests/wan/bench_wan.sh $(BENCH_WAN_ARGS)
 
 demo-wan: deps

@@ -35,9 +35,11 @@ asym_block() {
 	read -r min med avg p99 max <<<"$(ping_rtt "$P" a1 b1 50 0.01)"
 	check_range "asymmetric 30+5 ms: ping median (avg $avg)" "$med" 35 36 " ms"
 	r=$(udp "$P" a1 b1 2000 2000 200)
+	judged "2000 datagrams a1 -> b1 at 2000/s" "$r" || return
 	check_range "a->b one-way (30 ms): udp median (avg $(kv lat_avg_us "$r"))" \
 		"$(kv lat_p50_us "$r")" 30000 30500 " us"
 	r=$(udp "$P" b1 a1 2000 2000 200)
+	judged "2000 datagrams b1 -> a1 at 2000/s" "$r" || return
 	check_range "b->a one-way (5 ms): udp median (avg $(kv lat_avg_us "$r"))" \
 		"$(kv lat_p50_us "$r")" 5000 5500 " us"
 }
@@ -49,6 +51,7 @@ jitter_block() {
 	local r spread
 	lab_set "$P" --delay 20 --jitter 5
 	r=$(udp "$P" a1 b1 3000 1000 200)
+	judged "3000 datagrams a1 -> b1 at 1000/s" "$r" || return
 	check "jitter: 3000 datagrams, none reordered ($(kv reordered "$r"))" \
 		test "$(kv reordered "$r")" = 0 -a "$(kv unique "$r")" = 3000
 	check_range "jitter: min one-way delay" "$(kv lat_min_us "$r")" 15000 20000 " us"
@@ -63,6 +66,7 @@ jitter_reorder_block() {
 	local r
 	lab_set "$P" --delay 20 --jitter 5 --jitter-reorder on
 	r=$(udp "$P" a1 b1 3000 1000 200)
+	judged "3000 datagrams a1 -> b1 at 1000/s" "$r" || return
 	check_range "jitter with --jitter-reorder on: reordered" "$(kv reorder_pct "$r")" 10 100 %
 }
 try3 jitter_reorder_block

@@ -16,6 +16,7 @@ bernoulli_block() {
 	local r s
 	lab_set "$P" --delay 2 --a2b-loss 1 --seed 7
 	r=$(udp "$P" a1 b1 100000 50000 200)
+	judged "100000 datagrams a1 -> b1 at 50000/s" "$r" || return
 	s=$(wanem_stats "$P" a2b)
 	check_range "Bernoulli 1% a->b over 100,000: measured loss (wanem lost $(kv lost_random "$s"), ring drops $(kv ring_drops "$s"), rcvbuf $(kv rcvbuf_errors "$r"))" \
 		"$(kv loss_pct "$r")" 0.7 1.3 %
@@ -25,6 +26,7 @@ bernoulli_block() {
 	check "Bernoulli: nothing duplicated or reordered" \
 		test "$(kv dup "$r")" = 0 -a "$(kv reordered "$r")" = 0
 	r=$(udp "$P" b1 a1 20000 50000 200)
+	judged "20000 datagrams b1 -> a1 at 50000/s" "$r" || return
 	check "b->a (no loss configured): $(kv unique "$r") of 20000 arrive" \
 		test "$(kv lost "$r")" = 0
 }
@@ -35,6 +37,7 @@ low_loss_block() {
 	local r s
 	lab_set "$P" --delay 2 --a2b-loss 0.1 --seed 8
 	r=$(udp "$P" a1 b1 100000 50000 200)
+	judged "100000 datagrams a1 -> b1 at 50000/s" "$r" || return
 	s=$(wanem_stats "$P" a2b)
 	check_range "Bernoulli 0.1% a->b over 100,000: measured loss (wanem lost $(kv lost_random "$s"), ring drops $(kv ring_drops "$s"), rcvbuf $(kv rcvbuf_errors "$r"))" \
 		"$(kv loss_pct "$r")" 0 0.4 %
@@ -47,6 +50,7 @@ ge_block() {
 	local r
 	lab_set "$P" --delay 2 --a2b-ge 1,20 --seed 9
 	r=$(udp "$P" a1 b1 100000 50000 200)
+	judged "100000 datagrams a1 -> b1 at 50000/s" "$r" || return
 	check_range "Gilbert-Elliott 1,20: measured loss (4.76% expected)" "$(kv loss_pct "$r")" 3.76 5.76 %
 	check_range "Gilbert-Elliott 1,20: mean loss burst (5 expected)" "$(kv burst_mean "$r")" 4.3 5.7
 }

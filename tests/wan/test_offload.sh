@@ -19,7 +19,9 @@ before=$(kv csum_fixed "$(wanem_stats "$P" a2b)")
 r=$(udp "$P" a1 b1 5000 5000 1000)
 after=$(kv csum_fixed "$(wanem_stats "$P" a2b)")
 check "partial checksums: wanem completed $((after - before))" test $((after - before)) -ge 4900
-check "partial checksums: all $(kv unique "$r") of 5000 datagrams arrive" test "$(kv lost "$r")" = 0
+if judged "5000 datagrams a1 -> b1 at 5000/s" "$r"; then
+	check "partial checksums: all $(kv unique "$r") of 5000 datagrams arrive" test "$(kv lost "$r")" = 0
+fi
 
 # TSO and GSO on: 64 KB TCP super-packets arrive at wanem.
 in_ns "$P" gwa ethtool -K "$P-gaw" sg on tso on gso on >/dev/null
