@@ -116,11 +116,16 @@ t_check "TCP segments took the AF_XDP path" \
 
 t_in $C2 iperf3 -s -D -1 -p 5202 >/dev/null 2>&1
 sleep 0.3
-out=$(t_in $C1 iperf3 -c $N2.10 -p 5202 -u -b 20M -l 1200 -t 2 -J 2>&1)
-lost=$(jq -r '.end.sum.lost_percent // 100' <<<"$out" 2>/dev/null)
+# What the receiving host's socket drops (a busy machine can starve the
+# iperf3 server) is counted by its kernel and is not kegd's loss.
+t_in $C2 nstat -n
+out=$(t_in $C1 iperf3 -c $N2.10 -p 5202 -u -b 20M -l 1200 -w 2M -t 2 -J 2>&1)
+over=$(t_in $C2 nstat -az UdpRcvbufErrors | awk '/Rcvbuf/ { print $2 }')
+lostn=$(jq -r '.end.sum.lost_packets // -1' <<<"$out" 2>/dev/null)
 pk=$(jq -r '.end.sum.packets // 0' <<<"$out" 2>/dev/null)
-t_check "iperf3 UDP through kegd: $pk datagrams, ${lost}% lost (< 5%)" \
-	awk -v l="${lost:-100}" -v p="${pk:-0}" 'BEGIN { exit !(p > 1000 && l < 5) }'
+t_check "iperf3 UDP through kegd: $pk datagrams, $lostn lost, ${over:-?} of them by the receiving socket; the rest under 5%" \
+	awk -v l="${lostn:--1}" -v o="${over:-0}" -v p="${pk:-0}" \
+	'BEGIN { exit !(p > 1000 && l >= 0 && l - o < p * 0.05) }'
 
 # kegd killed in the middle of a TCP transfer: the forward rule hands the
 # flow to the kernel, which keeps routing it.
