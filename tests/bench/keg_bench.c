@@ -62,6 +62,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -81,6 +82,7 @@
 #define PEER_TUNNEL_TARGET	1.0	/* keg / xdp-filter, every tunnel */
 #define SCALE_TARGET		1.2
 #define METHOD_TOLERANCE	0.10	/* wrapper method vs direct, fraction */
+#define NOISY_PERCENT		5	/* a row's ratio noise worth a warning */
 #define SCALE_CUSTOMERS		100000
 #define SCALE_PREFIXES		10000
 #define PITFALL_REPEAT		1000	/* repetitions of the pitfall demos */
@@ -720,6 +722,21 @@ static void show_rewrite_pitfalls(struct setup *s, const struct pkt *p)
 		       LIVE_BATCH);
 }
 
+/* Other tasks on the CPUs make every figure noisier: say how busy. */
+static void print_load(void)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+	double l1;
+
+	if (f && fscanf(f, "%lf", &l1) == 1)
+		printf("load average (1 min) %.2f on %ld online CPUs\n\n", l1,
+		       sysconf(_SC_NPROCESSORS_ONLN));
+	else
+		printf("\n");
+	if (f)
+		fclose(f);
+}
+
 static unsigned int verified_insns(int prog_fd)
 {
 	struct bpf_prog_info info = { 0 };
@@ -734,6 +751,7 @@ static unsigned int verified_insns(int prog_fd)
 
 struct tally {
 	unsigned int pass, miss, invalid;
+	unsigned int noisy;	/* rows whose keg/filter noise > NOISY_PERCENT */
 };
 
 /* "PASS", "MISS" or "INVALID" for a ratio against its target. */
@@ -799,6 +817,7 @@ static void main_row(const struct fixture *f, const struct case_result *c,
 	double kf = c->keg.sum.med / c->filt.sum.med;
 	bool keg_ok = true, filt_ok = true;
 	const char *st;
+	double noise;
 
 	if (c->pass.wrong[0] || c->keg.wrong[0]) {
 		note(n, "%s: %s", f->name, c->keg.wrong[0] ? c->keg.wrong : c->pass.wrong);
@@ -838,7 +857,10 @@ static void main_row(const struct fixture *f, const struct case_result *c,
 		st = verdict_of(t, keg_ok && filt_ok, kf, peer_target[f->target]);
 		printf("  %6.2f  <=%.2f %-7s", kf, peer_target[f->target], st);
 	}
-	printf("  %s\n", c->method);
+	noise = (bench_rel_spread(&c->keg.sum) + bench_rel_spread(&c->filt.sum)) * 100;
+	printf(" %4.1f%s  %s\n", noise, noise > NOISY_PERCENT ? "*" : " ", c->method);
+	if (noise > NOISY_PERCENT)
+		t->noisy++;
 }
 
 static void scale_row(const char *name, const struct timing *big,
@@ -1024,9 +1046,10 @@ int main(int argc, char **argv)
 	printf("keg_bench: BPF_PROG_TEST_RUN on the same frames: keg_xdp, xdp-filter\n"
 	       "(%s; one allow entry per table, none matching: full work)\n"
 	       "and xdp_pass; repeat %u per call, %u rounds in rotating order, median; CPU %d\n"
-	       "verifier instructions: keg_xdp %u, xdp-filter %u\n\n",
+	       "verifier instructions: keg_xdp %u, xdp-filter %u\n",
 	       opt.xdpfilt, opt.repeat, opt.rounds, sched_getcpu(),
 	       verified_insns(s.keg_fd), verified_insns(s.filt.prog_fd));
+	print_load();
 	show_rewrite_pitfalls(&s, &pkts[FX_ANSWERED]);
 
 	for (unsigned int i = 0; i < N_FIXTURES; i++) {
@@ -1079,25 +1102,30 @@ int main(int argc, char **argv)
 		}
 	}
 
-	printf("\n%-22s %-8s %7s %7s %7s  %6s %-7s  %6s %-6s %-7s  %s\n", "case",
+	printf("\n%-22s %-8s %7s %7s %7s  %6s %-7s  %6s %-6s %-7s %5s   %s\n", "case",
 	       "keg", "pass", "filter", "keg", "keg/", "<=2.00", "keg/", "target",
-	       "", "method");
-	printf("%-22s %-8s %7s %7s %7s  %6s %-7s  %6s\n", "", "verdict", "ns",
-	       "ns", "ns", "pass", "", "filter");
+	       "", "noise", "method");
+	printf("%-22s %-8s %7s %7s %7s  %6s %-7s  %6s %-6s %-7s %5s\n", "", "verdict",
+	       "ns", "ns", "ns", "pass", "", "filter", "", "", "+-%");
 	method_bad = method_check(&out_direct, &out_method, method_why,
 				  sizeof(method_why));
 	for (unsigned int i = 0; i < N_FIXTURES; i++)
 		main_row(&fixtures[i], &res[i], i == FX_ANSWERED ? &ref_main : NULL,
 			 i == FX_ANSWERED ? method_bad : NULL, &tally, &notes);
 	print_notes(&notes);
+	if (tally.noisy)
+		printf("  * keg/filter noise (half the interquartile ranges of both figures) above\n"
+		       "    %d%%: the CPU was shared; rerun before trusting those rows\n",
+		       NOISY_PERCENT);
 	printf("[1] bench_restore writes the request back, then tail-calls keg_xdp; arp_replied\n"
 	       "    moved by exactly %u per call. Medians: restore+xdp_pass %.1f ns,\n"
 	       "    restore+keg_xdp %.1f ns answered, %.1f ns refused; keg's refused path timed\n"
 	       "    directly in the same rounds %.1f ns. ARP answered = refused (direct) +\n"
 	       "    (answered - refused through the wrapper), per round: %.1f ns.\n"
 	       "    Net of the wrapper alone (xdp_pass + restore+keg - restore+xdp_pass) it would\n"
-	       "    read %.1f ns, but that overstates: on the refused path it gives %.1f ns\n"
-	       "    against %.1f ns direct (%+.1f ns: the wrapper's fresh copy slows keg's reads).\n"
+	       "    read %.1f ns; on the refused path that gives %.1f ns against %.1f ns direct\n"
+	       "    (%+.1f ns: keg reads bytes the wrapper has just stored), hence the subtraction\n"
+	       "    of the wrapped refused path instead.\n"
 	       "    Method check on two paths plain repeat times: ARP refused (outside) direct\n"
 	       "    %.1f ns, refused + (outside - refused through the wrapper) %.1f ns (%+.1f;\n"
 	       "    allowed %.0f%% + noise, else the ARP answered figures are INVALID).\n",
