@@ -861,6 +861,7 @@ static void main_row(const struct fixture *f, const struct case_result *c,
 	       verdict_of(t, keg_ok, kp, PASS_RATIO_TARGET));
 	if (f->target == PEER_INFO) {
 		st = keg_ok && filt_ok ? "(info)" : "INVALID";
+		t->invalid += !filt_ok;	/* keg's own is counted above */
 		printf("  %6.2f         %-7s", kf, st);
 	} else {
 		st = verdict_of(t, keg_ok && filt_ok, kf, peer_target[f->target]);
