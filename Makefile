@@ -74,6 +74,16 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRCS))
 BENCH_SRCS:= $(wildcard tests/bench/*.c)
 BENCH_OBJS:= $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRCS))
+# keg_bench's own BPF programs (tests/bench/bpf: not linked as C files).
+BENCH_BPF_SRCS := $(wildcard tests/bench/bpf/*.bpf.c)
+BENCH_SKELS    := $(patsubst %.bpf.c,$(BUILD)/%.skel.h,$(notdir $(BENCH_BPF_SRCS)))
+BPF_OBJS  += $(BENCH_SKELS:.skel.h=.bpf.o)
+SKELS     += $(BENCH_SKELS)
+vpath %.bpf.c tests/bench/bpf
+$(BENCH_OBJS): $(BENCH_SKELS)
+# xdp-filter's objects, the bench's real peer, ship in Debian's libxdp1.
+$(BENCH_OBJS): CFLAGS += -DXDPFILT_DIR='"/usr/lib/$(MULTIARCH)/bpf"'
+$(BUILD)/bench_restore.bpf.o: tests/bench/bpf/bench_restore.h
 
 $(BUILD)/test_unit: $(UNIT_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
