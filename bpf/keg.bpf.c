@@ -69,21 +69,18 @@ int keg_xdp(struct xdp_md *ctx)
 	/* Neighbour discovery is answered on the link only, not in tunnels;
 	 * from tc ingress (keg_tc_reply) where XDP_TX would not arrive. */
 	if (r->depth == 0) {
-		struct keg_config *cfg;
+		bool arp = r->eth_proto == ETH_P_ARP;
+		bool ns = r->outer.family == IPV6_VERSION &&
+			  r->outer.proto == IPPROTO_ICMPV6 &&
+			  r->outer.icmp_type == NDISC_NEIGHBOUR_SOLICITATION;
 
-		if (r->eth_proto == ETH_P_ARP) {
-			cfg = keg_config_get();
+		if (arp || ns) {
+			struct keg_config *cfg = keg_config_get();
+
 			if (cfg && (cfg->flags & KEG_CFG_REPLY_TC))
 				return XDP_PASS;
-			return keg_proxy_arp(ctx, r, cfg, s);
-		}
-		if (r->outer.family == IPV6_VERSION &&
-		    r->outer.proto == IPPROTO_ICMPV6 &&
-		    r->outer.icmp_type == NDISC_NEIGHBOUR_SOLICITATION) {
-			cfg = keg_config_get();
-			if (cfg && (cfg->flags & KEG_CFG_REPLY_TC))
-				return XDP_PASS;
-			return keg_proxy_ndp(ctx, r, cfg, s);
+			return arp ? keg_proxy_arp(ctx, r, cfg, s) :
+				     keg_proxy_ndp(ctx, r, cfg, s);
 		}
 	}
 	/* Intercept rules: steer matched flows into kegd (keg_intercept.bpf.h). */
