@@ -11,6 +11,11 @@
  * shaping classifier (keg_classify.h): skb->priority = the customer's HTB
  * leaf, skb->hash = the innermost flow. The verdict is left to whatever
  * comes next (TC_ACT_UNSPEC).
+ *
+ * keg_tc_reply (clsact ingress, only where kegctl sets KEG_CFG_REPLY_TC,
+ * i.e. native XDP on veth): answers the ARP requests and NSes keg_xdp
+ * passed, with the same decision, and sends the reply out of the same
+ * interface (keg_reply_tc.h).
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -22,6 +27,7 @@
 #include "keg_stats.h"
 #include "keg_proxy_arp.h"
 #include "keg_proxy_ndp.h"
+#include "keg_reply_tc.h"
 #include "keg_intercept.bpf.h"
 #include "keg_classify.h"
 
@@ -60,14 +66,22 @@ int keg_xdp(struct xdp_md *ctx)
 	}
 	keg_stats_count_parse(s, r);
 
-	/* Neighbour discovery is answered on the link only, not in tunnels. */
+	/* Neighbour discovery is answered on the link only, not in tunnels;
+	 * from tc ingress (keg_tc_reply) where XDP_TX would not arrive. */
 	if (r->depth == 0) {
-		if (r->eth_proto == ETH_P_ARP)
-			return keg_proxy_arp(ctx, r, keg_config_get(), s);
-		if (r->outer.family == IPV6_VERSION &&
-		    r->outer.proto == IPPROTO_ICMPV6 &&
-		    r->outer.icmp_type == NDISC_NEIGHBOUR_SOLICITATION)
-			return keg_proxy_ndp(ctx, r, keg_config_get(), s);
+		bool arp = r->eth_proto == ETH_P_ARP;
+		bool ns = r->outer.family == IPV6_VERSION &&
+			  r->outer.proto == IPPROTO_ICMPV6 &&
+			  r->outer.icmp_type == NDISC_NEIGHBOUR_SOLICITATION;
+
+		if (arp || ns) {
+			struct keg_config *cfg = keg_config_get();
+
+			if (cfg && (cfg->flags & KEG_CFG_REPLY_TC))
+				return XDP_PASS;
+			return arp ? keg_proxy_arp(ctx, r, cfg, s) :
+				     keg_proxy_ndp(ctx, r, cfg, s);
+		}
 	}
 	/* Intercept rules: steer matched flows into kegd (keg_intercept.bpf.h). */
 	return keg_intercept(ctx, r, s);
@@ -97,6 +111,12 @@ int keg_tc(struct __sk_buff *skb)
 		keg_classify(skb, r);
 	/* No verdict of our own: filters behind keg's still run. */
 	return TC_ACT_UNSPEC;
+}
+
+SEC("tc")
+int keg_tc_reply(struct __sk_buff *skb)
+{
+	return keg_reply_tc(skb, keg_config_get());
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -4,6 +4,8 @@
  * IPv4 prefixes except the customers of this interface, with the
  * interface's MAC, by turning the request into the reply in place (XDP_TX).
  * Anything not answered goes to the kernel untouched, counted by reason.
+ * The decision and the rewrite are separate so that the tc reply path
+ * (keg_reply_tc.h) uses the same two.
  */
 #ifndef KEG_PROXY_ARP_H
 #define KEG_PROXY_ARP_H
@@ -60,6 +62,85 @@ static __always_inline bool keg_sender_in_subnets4(__be32 sender, __be32 target,
 	return keg_subnet4_of(sender) != NULL;
 }
 
+/*
+ * The decision, on the frame at [data, data_end) whose ARP header starts at
+ * l3_off: the request to answer, or NULL with the reason counted. Reads
+ * only, so the XDP program and the tc reply path (keg_reply_tc.h) share it.
+ */
+static __always_inline struct keg_arp_eth4 *
+keg_arp_to_answer(void *data, void *data_end, __u32 l3_off,
+		  const struct keg_config *cfg, struct keg_stats *s)
+{
+	struct keg_customer4_key cust;
+	struct keg_subnet *sub;
+	struct keg_arp_eth4 *arp;
+	struct ethhdr *eth = data;
+	__be32 sender, target;
+
+	if ((void *)(eth + 1) > data_end || l3_off > KEG_MAX_L3_OFF)
+		return NULL;
+	arp = data + l3_off;
+	if ((void *)(arp + 1) > data_end) {
+		keg_stat_inc(s, KEG_STAT_err_trunc_arp);
+		return NULL;
+	}
+	if (arp->htype != BE_ARP_HRD_ETHER || arp->ptype != BE_ETH_P_IP ||
+	    arp->hlen != ARP_HLEN_ETHER || arp->plen != ARP_PLEN_IPV4) {
+		keg_stat_inc(s, KEG_STAT_arp_malformed);
+		return NULL;
+	}
+	if (arp->op != BE_ARP_OP_REQUEST) {
+		keg_stat_inc(s, KEG_STAT_arp_not_request);
+		return NULL;
+	}
+	keg_stat_inc(s, KEG_STAT_arp_requests);
+	if (!cfg || !(cfg->flags & KEG_CFG_PROXY_ARP)) {
+		keg_stat_inc(s, KEG_STAT_arp_disabled);
+		return NULL;
+	}
+	sender = arp->spa;
+	target = arp->tpa;
+	if (sender == target) {
+		keg_stat_inc(s, KEG_STAT_arp_gratuitous);
+		return NULL;
+	}
+	sub = keg_subnet4_of(target);
+	if (!sub) {
+		keg_stat_inc(s, KEG_STAT_arp_target_outside);
+		return NULL;
+	}
+	/* 0.0.0.0 is an address probe (RFC 5227): answering tells the prober
+	 * the address is taken, which it is, by the proxy. */
+	if (sender && !keg_sender_in_subnets4(sender, target, sub)) {
+		keg_stat_inc(s, KEG_STAT_arp_sender_outside);
+		return NULL;
+	}
+	cust.addr = target;
+	if (bpf_map_lookup_elem(&KEG_MAP_CUSTOMERS4, &cust)) {
+		keg_stat_inc(s, KEG_STAT_arp_target_assigned);
+		return NULL;
+	}
+	return arp;
+}
+
+/* The request becomes the reply, in the frame or in a copy of its two MAC
+ * addresses (macs: destination, source) and ARP header. VLAN tags are not
+ * touched. */
+static __always_inline void keg_arp_make_reply(__u8 *macs,
+					       struct keg_arp_eth4 *arp,
+					       const __u8 *mac)
+{
+	__be32 sender = arp->spa;
+
+	__builtin_memcpy(macs, macs + ETH_ALEN, ETH_ALEN);
+	__builtin_memcpy(macs + ETH_ALEN, mac, ETH_ALEN);
+	arp->op = BE_ARP_OP_REPLY;
+	__builtin_memcpy(arp->tha, arp->sha, ETH_ALEN);
+	__builtin_memcpy(arp->sha, mac, ETH_ALEN);
+	arp->spa = arp->tpa;
+	arp->tpa = sender;
+}
+
 static __always_inline int keg_proxy_arp(struct xdp_md *ctx,
 					 const struct keg_parse_result *r,
 					 const struct keg_config *cfg,
@@ -67,65 +148,12 @@ static __always_inline int keg_proxy_arp(struct xdp_md *ctx,
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	struct keg_customer4_key cust;
-	struct keg_subnet *sub;
 	struct keg_arp_eth4 *arp;
-	struct ethhdr *eth = data;
-	__u32 l3_off = r->l3_off;
-	__be32 sender, target;
 
-	if ((void *)(eth + 1) > data_end || l3_off > KEG_MAX_L3_OFF)
+	arp = keg_arp_to_answer(data, data_end, r->l3_off, cfg, s);
+	if (!arp || !cfg || data + ETH_HLEN > data_end)
 		return XDP_PASS;
-	arp = data + l3_off;
-	if ((void *)(arp + 1) > data_end) {
-		keg_stat_inc(s, KEG_STAT_err_trunc_arp);
-		return XDP_PASS;
-	}
-	if (arp->htype != BE_ARP_HRD_ETHER || arp->ptype != BE_ETH_P_IP ||
-	    arp->hlen != ARP_HLEN_ETHER || arp->plen != ARP_PLEN_IPV4) {
-		keg_stat_inc(s, KEG_STAT_arp_malformed);
-		return XDP_PASS;
-	}
-	if (arp->op != BE_ARP_OP_REQUEST) {
-		keg_stat_inc(s, KEG_STAT_arp_not_request);
-		return XDP_PASS;
-	}
-	keg_stat_inc(s, KEG_STAT_arp_requests);
-	if (!cfg || !(cfg->flags & KEG_CFG_PROXY_ARP)) {
-		keg_stat_inc(s, KEG_STAT_arp_disabled);
-		return XDP_PASS;
-	}
-	sender = arp->spa;
-	target = arp->tpa;
-	if (sender == target) {
-		keg_stat_inc(s, KEG_STAT_arp_gratuitous);
-		return XDP_PASS;
-	}
-	sub = keg_subnet4_of(target);
-	if (!sub) {
-		keg_stat_inc(s, KEG_STAT_arp_target_outside);
-		return XDP_PASS;
-	}
-	/* 0.0.0.0 is an address probe (RFC 5227): answering tells the prober
-	 * the address is taken, which it is, by the proxy. */
-	if (sender && !keg_sender_in_subnets4(sender, target, sub)) {
-		keg_stat_inc(s, KEG_STAT_arp_sender_outside);
-		return XDP_PASS;
-	}
-	cust.addr = target;
-	if (bpf_map_lookup_elem(&KEG_MAP_CUSTOMERS4, &cust)) {
-		keg_stat_inc(s, KEG_STAT_arp_target_assigned);
-		return XDP_PASS;
-	}
-
-	/* The request becomes the reply; VLAN tags stay where they are. */
-	__builtin_memcpy(eth->h_dest, eth->h_source, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, cfg->mac, ETH_ALEN);
-	arp->op = BE_ARP_OP_REPLY;
-	__builtin_memcpy(arp->tha, arp->sha, ETH_ALEN);
-	__builtin_memcpy(arp->sha, cfg->mac, ETH_ALEN);
-	arp->tpa = sender;
-	arp->spa = target;
+	keg_arp_make_reply(data, arp, cfg->mac);
 	keg_stat_inc(s, KEG_STAT_arp_replied);
 	return XDP_TX;
 }

@@ -5,6 +5,8 @@
  * proxy Neighbor Advertisement (RFC 4861 §7.2.8: Solicited set, Override
  * clear, Target Link-Layer Address option) built in place and sent with
  * XDP_TX. Anything not answered goes to the kernel untouched, counted.
+ * The decision and the building of the NA are separate so that the tc reply
+ * path (keg_reply_tc.h) uses the same two.
  */
 #ifndef KEG_PROXY_NDP_H
 #define KEG_PROXY_NDP_H
@@ -172,6 +174,137 @@ static __always_inline __u32 keg_ns_invalid(struct ipv6hdr *ip6,
 	return 0;
 }
 
+/* What the answer to an NS needs from it, kept while the frame changes. */
+struct keg_ns_req {
+	struct in6_addr src;
+	struct in6_addr target;
+	__u8 requester[ETH_ALEN];	/* Ethernet source of the NS */
+	__u8 dad;			/* source ::, RFC 4861 §7.2.4 */
+	__u8 pad;
+};
+
+/* The proxy NA from its IPv6 header on: the same layout in the frame and
+ * in the tc reply path's copy. */
+struct keg_na {
+	struct ipv6hdr ip6;
+	struct keg_nd_msg nd;
+	struct keg_nd_opt_lladdr opt;
+};
+
+/*
+ * The decision, on the frame at [data, data_end) with an NS at depth 0:
+ * true when keg answers it (req filled), else false with the reason
+ * counted. Reads only, so the XDP program and the tc reply path
+ * (keg_reply_tc.h) share it.
+ */
+static __always_inline bool keg_ns_to_answer(void *data, void *data_end,
+					     const struct keg_parse_result *r,
+					     const struct keg_config *cfg,
+					     struct keg_stats *s,
+					     struct keg_ns_req *req)
+{
+	struct keg_customer6_key cust;
+	struct keg_subnet *sub;
+	struct keg_nd_msg *nd;
+	struct ipv6hdr *ip6;
+	struct ethhdr *eth;
+	__u32 l3_off = r->l3_off, bad;
+
+	keg_stat_inc(s, KEG_STAT_ns_requests);
+	/* Only an NS right behind the IPv6 header is answered. */
+	if (r->outer.l4_off != l3_off + sizeof(*ip6)) {
+		keg_stat_inc(s, KEG_STAT_ns_malformed);
+		return false;
+	}
+	if (!cfg || !(cfg->flags & KEG_CFG_PROXY_NDP)) {
+		keg_stat_inc(s, KEG_STAT_ns_disabled);
+		return false;
+	}
+	eth = data;
+	if ((void *)(eth + 1) > data_end || l3_off > KEG_MAX_L3_OFF)
+		return false;
+	ip6 = data + l3_off;
+	nd = (void *)(ip6 + 1);
+	if ((void *)(nd + 1) > data_end) {
+		keg_stat_inc(s, KEG_STAT_ns_malformed);
+		return false;
+	}
+	bad = keg_ns_invalid(ip6, nd, data_end);
+	if (bad) {
+		keg_stat_inc(s, bad);
+		return false;
+	}
+	req->src = ip6->saddr;
+	req->target = nd->target;
+	sub = keg_subnet6_of(&req->target);
+	if (!sub) {
+		keg_stat_inc(s, KEG_STAT_ns_target_outside);
+		return false;
+	}
+	req->dad = keg_ipv6_is_unspec(&req->src);
+	/* As for ARP, the target's prefix usually holds the sender too. */
+	if (!req->dad && !keg_ipv6_is_linklocal(&req->src) &&
+	    !(sub->prefixlen &&
+	      keg_same_prefix6(&req->src, &req->target, sub->prefixlen)) &&
+	    !keg_subnet6_of(&req->src)) {
+		keg_stat_inc(s, KEG_STAT_ns_sender_outside);
+		return false;
+	}
+	__builtin_memcpy(cust.addr, &req->target, sizeof(cust.addr));
+	if (bpf_map_lookup_elem(&KEG_MAP_CUSTOMERS6, &cust)) {
+		keg_stat_inc(s, KEG_STAT_ns_target_assigned);
+		return false;
+	}
+	__builtin_memcpy(req->requester, eth->h_source, ETH_ALEN);
+	return true;
+}
+
+/* The NA's length change: the frame ends exactly behind the option. */
+static __always_inline int keg_na_delta(__u32 l3_off, __u32 frame_len)
+{
+	return (int)(l3_off + sizeof(struct keg_na)) - (int)frame_len;
+}
+
+/* Write the proxy NA (RFC 4861 §7.2.8; §7.2.4 for DAD) into macs
+ * (destination, source) and na, in the frame or in a copy. */
+static __always_inline void keg_na_make(__u8 *macs, struct keg_na *na,
+					const struct keg_ns_req *req,
+					const __u8 *mac)
+{
+	if (req->dad) {
+		/* RFC 4861 §7.2.4: to all-nodes, Solicited clear. */
+		static const __u8 all_nodes_mac[ETH_ALEN] = {
+			0x33, 0x33, 0x00, 0x00, 0x00, 0x01 };
+
+		__builtin_memcpy(macs, all_nodes_mac, ETH_ALEN);
+		__builtin_memset(&na->ip6.daddr, 0, sizeof(na->ip6.daddr));
+		na->ip6.daddr.in6_u.u6_addr8[0] = 0xff;
+		na->ip6.daddr.in6_u.u6_addr8[1] = 0x02;
+		na->ip6.daddr.in6_u.u6_addr8[15] = 0x01;
+		na->nd.flags = 0;
+	} else {
+		__builtin_memcpy(macs, req->requester, ETH_ALEN);
+		na->ip6.daddr = req->src;
+		na->nd.flags = BE_NA_FLAG_SOLICITED;
+	}
+	__builtin_memcpy(macs + ETH_ALEN, mac, ETH_ALEN);
+	*(__be32 *)&na->ip6 = bpf_htonl(IPV6_VERSION << 28);	/* tc, flow 0 */
+	na->ip6.payload_len = bpf_htons(KEG_NA_LEN);
+	na->ip6.nexthdr = IPPROTO_ICMPV6;
+	na->ip6.hop_limit = NDISC_HOP_LIMIT;
+	na->ip6.saddr = req->target;
+	na->nd.type = NDISC_NEIGHBOUR_ADVERTISEMENT;
+	na->nd.code = 0;
+	na->nd.csum = 0;
+	na->nd.target = req->target;
+	na->opt.type = ND_OPT_TARGET_LL_ADDR;
+	na->opt.len = sizeof(na->opt) / ND_OPT_LEN_UNIT;
+	__builtin_memcpy(na->opt.addr, mac, ETH_ALEN);
+	na->nd.csum = keg_csum_fold(bpf_csum_diff(NULL, 0, (void *)&na->nd,
+			KEG_NA_LEN, keg_pseudo_sum(&na->ip6.saddr,
+						   &na->ip6.daddr, KEG_NA_LEN)));
+}
+
 static __always_inline int keg_proxy_ndp(struct xdp_md *ctx,
 					 const struct keg_parse_result *r,
 					 const struct keg_config *cfg,
@@ -179,115 +312,28 @@ static __always_inline int keg_proxy_ndp(struct xdp_md *ctx,
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	struct keg_customer6_key cust;
-	struct in6_addr src, target;
-	struct keg_subnet *sub;
-	struct keg_nd_opt_lladdr *opt;
-	struct keg_nd_msg *nd;
-	struct ipv6hdr *ip6;
-	struct ethhdr *eth;
-	__u32 l3_off = r->l3_off, bad;
-	__u8 requester[ETH_ALEN];
-	bool dad;
+	__u32 l3_off = r->l3_off;
+	struct keg_ns_req req;
+	struct keg_na *na;
 	int delta;
 
-	keg_stat_inc(s, KEG_STAT_ns_requests);
-	/* Only an NS right behind the IPv6 header is answered. */
-	if (r->outer.l4_off != l3_off + sizeof(*ip6)) {
-		keg_stat_inc(s, KEG_STAT_ns_malformed);
+	if (!keg_ns_to_answer(data, data_end, r, cfg, s, &req) || !cfg)
 		return XDP_PASS;
-	}
-	if (!cfg || !(cfg->flags & KEG_CFG_PROXY_NDP)) {
-		keg_stat_inc(s, KEG_STAT_ns_disabled);
-		return XDP_PASS;
-	}
-	eth = data;
-	if ((void *)(eth + 1) > data_end || l3_off > KEG_MAX_L3_OFF)
-		return XDP_PASS;
-	ip6 = data + l3_off;
-	nd = (void *)(ip6 + 1);
-	if ((void *)(nd + 1) > data_end) {
-		keg_stat_inc(s, KEG_STAT_ns_malformed);
-		return XDP_PASS;
-	}
-	bad = keg_ns_invalid(ip6, nd, data_end);
-	if (bad) {
-		keg_stat_inc(s, bad);
-		return XDP_PASS;
-	}
-	src = ip6->saddr;
-	target = nd->target;
-	sub = keg_subnet6_of(&target);
-	if (!sub) {
-		keg_stat_inc(s, KEG_STAT_ns_target_outside);
-		return XDP_PASS;
-	}
-	dad = keg_ipv6_is_unspec(&src);
-	/* As for ARP, the target's prefix usually holds the sender too. */
-	if (!dad && !keg_ipv6_is_linklocal(&src) &&
-	    !(sub->prefixlen && keg_same_prefix6(&src, &target, sub->prefixlen)) &&
-	    !keg_subnet6_of(&src)) {
-		keg_stat_inc(s, KEG_STAT_ns_sender_outside);
-		return XDP_PASS;
-	}
-	__builtin_memcpy(cust.addr, &target, sizeof(cust.addr));
-	if (bpf_map_lookup_elem(&KEG_MAP_CUSTOMERS6, &cust)) {
-		keg_stat_inc(s, KEG_STAT_ns_target_assigned);
-		return XDP_PASS;
-	}
-	__builtin_memcpy(requester, eth->h_source, ETH_ALEN);
-
-	/* The NA is exactly headers + message + one option long. */
-	delta = (int)(l3_off + sizeof(*ip6) + KEG_NA_LEN) -
-		(int)(data_end - data);
+	delta = keg_na_delta(l3_off, data_end - data);
 	if (delta && bpf_xdp_adjust_tail(ctx, delta)) {
 		keg_stat_inc(s, KEG_STAT_ns_tx_failed);
 		return XDP_PASS;
 	}
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
-	eth = data;
-	if ((void *)(eth + 1) > data_end || l3_off > KEG_MAX_L3_OFF)
+	if (data + ETH_HLEN > data_end || l3_off > KEG_MAX_L3_OFF)
 		return XDP_PASS;
-	ip6 = data + l3_off;
-	nd = (void *)(ip6 + 1);
-	opt = (void *)(nd + 1);
-	if ((void *)(opt + 1) > data_end) {
+	na = data + l3_off;
+	if ((void *)(na + 1) > data_end) {
 		keg_stat_inc(s, KEG_STAT_ns_tx_failed);
 		return XDP_PASS;
 	}
-
-	if (dad) {
-		/* RFC 4861 §7.2.4: to all-nodes, Solicited clear. */
-		static const __u8 all_nodes_mac[ETH_ALEN] = {
-			0x33, 0x33, 0x00, 0x00, 0x00, 0x01 };
-
-		__builtin_memcpy(eth->h_dest, all_nodes_mac, ETH_ALEN);
-		__builtin_memset(&ip6->daddr, 0, sizeof(ip6->daddr));
-		ip6->daddr.in6_u.u6_addr8[0] = 0xff;
-		ip6->daddr.in6_u.u6_addr8[1] = 0x02;
-		ip6->daddr.in6_u.u6_addr8[15] = 0x01;
-		nd->flags = 0;
-	} else {
-		__builtin_memcpy(eth->h_dest, requester, ETH_ALEN);
-		ip6->daddr = src;
-		nd->flags = BE_NA_FLAG_SOLICITED;
-	}
-	__builtin_memcpy(eth->h_source, cfg->mac, ETH_ALEN);
-	*(__be32 *)ip6 = bpf_htonl(IPV6_VERSION << 28);	/* tc, flow 0 */
-	ip6->payload_len = bpf_htons(KEG_NA_LEN);
-	ip6->nexthdr = IPPROTO_ICMPV6;
-	ip6->hop_limit = NDISC_HOP_LIMIT;
-	ip6->saddr = target;
-	nd->type = NDISC_NEIGHBOUR_ADVERTISEMENT;
-	nd->code = 0;
-	nd->csum = 0;
-	nd->target = target;
-	opt->type = ND_OPT_TARGET_LL_ADDR;
-	opt->len = sizeof(*opt) / ND_OPT_LEN_UNIT;
-	__builtin_memcpy(opt->addr, cfg->mac, ETH_ALEN);
-	nd->csum = keg_csum_fold(bpf_csum_diff(NULL, 0, (void *)nd, KEG_NA_LEN,
-			keg_pseudo_sum(&ip6->saddr, &ip6->daddr, KEG_NA_LEN)));
+	keg_na_make(data, na, &req, cfg->mac);
 	keg_stat_inc(s, KEG_STAT_ns_replied);
 	return XDP_TX;
 }

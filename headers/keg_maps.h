@@ -95,6 +95,9 @@ struct keg_config {
 
 #define KEG_CFG_PROXY_ARP (1U << 0)	/* answer ARP requests */
 #define KEG_CFG_PROXY_NDP (1U << 1)	/* answer Neighbor Solicitations */
+/* Answer from tc ingress (keg_tc_reply) instead of XDP_TX: set by kegctl
+ * where XDP_TX does not reach the other end (native XDP on veth). */
+#define KEG_CFG_REPLY_TC  (1U << 2)
 
 /*
  * keg_stats: per-CPU array with one entry whose value is a struct of named

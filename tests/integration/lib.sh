@@ -19,6 +19,8 @@ set -u
 
 T_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 KEGCTL=${KEGCTL:-$T_ROOT/build/kegctl}
+# A foreign XDP program, for suites that check keg refuses to replace one
+# on its own interface (never loaded on a customer side).
 XDP_PASS_OBJ=${XDP_PASS_OBJ:-$T_ROOT/build/xdp_pass.bpf.o}
 KEG_PIN_ROOT=/sys/fs/bpf/keg
 T_SKIP=77
@@ -178,18 +180,29 @@ t_in() {
 }
 
 # t_veth NS1 IF1 NS2 IF2: a veth pair, both ends up. IF1 is the side keg
-# may attach to; IF2 (the client side) runs build/xdp_pass.bpf.o in native
-# mode: a veth hands the frames keg sends with XDP_TX to its peer only when
-# the peer runs an XDP program (kernel 6.18: with just GRO on, the peer
-# counts them as rx dropped). A physical NIC needs nothing of the kind.
+# may attach to; IF2 is the client side and gets nothing but what the suite
+# gives it (addresses, routes): keg's replies must reach a customer's
+# container as it is (on veth keg sends them from tc ingress, reply.h).
 t_veth() {
 	ip -n "$1" link add "$2" type veth peer name "$4" netns "$3" ||
 		t_die "veth $2/$4"
 	T_PINS+=("$2" "$4")
 	t_in "$1" ip link set "$2" up
 	t_in "$3" ip link set "$4" up
-	t_in "$3" ip link set dev "$4" xdpdrv obj "$XDP_PASS_OBJ" sec xdp ||
-		t_die "cannot load $XDP_PASS_OBJ on $4"
+}
+
+# t_no_xdp NS IFACE: true when IFACE runs no XDP program (a customer side
+# must not need one).
+t_no_xdp() {
+	[ "$(t_in "$1" ip -j link show dev "$2" | jq -r '.[0].xdp // empty')" = "" ]
+}
+
+# t_reply_path NS IFACE: the proxy reply path `kegctl status --json` reports
+# for IFACE ("xdp", "tc"), or "none".
+t_reply_path() {
+	t_kegctl "$1" status --json || { echo none; return; }
+	printf '%s\n' "$T_OUT" | jq -r --arg i "$2" \
+		'first(.[] | select(.iface == $i) | .replies.path) // "none"'
 }
 
 # A server and a customer namespace on either side of a router namespace,

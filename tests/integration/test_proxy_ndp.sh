@@ -7,7 +7,8 @@
 # keg answers Neighbor Solicitations for every address of fd00:201:2::/64
 # except the customers assigned on ktn-gw0, with ktn-gw0's MAC; live flips;
 # targets and senders outside the prefix get no answer. DAD is off in both
-# namespaces (t_netns) so addresses are usable at once.
+# namespaces (t_netns) so addresses are usable at once. The client side runs
+# nothing: on veth keg sends its NAs from tc ingress (keg_tc_reply).
 . "$(dirname "$0")/lib.sh"
 t_init ktn
 t_need ndisc6 ping
@@ -22,6 +23,9 @@ t_in $C1 ip addr add fd00:201:99::10/64 dev $CIF nodad	# source outside
 GWMAC=$(t_mac $GW $GIF) || t_die "no MAC for $GIF"
 
 t_attach $GW $GIF
+path=$(t_reply_path $GW $GIF)
+t_check "kegctl status: replies leave from tc ingress on a veth (path $path)" [ "$path" = tc ]
+t_check "the client side $CIF runs no XDP program" t_no_xdp $C1 $CIF
 t_keg_ok $GW "subnet add $NET:/64" subnet add $NET:/64 --iface $GIF
 t_keg_ok $GW "customer add $NET:10" customer add $NET:10 --iface $GIF
 t_keg_ok $GW "customer add $NET:20" customer add $NET:20 --iface $GIF

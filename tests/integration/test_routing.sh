@@ -9,7 +9,8 @@
 # answers their ARP/NS for each other with the gateway's MAC, and the
 # gateway routes by the /32 and /128 routes `kegctl customer add` installs
 # (proto 75). The gateway holds 10.201.3.1/32 on both sides as the source
-# of its own ARP requests.
+# of its own ARP requests. The customers run nothing but their addresses:
+# on veth keg answers from tc ingress (keg_tc_reply).
 . "$(dirname "$0")/lib.sh"
 t_init ktr
 t_need ping
@@ -31,6 +32,12 @@ t_in $C2 ip addr add $NET6:20/64 dev ktr-c2a nodad
 
 t_attach $GW ktr-gw1
 t_attach $GW ktr-gw2
+for ifc in ktr-gw1 ktr-gw2; do
+	path=$(t_reply_path $GW $ifc)
+	t_check "$ifc: proxy replies from tc ingress (path $path)" [ "$path" = tc ]
+done
+t_check "customer sides run no XDP program" \
+	eval "t_no_xdp $C1 ktr-c1a && t_no_xdp $C2 ktr-c2a"
 for ifc in ktr-gw1 ktr-gw2; do
 	t_keg_ok $GW "subnet add $NET.0/24 on $ifc" subnet add $NET.0/24 --iface $ifc
 	t_keg_ok $GW "subnet add $NET6:/64 on $ifc" subnet add $NET6:/64 --iface $ifc

@@ -8,6 +8,9 @@
 #                                         uplink: ksh-r0 (upload, by source)
 #   VXLAN 42 between ksh-s (10.202.3.1) and ksh-c (10.202.3.2) across the router.
 #
+# keg proxies 10.202.2.0/24 on ksh-r1, so it is keg, not the router's
+# kernel, that answers the customer's ARP for its gateway 10.202.2.254; the
+# customer side runs nothing (on veth keg answers from tc ingress).
 # Rates are checked on the wire: HTB shapes Ethernet frames, iperf3 reports
 # TCP payload; wire = payload * (MSS + 66) / MSS (TCP 32 + IP 20 + Ethernet 14).
 # Latencies are medians of pings 0.2 s apart.
@@ -87,6 +90,8 @@ t_keg_ok $R "customer add 10.202.2.2 --down 20mbit --up 10mbit" \
 	customer add 10.202.2.2 --iface ksh-r1 --down 20mbit --up 10mbit
 t_keg_ok $R "customer add 10.202.2.3 --down 30mbit" \
 	customer add 10.202.2.3 --iface ksh-r1 --down 30mbit
+t_keg_ok $R "subnet add 10.202.2.0/24 (keg answers for the gateway)" \
+	subnet add 10.202.2.0/24 --iface ksh-r1
 # (tc has no JSON for classes here: read its text.)
 class_ids() {
 	t_in $R tc class show dev "$1" | awk '{ print $3 }' | sort | tr '\n' ' ' | sed 's/ $//'
@@ -142,10 +147,15 @@ t_check "before the change: $before mbit/s, want 7.5..10.5 (10mbit)" shaped "$be
 t_check "from 2 s after the change: $after mbit/s, want 22.5..31.5 (30mbit)" shaped "$after" 30
 
 # --- 4. upload on the uplink by source address -----------------------------
+# The customer forgets its gateway's MAC first: keg must answer its ARP.
 t_tmp J5
 iperf_server $S 5205 10.202.1.1
 sleep 0.3
+t_in $C ip neigh flush dev ksh-c1
+replied=$(t_stat ksh-r1 arp_replied)
 t_in $C iperf3 -c 10.202.1.1 -B 10.202.2.2 -p 5205 -t 5 -J >"$J5" 2>/dev/null
+t_expect_delta "keg answered the customer's ARP for its gateway 10.202.2.254" \
+	ksh-r1 arp_replied "$replied" 1
 w5=$(mbit_wire "$J5" 1448)
 t_check "upload of 10.202.2.2 (--up 10mbit) on the uplink: $w5 mbit/s, want 7.5..10.5 (10mbit)" \
 	shaped "$w5" 10

@@ -71,6 +71,7 @@ void keg_env_open(struct keg_env *e)
 
 	e->xdp_fd = bpf_program__fd(e->skel->progs.keg_xdp);
 	e->tc_fd = bpf_program__fd(e->skel->progs.keg_tc);
+	e->tc_reply_fd = bpf_program__fd(e->skel->progs.keg_tc_reply);
 	e->stats_fd = bpf_map__fd(e->skel->maps.keg_stats);
 	e->config_fd = bpf_map__fd(e->skel->maps.keg_config);
 	e->subnets4_fd = bpf_map__fd(e->skel->maps.keg_subnets4);

@@ -24,6 +24,7 @@
 struct keg_env {
 	struct keg *skel;
 	int xdp_fd, tc_fd;
+	int tc_reply_fd;		/* keg_tc_reply, the tc ingress reply path */
 	int stats_fd, config_fd;
 	int subnets4_fd, subnets6_fd, customers4_fd, customers6_fd;
 	int ncpu;

@@ -18,6 +18,7 @@
  *  - the parse result is sane (offsets inside the frame, depth, tags and
  *    tunnel types in range).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 
 #include <criterion/criterion.h>
 #include <linux/bpf.h>
+#include <linux/pkt_cls.h>
 
 #include "golden.h"
 #include "harness.h"
@@ -318,29 +320,61 @@ static const char *bad_result(const struct keg_parse_result *r, size_t len)
 	return NULL;
 }
 
+/* The same frame through keg_tc_reply (the tc ingress reply path, with
+ * KEG_CFG_REPLY_TC): the model's answer byte for byte with TC_ACT_REDIRECT,
+ * or the frame untouched with TC_ACT_UNSPEC. NULL when it agrees, or when
+ * the kernel builds no test skb of the frame (its network header is cut). */
+static const char *tc_reply_problem(struct keg_env *e, const uint8_t *frame, size_t len,
+				    uint32_t want, const uint8_t *ref, size_t ref_len,
+				    struct xdp_run *r, long *runs)
+{
+	int err = xdp_run(e->tc_reply_fd, frame, len, r);
+
+	if (err == -EINVAL)
+		return NULL;
+	if (err)
+		return "tc path: test run failed";
+	(*runs)++;
+	if (want == XDP_TX) {
+		if (r->retval != TC_ACT_REDIRECT)
+			return "tc path: valid request not answered";
+		if (r->out_len != ref_len || memcmp(r->out, ref, ref_len))
+			return "tc path: reply differs from the model's";
+		return NULL;
+	}
+	if ((int)r->retval != TC_ACT_UNSPEC)
+		return "tc path: answered a frame that is no valid request";
+	if (r->out_len != len || memcmp(r->out, frame, len))
+		return "tc path: passed frame was modified";
+	return NULL;
+}
+
 Test(fuzz, random_and_mutated_frames, .timeout = 240)
 {
 	static uint8_t frame[FRAME_MAX], ref[FRAME_MAX + 128];
 	struct keg_stats before, after;
 	struct keg_parse_result res;
 	struct probe_env probe;
-	struct keg_env env;
-	struct xdp_run *r = malloc(sizeof(*r));
+	struct keg_env env, tcenv;
+	struct xdp_run *r = malloc(sizeof(*r)), *rt = malloc(sizeof(*rt));
 	const char *env_seed = getenv("KEG_FUZZ_SEED"), *env_iters = getenv("KEG_FUZZ_ITERS");
 	unsigned long long seed = env_seed ? strtoull(env_seed, NULL, 0) :
 				  (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
 	long iters = env_iters ? atol(env_iters) : 100000;
-	long tx = 0, failures = 0, depth[KEG_MAX_TUN_DEPTH + 1] = { 0 };
+	long tx = 0, failures = 0, depth[KEG_MAX_TUN_DEPTH + 1] = { 0 }, tc_runs = 0, tc_tx = 0;
 	long errors[KEG_STAT__MAX] = { 0 };
 	uint32_t flags = KEG_CFG_PROXY_ARP | KEG_CFG_PROXY_NDP;
 
-	cr_assert_not_null(r);
+	cr_assert(r && rt);
 	fprintf(stderr, "fuzz: %ld frames, seed %llu (replay: KEG_FUZZ_SEED=%llu)\n",
 		iters, seed, seed);
 	rng_state = seed;
 	keg_env_open(&env);
 	world_load(&env);
 	keg_env_config(&env, WORLD_MAC, flags);
+	keg_env_open(&tcenv);
+	world_load(&tcenv);
+	keg_env_config(&tcenv, WORLD_MAC, flags | KEG_CFG_REPLY_TC);
 	probe_env_open(&probe);
 	load_seeds();
 	stats_read(&env, &before);
@@ -352,11 +386,14 @@ Test(fuzz, random_and_mutated_frames, .timeout = 240)
 		int nerr = 0, err;
 
 		make_frame(frame, &len);
+		rt->retval = (uint32_t)TC_ACT_UNSPEC;	/* no stale verdict when not run */
+		rt->out_len = 0;
 		/* One frame in a thousand with proxying off: nothing answered. */
-		if (it % 1000 == 999)
-			keg_env_config(&env, WORLD_MAC, flags = 0);
-		else if (it % 1000 == 0)
-			keg_env_config(&env, WORLD_MAC, flags = KEG_CFG_PROXY_ARP | KEG_CFG_PROXY_NDP);
+		if (it % 1000 == 999 || it % 1000 == 0) {
+			flags = it % 1000 ? 0 : KEG_CFG_PROXY_ARP | KEG_CFG_PROXY_NDP;
+			keg_env_config(&env, WORLD_MAC, flags);
+			keg_env_config(&tcenv, WORLD_MAC, flags | KEG_CFG_REPLY_TC);
+		}
 
 		err = xdp_run(env.xdp_fd, frame, len, r);
 		cr_assert_eq(err, 0, "test run failed: %d", err);
@@ -396,6 +433,9 @@ Test(fuzz, random_and_mutated_frames, .timeout = 240)
 			problem = "answer not counted as replied";
 		else
 			problem = bad_result(&res, len);
+		if (!problem)
+			problem = tc_reply_problem(&tcenv, frame, len, want, ref, ref_len, rt,
+						   &tc_runs);
 
 		if (problem) {
 			failures++;
@@ -408,17 +448,23 @@ Test(fuzz, random_and_mutated_frames, .timeout = 240)
 			if (r->retval == XDP_TX || want == XDP_TX) {
 				fprintf(stderr, "keg's reply (%u bytes):\n", r->out_len);
 				hexdump(r->out, r->out_len);
+				fprintf(stderr, "keg_tc_reply's (%u bytes, verdict %d):\n",
+					rt->out_len, (int)rt->retval);
+				hexdump(rt->out, rt->out_len);
 				fprintf(stderr, "model's reply (%zu bytes):\n", ref_len);
 				hexdump(ref, ref_len);
 			}
 		}
 		tx += r->retval == XDP_TX;
+		tc_tx += rt->retval == TC_ACT_REDIRECT;
 		if (res.depth <= KEG_MAX_TUN_DEPTH)
 			depth[res.depth]++;
 		if (nerr)
 			errors[err_seen]++;
 		before = after;
 	}
+	fprintf(stderr, "fuzz: %ld also through keg_tc_reply, %ld answered there\n", tc_runs,
+		tc_tx);
 	fprintf(stderr, "fuzz: %ld answered; tunnel depth 0/1/2: %ld/%ld/%ld; errors:", tx,
 		depth[0], depth[1], depth[2]);
 	for (int i = 0; i < KEG_STAT__MAX; i++)
@@ -427,7 +473,13 @@ Test(fuzz, random_and_mutated_frames, .timeout = 240)
 	fprintf(stderr, "\n");
 	/* The mutations must reach the answering code, or the test is blind. */
 	cr_expect_gt(tx, iters / 200, "only %ld of %ld frames answered", tx, iters);
+	cr_expect_gt(tc_tx, iters / 200, "only %ld of %ld frames answered by keg_tc_reply",
+		     tc_tx, iters);
+	cr_expect_gt(tc_runs, iters / 2, "only %ld of %ld frames ran through keg_tc_reply",
+		     tc_runs, iters);
 	probe_env_close(&probe);
+	keg_env_close(&tcenv);
 	keg_env_close(&env);
+	free(rt);
 	free(r);
 }

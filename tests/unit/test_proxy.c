@@ -8,12 +8,18 @@
  * one outcome counter it must increment: arp_replied / ns_replied for an
  * answer, the reason otherwise. Unanswered frames must come back as
  * XDP_PASS, unchanged.
+ *
+ * The same table runs through keg_tc_reply, the tc ingress reply path used
+ * where XDP_TX does not reach the other end (KEG_CFG_REPLY_TC): the same
+ * replies byte for byte, sent with TC_ACT_REDIRECT, the same counters, and
+ * keg_xdp passing those requests untouched and uncounted.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
 #include <linux/bpf.h>
+#include <linux/pkt_cls.h>
 
 #include "harness.h"
 #include "pktbuild.h"
@@ -695,5 +701,138 @@ Test(proxy, not_inside_tunnels)
 				     v6 ? "NS" : "ARP", stat_names[i]);
 		cr_expect_eq(stat_val(&st, KEG_STAT_tun_vxlan), 1);
 	}
+	free(r);
+}
+
+/* ---- the tc ingress reply path (KEG_CFG_REPLY_TC) ------------------------- */
+
+/* Parse errors are keg_xdp's to count: the tc path sees the frame after it. */
+static int counted_by_xdp_only(enum keg_stat outcome)
+{
+	return stat_is_error(outcome) && outcome != KEG_STAT_err_trunc_arp;
+}
+
+static void run_case_tc(const struct proxy_case *c)
+{
+	struct pkt *q = malloc(sizeof(*q)), *a = malloc(sizeof(*a));
+	struct xdp_run *r = malloc(sizeof(*r));
+	struct keg_stats st;
+	uint32_t flags;
+	int err;
+
+	cr_assert(q && a && r);
+	pb_init(q);
+	pb_init(a);
+	flags = c->build(q, a);
+	keg_env_config(&env, KEG_MAC, flags | KEG_CFG_REPLY_TC);
+
+	/* keg_xdp leaves the request to tc: passed as it came, nothing counted. */
+	stats_reset(&env);
+	err = xdp_run(env.xdp_fd, q->data, q->len, r);
+	cr_assert_eq(err, 0, "%s: xdp test run: %d", c->name, err);
+	stats_read(&env, &st);
+	cr_expect_eq(r->retval, XDP_PASS, "%s: keg_xdp %s with REPLY_TC, want XDP_PASS",
+		     c->name, xdp_verdict_name(r->retval));
+	cr_expect(r->out_len == q->len && !memcmp(r->out, q->data, q->len),
+		  "%s: keg_xdp modified a frame left to tc", c->name);
+	for (int i = KEG_STAT_arp_requests; i <= KEG_STAT_ns_tx_failed; i++)
+		cr_expect_eq(stat_val(&st, i), 0, "%s: keg_xdp counted %s with REPLY_TC",
+			     c->name, stat_names[i]);
+
+	stats_reset(&env);
+	err = xdp_run(env.tc_reply_fd, q->data, q->len, r);
+	cr_assert_eq(err, 0, "%s: tc test run: %d", c->name, err);
+	stats_read(&env, &st);
+	if (a->len) {
+		cr_expect_eq(r->retval, TC_ACT_REDIRECT, "%s: tc verdict %d, want TC_ACT_REDIRECT",
+			     c->name, (int)r->retval);
+		cr_expect_eq(r->out_len, a->len, "%s: tc reply is %u bytes, want %zu",
+			     c->name, r->out_len, a->len);
+		for (size_t i = 0; i < a->len && i < r->out_len; i++)
+			cr_expect_eq(r->out[i], a->data[i],
+				     "%s: tc reply byte %zu is %#04x, want %#04x", c->name, i,
+				     r->out[i], a->data[i]);
+	} else {
+		cr_expect_eq((int)r->retval, TC_ACT_UNSPEC, "%s: tc verdict %d, want TC_ACT_UNSPEC",
+			     c->name, (int)r->retval);
+		cr_expect(r->out_len == q->len && !memcmp(r->out, q->data, q->len),
+			  "%s: tc modified a frame it did not answer", c->name);
+	}
+	for (int i = 0; i < KEG_STAT__MAX; i++) {
+		uint64_t want = i == (int)c->outcome && !counted_by_xdp_only(c->outcome);
+
+		if (is_outcome(i))
+			cr_expect_eq(stat_val(&st, i), want, "%s: tc %s = %llu, want %llu",
+				     c->name, stat_names[i],
+				     (unsigned long long)stat_val(&st, i),
+				     (unsigned long long)want);
+	}
+	if (c->outcome == KEG_STAT_arp_replied)
+		cr_expect_eq(stat_val(&st, KEG_STAT_arp_requests), 1, "%s: tc arp_requests", c->name);
+	if (c->outcome == KEG_STAT_ns_replied)
+		cr_expect_eq(stat_val(&st, KEG_STAT_ns_requests), 1, "%s: tc ns_requests", c->name);
+	free(q);
+	free(a);
+	free(r);
+}
+
+Test(proxy, tc_reply_table)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run_case_tc(&cases[i]);
+	for (size_t i = 0; i < sizeof(rfc4861_cases) / sizeof(rfc4861_cases[0]); i++)
+		run_case_tc(&rfc4861_cases[i]);
+}
+
+/* Without KEG_CFG_REPLY_TC the tc path leaves requests to keg_xdp; frames
+ * that are no request pass untouched and uncounted either way. */
+Test(proxy, tc_reply_only_when_configured)
+{
+	struct pkt *p = malloc(sizeof(*p)), *unused = malloc(sizeof(*unused));
+	struct xdp_run *r = malloc(sizeof(*r));
+	struct keg_stats st;
+
+	cr_assert(p && unused && r);
+	for (int k = 0; k < 4; k++) {
+		uint32_t flags = BOTH;
+
+		pb_init(p);
+		pb_init(unused);
+		switch (k) {
+		case 0:		/* an ARP request keg would answer, flag off */
+			c_arp_request(p, unused);
+			break;
+		case 1:		/* an NS keg would answer, flag off */
+			c_ns(p, unused);
+			break;
+		case 2:		/* IPv4 TCP, flag on */
+			pb_eth(p, KEG_MAC, H1_MAC, PB_AUTO);
+			pb_ipv4(p, &(struct pb_ip4){ .src = "10.1.2.7", .dst = "10.1.9.9" });
+			pb_tcp(p, 40000, 80, 0x10);
+			pb_finish(p);
+			flags |= KEG_CFG_REPLY_TC;
+			break;
+		default:	/* IPv6 ICMPv6 echo, flag on: not an NS */
+			pb_eth(p, KEG_MAC, H1_MAC, PB_AUTO);
+			pb_ipv6(p, &(struct pb_ip6){ .src = "2001:db8:1::7",
+						     .dst = "2001:db8:1::99", .hlim = 64 });
+			pb_icmp6(p, 128, 0, 1, 1);
+			pb_finish(p);
+			flags |= KEG_CFG_REPLY_TC;
+			break;
+		}
+		keg_env_config(&env, KEG_MAC, flags);
+		stats_reset(&env);
+		cr_assert_eq(xdp_run(env.tc_reply_fd, p->data, p->len, r), 0);
+		stats_read(&env, &st);
+		cr_expect_eq((int)r->retval, TC_ACT_UNSPEC, "case %d: tc verdict %d", k,
+			     (int)r->retval);
+		cr_expect(r->out_len == p->len && !memcmp(r->out, p->data, p->len),
+			  "case %d: frame modified", k);
+		for (int i = 0; i < KEG_STAT__MAX; i++)
+			cr_expect_eq(stat_val(&st, i), 0, "case %d: %s counted", k, stat_names[i]);
+	}
+	free(p);
+	free(unused);
 	free(r);
 }

@@ -58,10 +58,19 @@ static int run_attach(struct cli_ctx *ctx, const void *o)
 	ret = keg_attach(opts->iface, (enum keg_xdp_mode)opts->mode, &res, &ctx->err);
 	if (ret)
 		return ret;
-	printf("%s: %s (XDP %s%s, prog %u; tc egress prog %u)\n", opts->iface,
+	printf("%s: %s (XDP %s%s, prog %u; tc egress prog %u", opts->iface,
 	       res.upgraded ? "upgraded" : "attached", keg_xdp_mode_str(res.st.mode),
 	       res.dispatcher ? " via libxdp dispatcher" : "", res.st.xdp_id,
 	       res.st.tc_id);
+	if (res.reply == KEG_REPLY_TC)
+		printf("; proxy replies from tc ingress, prog %u", res.reply_id);
+	printf(")\n");
+	if (res.veth && res.reply == KEG_REPLY_XDP && res.st.mode == KEG_XDP_NATIVE) {
+		fflush(stdout);
+		fprintf(stderr,
+			"kegctl: warning: %s is a veth: with --mode native, its peer receives keg's ARP/NDP replies (XDP_TX) only if the peer runs an XDP program; without --mode they are sent from tc ingress\n",
+			opts->iface);
+	}
 	if (!opts->uplink)
 		return 0;
 	ret = shape_on(ctx, opts->iface, opts->uplink);
@@ -99,6 +108,10 @@ const struct cli_cmd cmd_attach = {
 	.summary = "attach keg to an interface, or upgrade it in place",
 	.help = "Load keg's BPF programs and attach keg_xdp (through libxdp) and keg_tc\n"
 		"(clsact egress) to IFACE; its maps are pinned in /sys/fs/bpf/keg/IFACE.\n"
+		"Proxy ARP/NDP replies leave with XDP_TX, except on a veth in the default\n"
+		"mode: there a native XDP_TX reaches the peer only if the peer runs XDP,\n"
+		"so keg_tc_reply (clsact ingress) sends them; with --mode native on a\n"
+		"veth they stay XDP_TX (kegctl warns). 'kegctl status' shows the path.\n"
 		"On an interface keg is already on, this upgrades: the pinned maps and\n"
 		"their entries are kept and both programs are replaced atomically.\n"
 		"Refuses an interface running another XDP program. On failure nothing\n"
@@ -145,9 +158,10 @@ static const struct cli_arg detach_args[] = {
 const struct cli_cmd cmd_detach = {
 	.name = "detach",
 	.summary = "detach keg from an interface and drop its state",
-	.help = "Detach keg_xdp and keg_tc from IFACE, remove the clsact qdisc if keg\n"
-		"created it and no other filter uses it, remove keg's customer routes\n"
-		"through IFACE and delete the pinned maps (all subnets and customers).\n"
+	.help = "Detach keg_xdp, keg_tc and keg_tc_reply from IFACE, remove the clsact\n"
+		"qdisc if keg created it and no other filter uses it, remove keg's\n"
+		"customer routes through IFACE and delete the pinned maps (all subnets\n"
+		"and customers).\n"
 		"Shaping is turned off first: the HTB trees of IFACE and of its uplink\n"
 		"and keg_tc on the uplink's egress are removed.\n"
 		"For an interface that vanished, removes the pins it left behind.",

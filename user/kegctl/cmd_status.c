@@ -9,6 +9,7 @@
 #include "ifmaps.h"
 #include "json.h"
 #include "prog.h"
+#include "reply.h"
 #include "tc.h"
 #include "xdp.h"
 
@@ -22,12 +23,35 @@ struct view {
 	bool have_xdp, have_tc, have_counts;
 	struct keg_xdp_info xdp;
 	uint32_t tc_id;
+	/* How proxy replies leave (reply.h): the path keg_config asks for,
+	 * keg_tc_reply's id when that is tc, and why. */
+	bool have_reply;
+	enum keg_reply_path reply;
+	uint32_t reply_id;
+	const char *reply_why;
 	size_t counts[4];	/* subnets4, subnets6, customers4, customers6 */
 };
 
 static const char *const count_names[4] = {
 	"subnets4", "subnets6", "customers4", "customers6"
 };
+
+static void gather_reply(const struct keg_att *a, const struct keg_ifmaps *m,
+			 struct view *v)
+{
+	struct keg_config cfg;
+	int veth = keg_if_is_veth(a->ifindex);
+
+	if (!v->have_xdp || veth < 0 || keg_config_get(m, &cfg))
+		return;
+	v->have_reply = true;
+	v->reply = cfg.flags & KEG_CFG_REPLY_TC ? KEG_REPLY_TC : KEG_REPLY_XDP;
+	v->reply_why = keg_reply_path_why(v->reply, veth, v->xdp.mode);
+	if (v->reply == KEG_REPLY_TC &&
+	    (keg_tc_reply_query(a->ifindex, &v->reply_id) ||
+	     !keg_prog_is(v->reply_id, KEG_PROG_TC_REPLY)))
+		v->reply_id = 0;
+}
 
 static void gather(const struct keg_att *a, struct view *v)
 {
@@ -44,6 +68,8 @@ static void gather(const struct keg_att *a, struct view *v)
 	}
 	if (keg_ifmaps_open(a->name, &m, NULL))
 		return;
+	if (a->status == KEG_ATT_HERE)
+		gather_reply(a, &m, v);
 	fds[0] = m.subnets4, fds[1] = m.subnets6;
 	fds[2] = m.customers4, fds[3] = m.customers6;
 	v->have_counts = true;
@@ -69,6 +95,14 @@ static void print_text(const struct view *v)
 			printf("  tc egress  prog %u\n", v->tc_id);
 		else
 			printf("  tc egress  MISSING: keg_tc is not attached\n");
+		if (v->have_reply && v->reply == KEG_REPLY_XDP)
+			printf("  replies    XDP_TX (%s)\n", v->reply_why);
+		else if (v->have_reply && v->reply_id)
+			printf("  replies    tc ingress, prog %u (%s)\n", v->reply_id,
+			       v->reply_why);
+		else if (v->have_reply)
+			printf("  replies    MISSING: keg_tc_reply is not on tc ingress, "
+			       "nothing answers ARP/NDP (re-run 'kegctl attach %s')\n", a->name);
 		break;
 	case KEG_ATT_ELSEWHERE:
 		printf("%s: attached in another network namespace (ifindex %u there)\n",
@@ -119,6 +153,22 @@ static void print_json(struct json *j, const struct view *v)
 		json_obj_begin(j);
 		json_key(j, "prog_id");
 		json_u64(j, v->tc_id);
+		json_obj_end(j);
+	} else {
+		json_null(j);
+	}
+	json_key(j, "replies");
+	if (v->have_reply) {
+		json_obj_begin(j);
+		json_key(j, "path");
+		json_str(j, keg_reply_path_str(v->reply));
+		json_key(j, "prog_id");
+		if (v->reply == KEG_REPLY_TC && v->reply_id)
+			json_u64(j, v->reply_id);
+		else
+			json_null(j);
+		json_key(j, "why");
+		json_str(j, v->reply_why);
 		json_obj_end(j);
 	} else {
 		json_null(j);
@@ -181,12 +231,15 @@ const struct cli_cmd cmd_status = {
 	.summary = "show every attachment, its programs and entry counts",
 	.help = "List every interface keg is attached to (pin directories under\n"
 		"/sys/fs/bpf/keg): ifindex, XDP mode and program id, tc program id and\n"
-		"the number of subnets and customers. Attachments of other network\n"
-		"namespaces and interfaces that vanished are listed as such.\n"
+		"the number of subnets and customers, and how proxy ARP/NDP replies\n"
+		"leave: XDP_TX, or tc ingress (keg_tc_reply) on a veth, and why.\n"
+		"Attachments of other network namespaces and interfaces that vanished\n"
+		"are listed as such.\n"
 		"JSON: [{\"iface\", \"state\": \"attached\"|\"other-netns\"|\"vanished\",\n"
 		"\"ifindex\", \"xdp\": {\"mode\", \"prog_id\", \"dispatcher\"}|null,\n"
-		"\"tc\": {\"prog_id\"}|null, \"entries\": {\"subnets4\", \"subnets6\",\n"
-		"\"customers4\", \"customers6\"}|null}]",
+		"\"tc\": {\"prog_id\"}|null, \"replies\": {\"path\": \"xdp\"|\"tc\",\n"
+		"\"prog_id\" (tc: keg_tc_reply, null if missing), \"why\"}|null,\n"
+		"\"entries\": {\"subnets4\", \"subnets6\", \"customers4\", \"customers6\"}|null}]",
 	.opts = status_opts_tab,
 	.opts_size = sizeof(struct status_opts),
 	.needs_root = true,

@@ -18,6 +18,7 @@
 #include "pincheck.h"
 #include "pins.h"
 #include "prog.h"
+#include "reply.h"
 #include "tc.h"
 #include "xdp.h"
 
@@ -27,6 +28,9 @@ struct txn {
 	int ifindex;
 	uint8_t mac[6];
 	enum keg_xdp_mode mode;
+	enum keg_xdp_mode requested;	/* --mode as asked for */
+	bool veth;
+	enum keg_reply_path reply;	/* chosen by choose_reply() */
 	char dir[PATH_MAX];
 	bool dir_created;
 	bool before_listed;
@@ -44,6 +48,10 @@ struct txn {
 	bool cfg_written;
 	bool cfg_saved;
 	struct keg_config old_cfg;
+	uint32_t old_reply_id;		/* keg_tc_reply found on ingress */
+	int old_reply_fd;
+	bool reply_done;		/* keg_tc_reply attached or replaced */
+	bool reply_removed;		/* the old keg_tc_reply taken off */
 };
 
 static int write_config(struct txn *t, struct keg_err *err);
@@ -105,6 +113,42 @@ static int check_target(struct txn *t, bool existing, const struct keg_state *pr
 			return keg_err_set(err, -errno, "opening tc program %u: %s", tc_id,
 					   strerror(errno));
 	}
+	return 0;
+}
+
+/* The reply path (reply.h) and what is on clsact ingress at keg's place. */
+static int choose_reply(struct txn *t, struct keg_err *err)
+{
+	enum keg_xdp_mode xdp_mode = t->mode;
+	uint32_t id = 0;
+	char name[16];
+	int ret;
+
+	ret = keg_if_is_veth(t->ifindex);
+	if (ret < 0)
+		return keg_err_set(err, ret, "asking the driver of %s: %s", t->iface,
+				   strerror(-ret));
+	t->veth = ret;
+	/* libxdp's auto mode takes native where the driver has it; veth has. */
+	if (xdp_mode == KEG_XDP_AUTO && t->veth)
+		xdp_mode = KEG_XDP_NATIVE;
+	t->reply = keg_reply_path_choose(t->veth, t->requested, xdp_mode);
+
+	ret = keg_tc_reply_query(t->ifindex, &id);
+	if (ret && ret != -ENOENT)
+		return keg_err_set(err, ret, "querying tc ingress on %s: %s", t->iface,
+				   strerror(-ret));
+	if (ret || !id)
+		return 0;
+	if (keg_prog_name(id, name) || strcmp(name, KEG_PROG_TC_REPLY))
+		return keg_err_set(err, -EBUSY,
+				   "%s ingress already has a tc filter at handle %#x prio %u ('%s', id %u) not managed by keg; remove it first",
+				   t->iface, KEG_TC_HANDLE, KEG_TC_PRIO, name, id);
+	t->old_reply_id = id;
+	t->old_reply_fd = bpf_prog_get_fd_by_id(id);
+	if (t->old_reply_fd < 0)
+		return keg_err_set(err, -errno, "opening tc program %u: %s", id,
+				   strerror(errno));
 	return 0;
 }
 
@@ -228,6 +272,10 @@ static int write_config(struct txn *t, struct keg_err *err)
 		if (old.ifindex == cfg.ifindex)
 			cfg.flags = old.flags;
 	}
+	if (t->reply == KEG_REPLY_TC)
+		cfg.flags |= KEG_CFG_REPLY_TC;
+	else
+		cfg.flags &= ~KEG_CFG_REPLY_TC;
 	if (bpf_map_update_elem(fd, &zero, &cfg, BPF_ANY) < 0)
 		return keg_err_set(err, -errno, "writing keg_config: %s", strerror(errno));
 	t->cfg_written = true;
@@ -251,10 +299,46 @@ static int attach_tc(struct txn *t, struct keg_err *err)
 	return 0;
 }
 
+/* keg_tc_reply on clsact ingress where replies leave from tc; where they
+ * are XDP_TX again (an explicit --mode native), an old one goes. */
+static int attach_reply(struct txn *t, struct keg_err *err)
+{
+	int ret;
+
+	if (t->reply == KEG_REPLY_TC) {
+		ret = keg_tc_reply_attach(t->ifindex,
+					  bpf_program__fd(t->skel->progs.keg_tc_reply),
+					  t->old_reply_id != 0);
+		if (ret)
+			return keg_err_set(err, ret, "attaching tc ingress (proxy replies) on %s: %s",
+					   t->iface, strerror(-ret));
+		t->reply_done = true;
+		return 0;
+	}
+	if (!t->old_reply_id)
+		return 0;
+	ret = keg_tc_reply_detach(t->ifindex);
+	if (ret && ret != -ENOENT)
+		return keg_err_set(err, ret, "removing keg's tc ingress filter from %s: %s",
+				   t->iface, strerror(-ret));
+	t->reply_removed = true;
+	return 0;
+}
+
 /* Undo in reverse order; best effort, the first failure is reported. */
 static int rollback(struct txn *t)
 {
 	int ret = 0, r;
+
+	if (t->reply_done) {
+		r = t->old_reply_fd >= 0 ? keg_tc_reply_attach(t->ifindex, t->old_reply_fd, true) :
+					   keg_tc_reply_detach(t->ifindex);
+		ret = ret ?: r;
+	}
+	if (t->reply_removed && t->old_reply_fd >= 0) {
+		r = keg_tc_reply_attach(t->ifindex, t->old_reply_fd, false);
+		ret = ret ?: r;
+	}
 
 	if (t->tc_done) {
 		r = t->old_tc_fd >= 0 ? keg_tc_attach(t->ifindex, t->old_tc_fd, true) :
@@ -313,6 +397,12 @@ static int record(struct txn *t, const struct keg_state *prev, bool has_prev,
 	if (ret)
 		return keg_err_set(err, ret, "keg_tc is not on %s after attaching it", t->iface);
 	st.clsact_created = t->hook_created || (has_prev && prev->clsact_created);
+	res->veth = t->veth;
+	res->reply = t->reply;
+	if (t->reply == KEG_REPLY_TC &&
+	    (keg_tc_reply_query(t->ifindex, &res->reply_id) || !res->reply_id))
+		return keg_err_set(err, -ENOENT, "keg_tc_reply is not on %s after attaching it",
+				   t->iface);
 	ret = keg_state_write(t->iface, &st);
 	if (ret)
 		return keg_err_set(err, ret, "writing %s/%s: %s", t->dir, KEG_STATE_NAME,
@@ -328,7 +418,8 @@ static int record(struct txn *t, const struct keg_state *prev, bool has_prev,
 int keg_attach(const char *iface, enum keg_xdp_mode mode,
 	       struct keg_attach_result *res, struct keg_err *err)
 {
-	struct txn t = { .iface = iface, .mode = mode, .old_xdp_fd = -1, .old_tc_fd = -1 };
+	struct txn t = { .iface = iface, .mode = mode, .requested = mode, .old_xdp_fd = -1,
+			 .old_tc_fd = -1, .old_reply_fd = -1 };
 	struct keg_state prev;
 	bool has_prev, existing;
 	struct stat sb;
@@ -353,16 +444,23 @@ int keg_attach(const char *iface, enum keg_xdp_mode mode,
 	has_prev = existing && keg_state_read(iface, &prev) == 0;
 
 	ret = check_target(&t, existing, &prev, has_prev, err);
+	if (!ret)
+		ret = choose_reply(&t, err);
 	if (ret)
 		goto out;
 	res->upgraded = t.old_xdp.keg_id != 0;
 	ret = open_skel(&t, existing, err);
+	/* Not loaded where replies are XDP_TX: nothing would run it. */
+	if (!ret && t.reply != KEG_REPLY_TC)
+		bpf_program__set_autoload(t.skel->progs.keg_tc_reply, false);
 	if (!ret)
 		ret = attach_xdp(&t, err);
 	if (!ret)
 		ret = write_config(&t, err);
 	if (!ret)
 		ret = attach_tc(&t, err);
+	if (!ret)
+		ret = attach_reply(&t, err);
 	if (!ret)
 		ret = record(&t, &prev, has_prev, res, err);
 	if (ret && (t.dir_created || t.skel)) {
@@ -385,6 +483,8 @@ out:
 		close(t.old_xdp_fd);
 	if (t.old_tc_fd >= 0)
 		close(t.old_tc_fd);
+	if (t.old_reply_fd >= 0)
+		close(t.old_reply_fd);
 	keg__destroy(t.skel);
 	keg_dir_list_free(&t.before);
 	return ret;

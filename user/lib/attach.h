@@ -4,13 +4,14 @@
  *
  * keg_attach() loads the embedded BPF object (build/keg.skel.h) with its
  * maps pinned under /sys/fs/bpf/keg/IFACE, attaches keg_xdp (libxdp) and
- * keg_tc (clsact egress) and writes keg_config. On an interface keg is
+ * keg_tc (clsact egress), and keg_tc_reply (clsact ingress) where proxy
+ * replies leave from tc (reply.h), and writes keg_config. On an interface keg is
  * already on it upgrades in place: the pinned maps are reused with their
  * contents, the XDP program is swapped atomically, the tc filter replaced.
  * Any failure undoes what the call did: programs detached or restored,
  * pins created by this call removed (never those of an existing attachment).
  *
- * keg_detach() removes both programs, the clsact qdisc when keg created it
+ * keg_detach() removes keg's programs, the clsact qdisc when keg created it
  * and nothing else uses it, keg's customer routes through the interface and
  * the pin directory. It converges: after a failure, running it again
  * finishes the job.
@@ -24,12 +25,16 @@
 #include <stdbool.h>
 
 #include "err.h"
+#include "reply.h"
 #include "state.h"
 
 struct keg_attach_result {
 	bool upgraded;		/* keg was already on the interface */
 	bool dispatcher;	/* attached through libxdp's dispatcher */
 	struct keg_state st;	/* as recorded */
+	bool veth;		/* the interface is a veth */
+	enum keg_reply_path reply;	/* how proxy replies leave (reply.h) */
+	uint32_t reply_id;	/* keg_tc_reply's id when reply is TC */
 };
 
 int keg_attach(const char *iface, enum keg_xdp_mode mode,

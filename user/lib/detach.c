@@ -17,10 +17,29 @@
 #include "netlink_route.h"
 #include "pins.h"
 #include "prog.h"
+#include "reply.h"
 #include "sched_store.h"
 #include "shape.h"
 #include "tc.h"
 #include "xdp.h"
+
+/* keg_tc_reply off clsact ingress, if it is there (reply.h); first, so a
+ * failure leaves everything else in place. */
+static int detach_reply(const char *iface, int ifindex, struct keg_err *err)
+{
+	uint32_t id = 0;
+	int ret;
+
+	ret = keg_tc_reply_query(ifindex, &id);
+	if (ret == -ENOENT || (!ret && !keg_prog_is(id, KEG_PROG_TC_REPLY)))
+		return 0;	/* none, or not ours: leave it */
+	if (!ret)
+		ret = keg_tc_reply_detach(ifindex);
+	if (ret && ret != -ENOENT)
+		return keg_err_set(err, ret, "detaching tc ingress from %s: %s", iface,
+				   strerror(-ret));
+	return 0;
+}
 
 /* Take keg_xdp and keg_tc off ifindex. If tc cannot be removed, XDP is put
  * back, so the interface is left as it was. */
@@ -30,6 +49,9 @@ static int detach_progs(const char *iface, int ifindex, struct keg_err *err)
 	uint32_t tc_id = 0;
 	int ret, old_fd = -1;
 
+	ret = detach_reply(iface, ifindex, err);
+	if (ret)
+		return ret;
 	ret = keg_xdp_query(ifindex, &x);
 	if (ret)
 		return keg_err_set(err, ret, "querying XDP on %s: %s", iface, strerror(-ret));
