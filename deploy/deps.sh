@@ -2,9 +2,12 @@
 # Install the Debian packages keg's build, tests, demo and bench need.
 # Idempotent: prints nothing and changes nothing when all are present.
 set -e
+# prometheus: promtool checks the metrics; groff-base, man-db: the man pages;
+# bash-completion loads deploy/completion/kegctl.bash.
 PKGS="clang llvm gcc make pkg-config libbpf-dev libxdp-dev bpftool xdp-tools
 libelf-dev zlib1g-dev libmnl-dev libcriterion-dev iproute2 iputils-ping
-arping ndisc6 iperf3 tcpdump ethtool jq kmod python3-scapy"
+arping ndisc6 iperf3 tcpdump ethtool jq kmod python3-scapy
+prometheus groff-base man-db bash-completion"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

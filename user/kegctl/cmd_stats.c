@@ -12,6 +12,7 @@
 #include "ifmaps.h"
 #include "json.h"
 #include "stats.h"
+#include "stats_prom.h"
 
 struct stats_opts {
 	const char *iface;
@@ -19,7 +20,11 @@ struct stats_opts {
 	bool all;
 	double interval;
 	unsigned int count;
+	int format;		/* index into format_choices */
 };
+
+static const char *const format_choices[] = { "table", "json", "prometheus", NULL };
+enum { FORMAT_TABLE, FORMAT_JSON, FORMAT_PROMETHEUS };
 
 /* One interface's stats map and its last reading. */
 struct src {
@@ -170,7 +175,8 @@ static int loop(struct cli_ctx *ctx, const struct stats_opts *o, struct src *src
 
 static int run_stats(struct cli_ctx *ctx, const void *opts)
 {
-	const struct stats_opts *o = opts;
+	struct stats_opts fo = *(const struct stats_opts *)opts;
+	const struct stats_opts *o = &fo;
 	struct keg_stat_values *vals = NULL;
 	struct src *srcs = NULL;
 	struct keg_att *atts;
@@ -180,6 +186,12 @@ static int run_stats(struct cli_ctx *ctx, const void *opts)
 
 	if (o->count && !o->interval)
 		return cli_usage(ctx, "--count needs --interval");
+	if (o->format == FORMAT_PROMETHEUS) {
+		if (o->json || o->interval || o->all)
+			return cli_usage(ctx, "--format prometheus prints every counter's total: not with --json, --all or --interval");
+		return kegctl_stats_prom(ctx, o->iface);
+	}
+	fo.json = o->json || o->format == FORMAT_JSON;
 	ret = kegctl_select(ctx, o->iface, &atts, &n);
 	if (ret)
 		return ret;
@@ -232,6 +244,9 @@ static const struct cli_opt stats_opts_tab[] = {
 	  "print deltas and per-second rates every S seconds until Ctrl-C", NULL },
 	{ "count", 'c', CLI_UINT, offsetof(struct stats_opts, count), "N",
 	  "with --interval: stop after N intervals", NULL },
+	{ "format", 'f', CLI_ENUM, offsetof(struct stats_opts, format), "FORMAT",
+	  "table (default), json (= --json), or prometheus: text format 0.0.4, with the shaping, intercept and kegd counters",
+	  format_choices },
 	{ 0 },
 };
 

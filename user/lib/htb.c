@@ -486,12 +486,18 @@ static int cmp_class(const void *a, const void *b)
 int keg_htb_class_dump(struct keg_nl *nl, int ifindex, struct keg_class_stats **v,
 		       size_t *n)
 {
+	return keg_htb_class_dump_parent(nl, ifindex, 0, v, n);
+}
+
+int keg_htb_class_dump_parent(struct keg_nl *nl, int ifindex, uint32_t parent,
+			      struct keg_class_stats **v, size_t *n)
+{
 	KEG_NL_REQ(buf);
 	struct dump d = { .ifindex = ifindex };
 	struct nlmsghdr *nlh = keg_nl_msg(nl, buf, RTM_GETTCLASS, NLM_F_DUMP);
 	int ret;
 
-	tcm_put(nlh, ifindex, 0, 0);
+	tcm_put(nlh, ifindex, 0, parent);
 	ret = keg_nl_talk(nl, nlh, class_cb, &d);
 	if (ret) {
 		free(d.v);

@@ -89,5 +89,10 @@ struct keg_class_stats {
 /* *v malloc'ed (free()), sorted by classid. */
 int keg_htb_class_dump(struct keg_nl *nl, int ifindex, struct keg_class_stats **v,
 		       size_t *n);
+/* Only the classes of qdisc parent (M:0) and of the root qdisc: the
+ * kernel visits every qdisc of the device (each leaf qdisc too) on each
+ * part of an unfiltered dump, quadratic with thousands of customers. */
+int keg_htb_class_dump_parent(struct keg_nl *nl, int ifindex, uint32_t parent,
+			      struct keg_class_stats **v, size_t *n);
 
 #endif /* KEG_HTB_H */
