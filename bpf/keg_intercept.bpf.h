@@ -15,7 +15,7 @@
  * candidate whose protocols and ports fit: the work depends on how many
  * rules overlap the flow's prefixes, not on how many rules exist.
  *
- * Semantics (documented in user/lib/intercept.h):
+ * Semantics (documented in user/lib/base/intercept_rules.h):
  *  - a rule matches the innermost headers (match inner) or the outermost
  *    IP header (match outer); without a tunnel both are the same header;
  *  - a rule matches a packet in either direction (src<->dst swapped), so

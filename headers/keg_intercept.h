@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * keg_intercept.h - map keys and values of the intercept classifier, shared
- * by bpf/keg_intercept.h and userspace (user/lib/intercept.c, kegd).
+ * by bpf/keg_intercept.bpf.h and userspace (user/lib/bpf/intercept.c, kegd).
  *
- * Encoding (see docs in user/lib/intercept.h):
+ * Encoding (see docs in user/lib/base/intercept_rules.h):
  *  - every rule of an interface owns a "position" 0..KEG_ICPT_MAX_RULES-1;
  *    positions grow in rule order, so first-match = lowest position;
  *  - keg_icpt_rules[pos] holds the rule (prefixes, ports, protocols, policy);

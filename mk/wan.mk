@@ -11,7 +11,6 @@ WANEM_OBJDIR   := $(BUILD)/wan
 WANEM_SRCS     := $(wildcard $(WANEM_DIR)/*.c)
 WANEM_OBJS     := $(patsubst $(WANEM_DIR)/%.c,$(WANEM_OBJDIR)/%.o,$(WANEM_SRCS))
 WANEM_LIBOBJS  := $(filter-out $(WANEM_OBJDIR)/main.o,$(WANEM_OBJS))
-WANEM_HDRS     := $(wildcard $(WANEM_DIR)/*.h)
 WANUNIT_SRCS   := $(wildcard tests/wan/unit_*.c)
 WANUNIT_OBJS   := $(patsubst tests/wan/%.c,$(WANEM_OBJDIR)/%.o,$(WANUNIT_SRCS))
 WAN_PROGS      := $(BUILD)/wanem $(BUILD)/wan_udpgen $(BUILD)/wanem_unit
@@ -23,15 +22,16 @@ all: $(WAN_PROGS)
 wanem: $(WAN_PROGS)
 
 # Static pattern rules: these objects never wait for the BPF skeletons.
-$(WANEM_OBJS): $(WANEM_OBJDIR)/%.o: $(WANEM_DIR)/%.c $(WANEM_HDRS) | $(BUILD)
+# Header dependencies come from -MMD -MP, like the rest of the tree.
+$(WANEM_OBJS): $(WANEM_OBJDIR)/%.o: $(WANEM_DIR)/%.c | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(WAN_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(WAN_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(WANUNIT_OBJS) $(WANEM_OBJDIR)/udpgen.o: $(WANEM_OBJDIR)/%.o: tests/wan/%.c $(WANEM_HDRS) | $(BUILD)
+$(WANUNIT_OBJS) $(WANEM_OBJDIR)/udpgen.o: $(WANEM_OBJDIR)/%.o: tests/wan/%.c | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(WAN_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(WAN_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/wanem: $(WANEM_OBJS)
 	$(call msg,LINK,$@)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * test_addr.c - keg_addr_parse() / keg_prefix_parse() and friends
- * (user/lib/addr.h): one table of inputs with the value or the error each
+ * (user/lib/base/addr.h): one table of inputs with the value or the error each
  * must give.
  */
 #include <errno.h>

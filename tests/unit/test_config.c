@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * test_config.c - the `kegctl apply` file parser (user/lib/config.h):
+ * test_config.c - the `kegctl apply` file parser (user/lib/base/config.h):
  * a table of files that must be refused, with the line and message, and
  * files that must parse, with what they must give.
  */

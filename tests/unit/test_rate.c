@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * test_rate.c - rate and size parsing (user/lib/rate.c) and the shaping
- * options of `customer` in the apply file (user/lib/config.c).
+ * test_rate.c - rate and size parsing (user/lib/base/rate.c) and the shaping
+ * options of `customer` in the apply file (user/lib/base/config.c).
  */
 #include <errno.h>
 #include <string.h>

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "cli_help.h"
+#include "bpf_log.h"
 #include "log.h"
 #include "pins.h"
 

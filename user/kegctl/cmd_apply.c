@@ -10,6 +10,7 @@
 #include "apply.h"
 #include "commands.h"
 #include "config.h"
+#include "intercept_apply.h"
 #include "sched_store.h"
 
 struct apply_opts {

@@ -13,11 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
-#include "intercept.h"
-#include "pins.h"
+#include "intercept_rules.h"
 #include "ports.h"
 
 /* ---- parsing ------------------------------------------------------------ */

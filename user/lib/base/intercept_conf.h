@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * intercept_conf.h - `intercept` lines of the `kegctl apply` file and making
- * an interface's rules equal to them.
+ * intercept_conf.h - `intercept` lines of the `kegctl apply` file (making an
+ * interface's rules equal to them: intercept_apply.h).
  *
  * Inside an `interface NAME` block:
  *     intercept SITE SRC[:PORTS] DST[:PORTS] PROTOS [forward|block] [inner|outer]
@@ -16,11 +16,10 @@
 #ifndef KEG_INTERCEPT_CONF_H
 #define KEG_INTERCEPT_CONF_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
-#include "intercept.h"
+#include "intercept_rules.h"
 
 struct keg_conf_icpt {
 	struct keg_icpt_spec spec;
@@ -36,13 +35,5 @@ struct keg_conf_icpts {
 int keg_conf_icpt_parse(struct keg_conf_icpts *l, char **argv, unsigned int line,
 			struct keg_err *err);
 void keg_conf_icpts_free(struct keg_conf_icpts *l);
-
-/* Make iface's rules equal to want; prints "IFACE: - intercept ID ..." and
- * "IFACE: + intercept ID ..." lines (dry_run: what it would do, "+ intercept
- * ..." without id). Counts into *n_add, *n_del, *n_same. Needs the keg
- * lock held exclusively. */
-int keg_icpt_conf_apply(const char *iface, const struct keg_conf_icpts *want,
-			bool dry_run, size_t *n_add, size_t *n_del, size_t *n_same,
-			struct keg_err *err);
 
 #endif /* KEG_INTERCEPT_CONF_H */
