@@ -31,7 +31,7 @@ static void roundtrip(const struct keg_addr *a, bool prefix)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct keg_err err = { "" };
+	struct keg_err err = { 0 };
 	struct keg_addr a;
 	char *s;
 

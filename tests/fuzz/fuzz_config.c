@@ -67,7 +67,7 @@ static bool same_list(const struct keg_conf_list *a, const struct keg_conf_list 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct keg_conf conf, again;
-	struct keg_conf_error err;
+	struct keg_err err;
 	char *text;
 	size_t len;
 

@@ -67,7 +67,7 @@ Test(addr, parse_table)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct addr_case *c = &cases[i];
 		const char *fn = c->fn == ADDR ? "keg_addr_parse" : "keg_prefix_parse";
-		struct keg_err err = { "" };
+		struct keg_err err = { 0 };
 		char buf[KEG_ADDR_STRLEN];
 		struct keg_addr a;
 		int ret;

@@ -254,7 +254,7 @@ static uint32_t add_rule(struct ienv *ie, const char *src, const char *dst,
 			 const char *proto, const char *when, const char *match)
 {
 	struct keg_icpt_spec s;
-	struct keg_err err = { "" };
+	struct keg_err err = { 0 };
 	uint32_t id;
 
 	cr_assert_eq(keg_icpt_spec_parse(&s, "hq", src, dst, proto, when, match, &err), 0,
@@ -496,7 +496,7 @@ Test(intercept_bpf, first_match_order_and_changes)
 {
 	struct ienv ie;
 	struct keg_stats st;
-	struct keg_err err = { "" };
+	struct keg_err err = { 0 };
 	struct pkt p;
 	uint32_t r1, r2, r3;
 
@@ -608,7 +608,7 @@ Test(intercept_bpf, ten_thousand_rules, .timeout = 120)
 {
 	static struct keg_icpt_spec specs[10000];
 	static uint32_t ids[10000];
-	struct keg_err err = { "" };
+	struct keg_err err = { 0 };
 	struct keg_icpt_entry *v;
 	struct ienv ie;
 	struct pkt p;
@@ -651,7 +651,7 @@ Test(intercept_parse, apply_file_lines)
 				 "intercept hq 10.1.0.0/16 10.2.0.0/16:80.443 tcp,udp block\n"
 				 "intercept dr 2001:db8::/32:!22 2001:db8:1::/48 IUT outer forward\n"
 				 "interface eth1\n";
-	struct keg_conf_error cerr;
+	struct keg_err cerr;
 	struct keg_conf conf;
 
 	cr_assert_eq(keg_conf_parse_buf(ok, sizeof(ok) - 1, &conf, &cerr), 0, "%u: %s",

@@ -60,7 +60,7 @@ Test(rate, size)
 Test(rate, config_customer_rates)
 {
 	struct keg_conf conf = { 0 };
-	struct keg_conf_error err;
+	struct keg_err err;
 	const struct keg_conf_entry *e;
 	int ret;
 
@@ -95,7 +95,7 @@ Test(rate, config_customer_rate_errors)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct keg_conf conf = { 0 };
-		struct keg_conf_error err;
+		struct keg_err err;
 
 		cr_expect_eq(keg_conf_parse_buf(bad[i].txt, strlen(bad[i].txt), &conf, &err),
 			     -EINVAL, "accepted: %s", bad[i].txt);

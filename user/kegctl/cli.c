@@ -202,7 +202,7 @@ static int prepare(struct cli_ctx *ctx, int *lock_fd)
 				strerror(-ret));
 	if (ctx->cmd->lock == CLI_LOCK_NONE)
 		return 0;
-	ret = keg_lock(ctx->cmd->lock == CLI_LOCK_EXCL, KEG_LOCK_TIMEOUT_S);
+	ret = keg_lock(ctx->cmd->lock == CLI_LOCK_EXCL, KEG_LOCK_TIMEOUT_S, &cli_note);
 	if (ret == -ENOENT)
 		return 0;	/* no pin root: nothing attached, nothing to guard */
 	if (ret == -ETIMEDOUT)
@@ -253,6 +253,19 @@ static int run_cmd(const struct cli_cmd *c, int verbose, int argc, char **argv)
 	fputc('\n', stderr);
 	return ctx.usage ? 2 : 1;
 }
+
+static void note_print(void *arg, enum keg_note_kind kind, const char *line)
+{
+	(void)arg;
+	if (kind == KEG_NOTE_CHANGE) {
+		printf("%s\n", line);
+		fflush(stdout);	/* in order with the error line on stderr */
+	} else {
+		fprintf(stderr, "%s: %s\n", PROG, line);
+	}
+}
+
+const struct keg_note cli_note = { note_print, NULL };
 
 int cli_main(const struct cli_cmd *const *cmds, size_t n, int argc, char **argv)
 {

@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "note.h"
 
 enum cli_type {
 	CLI_FLAG,		/* bool */
@@ -82,6 +83,10 @@ static inline int cli_bad_arg(struct cli_ctx *ctx, int code)
 	ctx->usage = true;
 	return code;
 }
+
+/* kegctl's notes (note.h): changes to stdout, problems and waits to
+ * stderr as "kegctl: ...". */
+extern const struct keg_note cli_note;
 
 /* Parse argv (after the program name) against cmds and run the command.
  * Returns the process exit code. */

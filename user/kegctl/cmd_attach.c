@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "customer.h"
 #include "shape.h"
+#include "teardown.h"
 
 struct attach_opts {
 	const char *iface;
@@ -68,9 +69,9 @@ static int run_attach(struct cli_ctx *ctx, const void *o)
 	if (ret && !res.upgraded) {
 		/* Nothing left changed: a fresh attachment goes again. */
 		struct keg_detach_result dres;
-		struct keg_err derr = { "" };
+		struct keg_err derr = { 0 };
 
-		if (keg_detach(opts->iface, &dres, &derr))
+		if (keg_teardown(opts->iface, &dres, &derr))
 			fprintf(stderr, "kegctl: undoing the attach of %s failed: %s\n",
 				opts->iface, derr.msg);
 		else
@@ -125,7 +126,7 @@ static int run_detach(struct cli_ctx *ctx, const void *o)
 	struct keg_detach_result res;
 	int ret;
 
-	ret = keg_detach(opts->iface, &res, &ctx->err);
+	ret = keg_teardown(opts->iface, &res, &ctx->err);
 	if (ret)
 		return ret;
 	if (res.vanished)

@@ -87,14 +87,14 @@ static int pass(struct cli_ctx *ctx, const struct keg_sched_entry *v, size_t n, 
 	struct keg_nl nl;
 	int lock, ret;
 
-	lock = keg_lock(true, KEG_LOCK_TIMEOUT_S);
+	lock = keg_lock(true, KEG_LOCK_TIMEOUT_S, &cli_note);
 	if (lock < 0)
 		return cli_fail(ctx, lock, "locking %s: %s", KEG_PIN_ROOT, strerror(-lock));
 	if ((ret = keg_nl_open(&nl))) {
 		keg_unlock(lock);
 		return cli_fail(ctx, ret, "opening rtnetlink: %s", strerror(-ret));
 	}
-	ret = keg_sched_pass(&nl, v, n, w);
+	ret = keg_sched_pass(&nl, v, n, w, &cli_note);
 	if (ret)	/* each failure is printed already */
 		cli_fail(ctx, ret, "some rates were not applied");
 	keg_nl_close(&nl);

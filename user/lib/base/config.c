@@ -276,7 +276,7 @@ static int ref_cmp_customer(const void *a, const void *b)
  * 0 if there is none, or -ENOMEM.
  */
 static int check_dups(const struct keg_conf *c, bool customers,
-		      struct keg_conf_error *err)
+		      struct keg_err *err)
 {
 	const char *what = customers ? "customer" : "subnet";
 	char buf[KEG_ADDR_STRLEN];
@@ -346,9 +346,9 @@ static void sort_lists(struct keg_conf *c)
 
 /* Keep the error with the lowest line: a duplicate found later may sit
  * above the line where parsing stopped. */
-static int check_all(struct keg_conf *c, int ret, struct keg_conf_error *err)
+static int check_all(struct keg_conf *c, int ret, struct keg_err *err)
 {
-	struct keg_conf_error dup = { 0 };
+	struct keg_err dup = { 0 };
 	int kind, line;
 
 	for (kind = 0; kind < 2; kind++) {
@@ -367,7 +367,7 @@ static int check_all(struct keg_conf *c, int ret, struct keg_conf_error *err)
 
 /* Every customer schedule names a customer of its block; customers point
  * at their schedule. After sort_lists() (entries move). */
-static int link_scheds(struct keg_conf *c, struct keg_conf_error *err)
+static int link_scheds(struct keg_conf *c, struct keg_err *err)
 {
 	char buf[KEG_ADDR_STRLEN];
 
@@ -383,12 +383,11 @@ static int link_scheds(struct keg_conf *c, struct keg_conf_error *err)
 			e = f->customers.n ? bsearch(&s->addr, f->customers.v, f->customers.n,
 						     sizeof(*e), keg_addr_qsort_cmp) : NULL;
 			if (!e) {
-				err->line = s->line;
-				snprintf(err->msg, sizeof(err->msg),
-					 "schedule for %s: no 'customer %s' under interface %s",
-					 keg_addr_str(&s->addr, buf, sizeof(buf)),
-					 keg_addr_str(&s->addr, buf, sizeof(buf)), f->name);
-				return -EINVAL;
+				return keg_err_set_line(err, -EINVAL, s->line,
+							"schedule for %s: no 'customer %s' under interface %s",
+							keg_addr_str(&s->addr, buf, sizeof(buf)),
+							keg_addr_str(&s->addr, buf, sizeof(buf)),
+							f->name);
 			}
 			e->sched = &s->s;
 		}
@@ -396,18 +395,29 @@ static int link_scheds(struct keg_conf *c, struct keg_conf_error *err)
 	return 0;
 }
 
-int keg_conf_parse_file(FILE *f, struct keg_conf *conf, struct keg_conf_error *err)
+static int parse_file(FILE *f, struct keg_conf *conf, struct keg_err *err);
+
+int keg_conf_parse_file(FILE *f, struct keg_conf *conf, struct keg_err *err)
+{
+	struct keg_err e = { 0 };
+	int ret = parse_file(f, conf, &e);
+
+	if (ret && err)
+		*err = e;
+	return ret;
+}
+
+/* keg_conf_parse_file() with err never NULL. */
+static int parse_file(FILE *f, struct keg_conf *conf, struct keg_err *err)
 {
 	struct parser p = { .conf = conf };
-	struct keg_err e = { "" };
+	struct keg_err e = { 0 };
 	char *line = NULL;
 	size_t cap = 0;
 	int ret = 0;
 	ssize_t n;
 
 	memset(conf, 0, sizeof(*conf));
-	memset(err, 0, sizeof(*err));
-
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		p.line++;
 		if (strlen(line) != (size_t)n) {
@@ -416,15 +426,14 @@ int keg_conf_parse_file(FILE *f, struct keg_conf *conf, struct keg_conf_error *e
 			ret = parse_line(&p, line, &e);
 		}
 		if (ret) {
-			err->line = ret == -ENOMEM ? 0 : p.line;
-			snprintf(err->msg, sizeof(err->msg), "%s", keg_err_str(&e, ret));
+			keg_err_set_line(err, ret, ret == -ENOMEM ? 0 : p.line, "%s",
+					 keg_err_str(&e, ret));
 			break;
 		}
 	}
 	free(line);
 	if (!ret && ferror(f)) {
-		ret = -EIO;
-		snprintf(err->msg, sizeof(err->msg), "read error");
+		ret = keg_err_set(err, -EIO, "read error");
 	}
 	if (ret != -ENOMEM && ret != -EIO)
 		ret = check_all(conf, ret, err);
@@ -440,20 +449,18 @@ int keg_conf_parse_file(FILE *f, struct keg_conf *conf, struct keg_conf_error *e
 }
 
 int keg_conf_parse_buf(const char *buf, size_t len, struct keg_conf *conf,
-		       struct keg_conf_error *err)
+		       struct keg_err *err)
 {
 	FILE *f;
 	int ret;
 
 	memset(conf, 0, sizeof(*conf));
-	memset(err, 0, sizeof(*err));
+	keg_err_clear(err);
 	if (len == 0)
 		return 0;
 	f = fmemopen((void *)buf, len, "r");
-	if (!f) {
-		snprintf(err->msg, sizeof(err->msg), "out of memory");
-		return -ENOMEM;
-	}
+	if (!f)
+		return keg_err_set(err, -ENOMEM, "out of memory");
 	ret = keg_conf_parse_file(f, conf, err);
 	fclose(f);
 	return ret;

@@ -101,22 +101,18 @@ struct keg_conf {
 	size_t cap_ifaces;
 };
 
-struct keg_conf_error {
-	unsigned int line;		/* 1-based; 0 when not about a line */
-	char msg[KEG_ERR_MSG_LEN];	/* without file or line prefix */
-};
-
 /*
  * Parse the whole stream. Returns 0 with *conf filled (free it with
- * keg_conf_free()), or a negative errno with *conf empty and *err set to the
- * first error in line order: -EINVAL for a problem in the text, -ENOMEM,
+ * keg_conf_free()), or a negative errno with *conf empty and *err (may be NULL) set
+ * to the first error in line order (err->line, the message without file or
+ * line prefix): -EINVAL for a problem in the text, -ENOMEM,
  * or -EIO when reading fails. *conf must not hold a previous result.
  */
-int keg_conf_parse_file(FILE *f, struct keg_conf *conf, struct keg_conf_error *err);
+int keg_conf_parse_file(FILE *f, struct keg_conf *conf, struct keg_err *err);
 
 /* Same, from a buffer of len bytes (need not be NUL-terminated). */
 int keg_conf_parse_buf(const char *buf, size_t len, struct keg_conf *conf,
-		       struct keg_conf_error *err);
+		       struct keg_err *err);
 
 void keg_conf_free(struct keg_conf *conf);
 

@@ -18,6 +18,31 @@ int keg_err_set(struct keg_err *err, int code, const char *fmt, ...)
 	return code;
 }
 
+int keg_err_set_line(struct keg_err *err, int code, unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return code;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->line = line;
+	return code;
+}
+
+int keg_err_set_first(struct keg_err *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || err->msg[0])
+		return code;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
 int keg_err_prefix(struct keg_err *err, int code, const char *fmt, ...)
 {
 	char prefix[KEG_ERR_MSG_LEN], rest[KEG_ERR_MSG_LEN];

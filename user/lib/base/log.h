@@ -2,8 +2,9 @@
 /*
  * log.h - one verbosity and one error/notice line format for keg's programs.
  *
- * Only programs print (the library returns errors, err.h). keg_log(level,
- * ...) writes "PROG: message" to stderr when the verbosity set with
+ * Only programs print (the library returns errors, err.h, and notes
+ * progress, note.h); library code calls keg_log() only at level 1 or above,
+ * for tracing the operator asked for with -v. keg_log(level, ...) writes "PROG: message" to stderr when the verbosity set with
  * keg_log_set_verbosity() is at least level (0 = always, 1 = -v, ...).
  * Routing libbpf's and libxdp's output through the same verbosity is
  * bpf_log.h (it needs libbpf).

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "iface.h"
+#include "note.h"
 #include "pins.h"
 
 int keg_pin_dir(const char *iface, char *buf, size_t len)
@@ -116,7 +117,7 @@ int keg_bpffs_prepare(void)
 	return 0;
 }
 
-int keg_lock(bool exclusive, unsigned int timeout_s)
+int keg_lock(bool exclusive, unsigned int timeout_s, const struct keg_note *note)
 {
 	const struct timespec step = { .tv_nsec = KEG_LOCK_POLL_NS };
 	unsigned long waited_ns = 0;
@@ -135,8 +136,8 @@ int keg_lock(bool exclusive, unsigned int timeout_s)
 			return ret == -EWOULDBLOCK ? -ETIMEDOUT : ret;
 		}
 		if (!said) {
-			fprintf(stderr, "kegctl: waiting up to %us for another kegctl "
-				"working on %s\n", timeout_s, KEG_PIN_ROOT);
+			keg_note(note, KEG_NOTE_WAIT, "waiting up to %us for another kegctl "
+				 "working on %s", timeout_s, KEG_PIN_ROOT);
 			said = true;
 		}
 		nanosleep(&step, NULL);

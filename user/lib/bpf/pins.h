@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "keg_maps.h"
+#include "note.h"
 
 #define KEG_BPFFS "/sys/fs/bpf"
 
@@ -43,10 +44,10 @@ int keg_bpffs_prepare(void);
 #define KEG_LOCK_POLL_NS   50000000L
 
 /* Take the keg lock (flock on KEG_PIN_ROOT), shared or exclusive, waiting
- * up to timeout_s (saying so once on stderr when it has to wait). Returns
- * the fd to pass to keg_unlock(), -ENOENT when KEG_PIN_ROOT does not exist
- * (nothing is attached), -ETIMEDOUT, or a negative errno. */
-int keg_lock(bool exclusive, unsigned int timeout_s);
+ * up to timeout_s (noting it once, KEG_NOTE_WAIT, when it has to wait).
+ * Returns the fd to pass to keg_unlock(), -ENOENT when KEG_PIN_ROOT does
+ * not exist (nothing is attached), -ETIMEDOUT, or a negative errno. */
+int keg_lock(bool exclusive, unsigned int timeout_s, const struct keg_note *note);
 void keg_unlock(int fd);
 
 /* Names of all interface directories under KEG_PIN_ROOT, sorted; in any

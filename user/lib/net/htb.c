@@ -163,6 +163,12 @@ static unsigned int find_req(const struct keg_tcb *b, unsigned int seq)
 	return b->n;
 }
 
+void keg_tcb_reset(struct keg_tcb *b)
+{
+	b->ret = 0;
+	keg_err_clear(&b->err);
+}
+
 int keg_tcb_flush(struct keg_tcb *b)
 {
 	unsigned int acked = 0;

@@ -42,6 +42,9 @@ int keg_tcb_open(struct keg_tcb *b, struct keg_nl *nl);
  * in b->ret for the caller that only checks at the end). */
 int keg_tcb_flush(struct keg_tcb *b);
 void keg_tcb_close(struct keg_tcb *b);
+/* Forget an error that was expected (a delete of something that may not
+ * be there), so it is neither returned nor reported by a later failure. */
+void keg_tcb_reset(struct keg_tcb *b);
 
 struct keg_htb_rate {
 	uint32_t rate_kbit;

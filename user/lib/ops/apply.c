@@ -7,9 +7,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "grow.h"
 #include "apply.h"
-#include "log.h"
+#include "attached.h"
+#include "grow.h"
+#include "intercept_apply.h"
+#include "sched_store.h"
 #include "rate.h"
 #include "shape.h"
 
@@ -106,9 +108,9 @@ static int diff(size_t iface, enum keg_change_kind kind, const struct keg_addr *
 }
 
 static int open_ifaces(const struct keg_conf *conf, struct keg_plan *plan,
-		       struct keg_conf_error *err)
+		       struct keg_err *err)
 {
-	struct keg_err e = { "" };
+	struct keg_err e = { 0 };
 	size_t i;
 	int ret;
 
@@ -120,14 +122,11 @@ static int open_ifaces(const struct keg_conf *conf, struct keg_plan *plan,
 
 		ret = keg_ifctx_open(f->name, &plan->ifaces[i], &e);
 		if (ret) {
-			err->line = f->line;
 			if (ret == -ENOENT)
-				snprintf(err->msg, sizeof(err->msg),
-					 "interface %s is not attached (run 'kegctl attach %s')",
-					 f->name, f->name);
-			else
-				snprintf(err->msg, sizeof(err->msg), "%s", keg_err_str(&e, ret));
-			return ret;
+				return keg_err_set_line(err, ret, f->line,
+							"interface %s is not attached (run 'kegctl attach %s')",
+							f->name, f->name);
+			return keg_err_set_line(err, ret, f->line, "%s", keg_err_str(&e, ret));
 		}
 		plan->n_ifaces++;
 	}
@@ -137,7 +136,7 @@ static int open_ifaces(const struct keg_conf *conf, struct keg_plan *plan,
 /* A customer to add must not belong to an attached interface the config
  * leaves alone: nothing would remove it there. */
 static int check_foreign_owners(const struct keg_conf *conf, const struct group *adds,
-				struct keg_conf_error *err)
+				struct keg_err *err)
 {
 	char buf[KEG_ADDR_STRLEN];
 	struct keg_ifmaps m;
@@ -162,11 +161,9 @@ static int check_foreign_owners(const struct keg_conf *conf, const struct group 
 			if (!n_cur ||
 			    !bsearch(&c->addr, cur, n_cur, sizeof(*cur), keg_addr_qsort_cmp))
 				continue;
-			err->line = c->line;
-			snprintf(err->msg, sizeof(err->msg),
-				 "customer %s belongs to interface %s, which this file does not name; remove it there first",
-				 keg_addr_str(&c->addr, buf, sizeof(buf)), v[i].name);
-			ret = -EEXIST;
+			ret = keg_err_set_line(err, -EEXIST, c->line,
+					       "customer %s belongs to interface %s, which this file does not name; remove it there first",
+					       keg_addr_str(&c->addr, buf, sizeof(buf)), v[i].name);
 		}
 		free(cur);
 	}
@@ -175,7 +172,7 @@ static int check_foreign_owners(const struct keg_conf *conf, const struct group 
 }
 
 int keg_plan_build(const struct keg_conf *conf, struct keg_plan *plan,
-		   struct keg_conf_error *err)
+		   struct keg_err *err)
 {
 	struct group g[G_N] = { 0 };
 	struct keg_addr *cur = NULL;
@@ -183,7 +180,7 @@ int keg_plan_build(const struct keg_conf *conf, struct keg_plan *plan,
 	int ret;
 
 	memset(plan, 0, sizeof(*plan));
-	memset(err, 0, sizeof(*err));
+	keg_err_clear(err);
 	ret = open_ifaces(conf, plan, err);
 	for (i = 0; !ret && i < conf->n_ifaces; i++) {
 		const struct keg_conf_iface *f = &conf->ifaces[i];
@@ -203,9 +200,9 @@ int keg_plan_build(const struct keg_conf *conf, struct keg_plan *plan,
 				   &g[G_CUST_SET]);
 		free(cur);
 		cur = NULL;
-		if (ret && !err->msg[0])
-			snprintf(err->msg, sizeof(err->msg), "reading the maps of %s: %s",
-				 f->name, strerror(-ret));
+		if (ret)
+			keg_err_set_first(err, ret, "reading the maps of %s: %s", f->name,
+					  strerror(-ret));
 	}
 	if (!ret)
 		ret = check_foreign_owners(conf, &g[G_CUST_ADD], err);
@@ -230,8 +227,7 @@ int keg_plan_build(const struct keg_conf *conf, struct keg_plan *plan,
 		free(g[k].v);
 	}
 	if (ret) {
-		if (!err->msg[0])
-			snprintf(err->msg, sizeof(err->msg), "%s", strerror(-ret));
+		keg_err_set_first(err, ret, "%s", strerror(-ret));
 		keg_plan_free(plan);
 	}
 	return ret;
@@ -357,7 +353,8 @@ static int classes_before(struct keg_nl *nl, struct keg_plan *plan, struct keg_e
 
 /* Classes nobody points at any more: of removed customers, or of the
  * additions when the plan failed (undo). Best effort. */
-static void classes_after(struct keg_nl *nl, struct keg_plan *plan, bool failed)
+static void classes_after(struct keg_nl *nl, struct keg_plan *plan, bool failed,
+			  const struct keg_note *note)
 {
 	struct keg_shape_cfg cfg;
 	struct keg_tcb b;
@@ -382,11 +379,12 @@ static void classes_after(struct keg_nl *nl, struct keg_plan *plan, bool failed)
 		keg_shape_customer_unclass(&b, &cfg, f->ifindex, v);
 	}
 	if (keg_tcb_flush(&b))
-		keg_log(0, "warning: removing HTB classes: %s", b.err.msg);
+		keg_note(note, KEG_NOTE_PROBLEM, "warning: removing HTB classes: %s", b.err.msg);
 	keg_tcb_close(&b);
 }
 
-int keg_plan_apply(struct keg_plan *plan, bool *undo_failed, struct keg_err *err)
+int keg_plan_apply(struct keg_plan *plan, bool *undo_failed, const struct keg_note *note,
+		   struct keg_err *err)
 {
 	char what[128];
 	struct keg_nl nl;
@@ -399,7 +397,7 @@ int keg_plan_apply(struct keg_plan *plan, bool *undo_failed, struct keg_err *err
 		return keg_err_set(err, ret, "opening rtnetlink: %s", strerror(-ret));
 	ret = classes_before(&nl, plan, err);
 	if (ret) {
-		classes_after(&nl, plan, true);
+		classes_after(&nl, plan, true, note);
 		keg_nl_close(&nl);
 		return ret;
 	}
@@ -425,7 +423,7 @@ int keg_plan_apply(struct keg_plan *plan, bool *undo_failed, struct keg_err *err
 			if (undo_change(&nl, plan, &plan->changes[failed]))
 				*undo_failed = true;
 	}
-	classes_after(&nl, plan, ret != 0);
+	classes_after(&nl, plan, ret != 0, note);
 	keg_nl_close(&nl);
 	return ret;
 }
@@ -461,4 +459,132 @@ void keg_plan_free(struct keg_plan *plan)
 	free(plan->ifaces);
 	free(plan->changes);
 	memset(plan, 0, sizeof(*plan));
+}
+
+/* Phase 1: the file, whole. Errors: "FILE:LINE: why" or "FILE: why". */
+static int parse(const char *file, struct keg_conf *conf, struct keg_err *err)
+{
+	struct keg_err e = { 0 };
+	FILE *f;
+	int ret;
+
+	f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	if (!f)
+		return keg_err_set(err, -errno, "%s: %s", file, strerror(errno));
+	ret = keg_conf_parse_file(f, conf, &e);
+	if (f != stdin)
+		fclose(f);
+	if (!ret)
+		return 0;
+	if (e.line)
+		return keg_err_set_line(err, ret, e.line, "%s:%u: %s", file, e.line, e.msg);
+	return keg_err_set(err, ret, "%s: %s", file, e.msg);
+}
+
+/* Keep each block's `schedule` lines for `kegctl schedule show|run
+ * @applied` and set the default classes to the rule in force now (the
+ * customers got theirs from the plan). */
+static int store_schedules(const struct keg_conf *conf, const struct keg_note *note,
+			   struct keg_err *err)
+{
+	struct keg_sched_entry *v = NULL;
+	size_t n = 0;
+	struct keg_nl nl;
+	int ret = 0;
+
+	for (size_t i = 0; i < conf->n_ifaces && !ret; i++) {
+		const struct keg_conf_iface *f = &conf->ifaces[i];
+		char path[sizeof(KEG_SCHED_DIR) + IF_NAMESIZE + 1];
+
+		ret = keg_sched_store(f, err);
+		if (ret || !f->schedules.n)
+			continue;
+		keg_note(note, KEG_NOTE_CHANGE, "%s: %zu schedule%s kept in %s/%s", f->name,
+			 f->schedules.n, f->schedules.n == 1 ? "" : "s", KEG_SCHED_DIR, f->name);
+		snprintf(path, sizeof(path), "%s/%s", KEG_SCHED_DIR, f->name);
+		ret = keg_sched_file_load(path, &v, &n, err);
+	}
+	if (!ret && n) {
+		ret = keg_nl_open(&nl);
+		if (ret) {
+			keg_err_set(err, ret, "opening rtnetlink: %s", strerror(-ret));
+		} else {
+			ret = keg_sched_pass(&nl, v, n, keg_week_minute(time(NULL)), note);
+			if (ret)
+				keg_err_set(err, ret, "schedule: some rates in force now were not set");
+			keg_nl_close(&nl);
+		}
+	}
+	free(v);
+	if (ret)
+		keg_err_prefix(err, ret, "(the changes printed above were made)");
+	return ret;
+}
+
+int keg_apply_file(const char *file, bool dry_run, const struct keg_note *note,
+		   struct keg_apply_result *res, struct keg_err *err)
+{
+	struct keg_err e = { 0 };
+	struct keg_conf conf;
+	struct keg_plan plan;
+	bool undo_failed;
+	char buf[128];
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	ret = parse(file, &conf, err);
+	if (ret)
+		return ret;
+	/* Phase 2: what differs from the maps. */
+	ret = keg_plan_build(&conf, &plan, &e);
+	if (ret) {
+		if (e.line)
+			keg_err_set_line(err, ret, e.line, "%s:%u: %s", file, e.line, e.msg);
+		else
+			keg_err_set(err, ret, "%s: %s", file, e.msg);
+		goto out_conf;
+	}
+	/* Phase 3: the changes, all or none. */
+	if (!dry_run) {
+		ret = keg_plan_apply(&plan, &undo_failed, note, &e);
+		if (ret) {
+			keg_err_set(err, ret, "%s: %s; %s", file, keg_err_str(&e, ret),
+				    undo_failed ? "undoing the earlier changes FAILED, check 'kegctl status'" :
+						  "nothing was changed");
+			goto out_plan;
+		}
+	}
+	for (size_t i = 0; i < plan.n_changes; i++)
+		keg_note(note, KEG_NOTE_CHANGE, "%s",
+			 keg_change_str(&plan, &plan.changes[i], buf, sizeof(buf)));
+	/* Intercept rules last (intercept_conf.h): they are not undone with
+	 * the changes above, and a failure here leaves those in place. */
+	for (size_t i = 0; i < conf.n_ifaces; i++) {
+		size_t a = 0, d = 0, same = 0;
+
+		keg_err_clear(&e);
+		ret = keg_icpt_conf_apply(conf.ifaces[i].name, &conf.ifaces[i].intercepts,
+					  dry_run, &a, &d, &same, note, &e);
+		plan.n_changes += a + d;
+		plan.n_add += a;
+		plan.n_del += d;
+		plan.n_same += same;
+		if (ret) {
+			keg_err_set(err, ret, "%s: %s (the changes printed above were made)",
+				    file, keg_err_str(&e, ret));
+			goto out_plan;
+		}
+	}
+	if (!dry_run)
+		ret = store_schedules(&conf, note, err);
+	res->n_changes = plan.n_changes;
+	res->n_add = plan.n_add;
+	res->n_del = plan.n_del;
+	res->n_same = plan.n_same;
+	res->n_ifaces = plan.n_ifaces;
+out_plan:
+	keg_plan_free(&plan);
+out_conf:
+	keg_conf_free(&conf);
+	return ret;
 }

@@ -13,7 +13,8 @@
  * keg_detach() removes both programs, the clsact qdisc when keg created it
  * and nothing else uses it, keg's customer routes through the interface and
  * the pin directory. It converges: after a failure, running it again
- * finishes the job.
+ * finishes the job. It knows nothing of shaping or schedules: taking keg
+ * off an interface with those too is keg_teardown() (teardown.h).
  *
  * Both expect the caller to hold keg_lock(true) (pins.h) and act in the
  * caller's network namespace.

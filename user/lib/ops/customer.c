@@ -6,30 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attached.h"
 #include "customer.h"
-
-int keg_ifctx_open(const char *iface, struct keg_ifctx *c, struct keg_err *err)
-{
-	struct keg_att a;
-	int ret;
-
-	memset(c, 0, sizeof(*c));
-	c->maps = (struct keg_ifmaps){ -1, -1, -1, -1, -1, -1 };
-	ret = keg_att_resolve(iface, &a, err);
-	if (ret)
-		return ret;
-	ret = keg_ifmaps_open(a.name, &c->maps, err);
-	if (ret)
-		return keg_err_prefix(err, ret, "%s", a.name);
-	snprintf(c->name, sizeof(c->name), "%s", a.name);
-	c->ifindex = a.ifindex;
-	return 0;
-}
-
-void keg_ifctx_close(struct keg_ifctx *c)
-{
-	keg_ifmaps_close(&c->maps);
-}
 
 /* Step 1 of install: make the route exist, or explain the conflict. */
 static int ensure_route(struct keg_nl *nl, const struct keg_ifctx *c,

@@ -24,22 +24,9 @@
 #include <stdbool.h>
 
 #include "addr.h"
-#include "attached.h"
 #include "err.h"
-#include "ifmaps.h"
+#include "ifctx.h"
 #include "netlink_route.h"
-
-/* One attached interface opened for changes. */
-struct keg_ifctx {
-	char name[IF_NAMESIZE];
-	int ifindex;
-	struct keg_ifmaps maps;
-};
-
-/* Resolve iface (or the only attached one, iface NULL; see
- * keg_att_resolve()) and open its maps. */
-int keg_ifctx_open(const char *iface, struct keg_ifctx *c, struct keg_err *err);
-void keg_ifctx_close(struct keg_ifctx *c);
 
 int keg_customer_install(struct keg_nl *nl, const struct keg_ifctx *c,
 			 const struct keg_addr *a, const struct keg_customer *val,

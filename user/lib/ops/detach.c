@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* detach.c - keg_detach(); see attach.h */
+/* detach.c - keg_detach(); see attach.h (shaping and schedules: teardown.c) */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -12,13 +12,10 @@
 
 #include "attach.h"
 #include "attached.h"
-#include "customer.h"
 #include "log.h"
 #include "netlink_route.h"
 #include "pins.h"
 #include "prog.h"
-#include "sched_store.h"
-#include "shape.h"
 #include "tc.h"
 #include "xdp.h"
 
@@ -90,27 +87,6 @@ static int remove_routes(struct keg_nl *nl, const char *iface, int ifindex,
 	return ret;
 }
 
-/* Shaping off first: the HTB trees go and the uplink loses its keg_tc
- * filter, which would otherwise run on with maps about to be unpinned.
- * An attachment without a keg_shape map (older keg) has nothing to undo. */
-static int unshape(struct keg_nl *nl, const char *iface, struct keg_err *err)
-{
-	struct keg_shape_cfg cfg;
-	struct keg_ifctx c;
-	int ret;
-
-	if (keg_shape_get(iface, &cfg, NULL) == -ENOENT)
-		return 0;
-	ret = keg_ifctx_open(iface, &c, err);
-	if (ret)
-		return ret;
-	ret = keg_shape_disable(nl, &c, err);
-	keg_ifctx_close(&c);
-	if (ret)
-		keg_err_prefix(err, ret, "turning shaping off on %s", iface);
-	return ret;
-}
-
 static int remove_clsact(struct keg_nl *nl, int ifindex, bool *removed)
 {
 	unsigned int filters = 0;
@@ -150,9 +126,6 @@ int keg_detach(const char *iface, struct keg_detach_result *res, struct keg_err 
 	ret = keg_nl_open(&nl);
 	if (ret)
 		return keg_err_set(err, ret, "opening rtnetlink: %s", strerror(-ret));
-	ret = unshape(&nl, iface, err);
-	if (ret)
-		goto out;
 	ret = detach_progs(iface, a.ifindex, err);
 	if (ret)
 		goto out;
@@ -168,7 +141,6 @@ int keg_detach(const char *iface, struct keg_detach_result *res, struct keg_err 
 	if (ret)
 		goto out;
 unpin:
-	keg_sched_forget(iface);	/* what `kegctl apply` kept for it */
 	ret = keg_dir_purge(dir, NULL, true);
 	if (ret)
 		keg_err_set(err, ret, "removing %s: %s", dir, strerror(-ret));

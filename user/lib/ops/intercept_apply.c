@@ -10,7 +10,7 @@
 
 int keg_icpt_conf_apply(const char *iface, const struct keg_conf_icpts *want,
 			bool dry_run, size_t *n_add, size_t *n_del, size_t *n_same,
-			struct keg_err *err)
+			const struct keg_note *note, struct keg_err *err)
 {
 	struct keg_icpt_spec *specs = NULL;
 	struct keg_icpt_entry *cur = NULL;
@@ -45,7 +45,7 @@ int keg_icpt_conf_apply(const char *iface, const struct keg_conf_icpts *want,
 				goto out;
 		}
 		for (i = keep; i < n_cur; i++)
-			printf("%s: - intercept %u %s\n", iface, cur[i].rule.id,
+			keg_note(note, KEG_NOTE_CHANGE, "%s: - intercept %u %s", iface, cur[i].rule.id,
 			       keg_icpt_spec_str(&cur[i].spec, buf, sizeof(buf)));
 		*n_del += n_cur - keep;
 		free(ids);
@@ -72,10 +72,10 @@ int keg_icpt_conf_apply(const char *iface, const struct keg_conf_icpts *want,
 		}
 		for (i = 0; i < n; i++) {
 			if (dry_run)
-				printf("%s: + intercept %s\n", iface,
+				keg_note(note, KEG_NOTE_CHANGE, "%s: + intercept %s", iface,
 				       keg_icpt_spec_str(&specs[i], buf, sizeof(buf)));
 			else
-				printf("%s: + intercept %u %s\n", iface, ids[i],
+				keg_note(note, KEG_NOTE_CHANGE, "%s: + intercept %u %s", iface, ids[i],
 				       keg_icpt_spec_str(&specs[i], buf, sizeof(buf)));
 		}
 		*n_add += n;

@@ -11,13 +11,14 @@
 
 #include "err.h"
 #include "intercept_conf.h"
+#include "note.h"
 
-/* Make iface's rules equal to want; prints "IFACE: - intercept ID ..." and
- * "IFACE: + intercept ID ..." lines (dry_run: what it would do, "+ intercept
+/* Make iface's rules equal to want; notes "IFACE: - intercept ID ..." and
+ * "IFACE: + intercept ID ..." lines (KEG_NOTE_CHANGE) (dry_run: what it would do, "+ intercept
  * ..." without id). Counts into *n_add, *n_del, *n_same. Needs the keg
  * lock held exclusively. */
 int keg_icpt_conf_apply(const char *iface, const struct keg_conf_icpts *want,
 			bool dry_run, size_t *n_add, size_t *n_del, size_t *n_same,
-			struct keg_err *err);
+			const struct keg_note *note, struct keg_err *err);
 
 #endif /* KEG_INTERCEPT_APPLY_H */

@@ -164,7 +164,8 @@ const char *keg_sched_rule_str(const struct keg_sched *s, int r, char *buf, size
 	return buf;
 }
 
-int keg_sched_pass(struct keg_nl *nl, const struct keg_sched_entry *v, size_t n, int w)
+int keg_sched_pass(struct keg_nl *nl, const struct keg_sched_entry *v, size_t n, int w,
+		   const struct keg_note *note)
 {
 	int ret = 0;
 
@@ -172,7 +173,7 @@ int keg_sched_pass(struct keg_nl *nl, const struct keg_sched_entry *v, size_t n,
 		int r = keg_sched_at(&v[i].s, w), err = 0;
 		const struct keg_sched_rule *rule;
 		struct keg_customer val, old;
-		struct keg_err e = { "" };
+		struct keg_err e = { 0 };
 		struct keg_ifctx c;
 		char b[64];
 
@@ -180,7 +181,7 @@ int keg_sched_pass(struct keg_nl *nl, const struct keg_sched_entry *v, size_t n,
 			continue;
 		rule = &v[i].s.r[r];
 		if (keg_ifctx_open(v[i].iface, &c, &e)) {
-			fprintf(stderr, "kegctl: %s: %s\n", v[i].src, e.msg);
+			keg_note(note, KEG_NOTE_PROBLEM, "%s: %s", v[i].src, e.msg);
 			continue;
 		}
 		if (v[i].is_default) {
@@ -195,7 +196,7 @@ int keg_sched_pass(struct keg_nl *nl, const struct keg_sched_entry *v, size_t n,
 				su.default_up_kbit = rule->up_kbit;
 				err = keg_shape_enable(nl, &c, &su, NULL, &e);
 				if (!err)
-					printf("%s: default class %s\n", c.name,
+					keg_note(note, KEG_NOTE_CHANGE, "%s: default class %s", c.name,
 					       keg_sched_rule_str(&v[i].s, r, b, sizeof(b)));
 			}
 		} else if (!keg_customer_get(&c.maps, &v[i].addr, &old) &&
@@ -209,15 +210,14 @@ int keg_sched_pass(struct keg_nl *nl, const struct keg_sched_entry *v, size_t n,
 				val.ceil_kbit = 0;
 			err = keg_shape_customer_change(nl, &c, &v[i].addr, &val, &old, &e);
 			if (!err)
-				printf("%s: ~ customer %s %s\n", c.name, v[i].who,
+				keg_note(note, KEG_NOTE_CHANGE, "%s: ~ customer %s %s", c.name, v[i].who,
 				       keg_sched_rule_str(&v[i].s, r, b, sizeof(b)));
 		}
 		if (err) {
-			fprintf(stderr, "kegctl: %s: %s\n", v[i].src, keg_err_str(&e, err));
+			keg_note(note, KEG_NOTE_PROBLEM, "%s: %s", v[i].src, keg_err_str(&e, err));
 			ret = err;
 		}
 		keg_ifctx_close(&c);
 	}
-	fflush(stdout);
 	return ret;
 }

@@ -24,6 +24,7 @@
 #include "config.h"
 #include "err.h"
 #include "nl.h"
+#include "note.h"
 #include "schedule.h"
 
 #define KEG_RUN_DIR        "/run/keg"
@@ -56,10 +57,12 @@ int keg_sched_forget(const char *iface);
 
 /* Bring every entry to the rule in force at minute-of-week w: customers as
  * `kegctl customer set`, default classes as `kegctl shape set
- * --default-rate`, only where they differ. Prints one line per change to
- * stdout and one per failure to stderr; returns the last failure or 0.
+ * --default-rate`, only where they differ. Notes one line per change
+ * (KEG_NOTE_CHANGE) and one per failure it carries on after
+ * (KEG_NOTE_PROBLEM, "FILE:LINE: why"); returns the last failure or 0.
  * The caller holds keg_lock(true). */
-int keg_sched_pass(struct keg_nl *nl, const struct keg_sched_entry *v, size_t n, int w);
+int keg_sched_pass(struct keg_nl *nl, const struct keg_sched_entry *v, size_t n, int w,
+		   const struct keg_note *note);
 
 /* "down 20mbit up 5mbit (rule 1)" or "no rule". */
 const char *keg_sched_rule_str(const struct keg_sched *s, int r, char *buf, size_t len);

@@ -234,7 +234,7 @@ static enum keg_leaf_kind probe_leaf(struct keg_nl *nl, int ifindex)
 	if (keg_tcb_open(&b, nl))
 		return got;
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		b.ret = 0;
+		keg_tcb_reset(&b);
 		keg_htb_leaf_add(&b, ifindex, KEG_CLASSID(KEG_CLASS_DEFAULT + KEG_LEAF_BULK),
 				 order[i]);
 		if (!keg_tcb_flush(&b)) {
@@ -388,7 +388,7 @@ int keg_shape_enable(struct keg_nl *nl, const struct keg_ifctx *c,
 		if (up && keg_htb_present(nl, up) == 1)
 			keg_htb_qdisc_del(&b, up);
 		keg_tcb_flush(&b);
-		b.ret = 0;
+		keg_tcb_reset(&b);
 		/* Root and default class first: the leaf probe needs a class. */
 		keg_htb_qdisc_add(&b, c->ifindex, KEG_CLASSID(KEG_CLASS_DEFAULT + KEG_LEAF_BULK));
 		keg_htb_class(&b, c->ifindex, KEG_CLASSID(0), KEG_CLASSID(KEG_CLASS_ROOT),
@@ -447,10 +447,12 @@ int keg_shape_enable(struct keg_nl *nl, const struct keg_ifctx *c,
 		*out = cfg;
 	return 0;
 fail:
-	keg_err_set(err, ret, "%s", b.err.msg);
+	/* The batch's own detail if it failed; else err already says why. */
+	if (b.err.msg[0])
+		keg_err_set(err, ret, "%s", b.err.msg);
 undo:
 	if (fresh) {
-		b.ret = 0;
+		keg_tcb_reset(&b);
 		keg_htb_qdisc_del(&b, c->ifindex);
 		if (up)
 			keg_htb_qdisc_del(&b, up);
@@ -465,7 +467,7 @@ int keg_shape_disable(struct keg_nl *nl, const struct keg_ifctx *c, struct keg_e
 	struct keg_shape_cfg cfg;
 	struct keg_tcb b;
 	unsigned int nf = 0;
-	int ret;
+	int ret, put = 0;
 
 	ret = keg_shape_get(c->name, &cfg, err);
 	if (ret)
@@ -481,20 +483,23 @@ int keg_shape_disable(struct keg_nl *nl, const struct keg_ifctx *c, struct keg_e
 		return keg_err_set(err, ret, "out of memory");
 	if (keg_htb_present(nl, c->ifindex) == 1)
 		keg_htb_qdisc_del(&b, c->ifindex);
-	ret = keg_tcb_flush(&b);
+	keg_tcb_flush(&b);	/* a failure stays in b and is reported below */
 	if (cfg.up_ifindex) {
 		if (keg_htb_present(nl, (int)cfg.up_ifindex) == 1)
 			keg_htb_qdisc_del(&b, (int)cfg.up_ifindex);
 		keg_tcb_flush(&b);
+		/* The uplink's clsact goes only when keg's filter was the last. */
 		if (!keg_tc_detach((int)cfg.up_ifindex) &&
 		    !keg_tc_filter_count(nl, (int)cfg.up_ifindex, &nf) && !nf)
 			keg_tc_hook_destroy((int)cfg.up_ifindex);
 		cfg.up_ifindex = 0;
-		keg_shape_put(c->name, &cfg, NULL);
+		put = keg_shape_put(c->name, &cfg, err);
 	}
 	ret = keg_tcb_flush(&b);
 	if (ret)
 		keg_err_set(err, ret, "%s", b.err.msg);
+	else
+		ret = put;
 	keg_tcb_close(&b);
 	return ret;
 }
