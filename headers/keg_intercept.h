@@ -44,8 +44,17 @@
 #define KEG_ICPT_MAX_SITES  256
 #define KEG_ICPT_SITE_NAME  32
 #define KEG_ICPT_PORT_RANGES 8		/* ranges per port spec */
-#define KEG_MAX_QUEUES      64		/* XSKMAP size: receive queues */
-#define KEG_KEGD_QUEUES     16		/* per-queue counters kept for kegd */
+/* Receive queues keg serves on one interface: the XSKMAP's size, the
+ * number of AF_XDP sockets kegd opens at most, and the number of per-queue
+ * counters in struct keg_kegd - one constant, so kegd cannot open a queue
+ * whose counters have no slot (it had 64 sockets and 16 slots once). */
+#define KEG_MAX_QUEUES      64
+
+/* kegd rewrites keg_kegd[0] every KEG_KEGD_HEARTBEAT_MS; kegctl counts it
+ * as running while the heartbeat is younger than KEG_KEGD_STALE_MS (many
+ * periods: a busy box may delay kegd's stats thread, never by seconds). */
+#define KEG_KEGD_HEARTBEAT_MS 200
+#define KEG_KEGD_STALE_MS     5000
 
 /* The "match" byte leading every trie key. */
 enum keg_icpt_match {
@@ -193,8 +202,8 @@ struct keg_kegd_queue {
 struct keg_kegd {
 	__u32 pid;		/* 0: not running */
 	__u32 n_queues;
-	__u64 heartbeat_ns;	/* CLOCK_MONOTONIC, every second */
-	struct keg_kegd_queue q[KEG_KEGD_QUEUES];
+	__u64 heartbeat_ns;	/* CLOCK_MONOTONIC, every KEG_KEGD_HEARTBEAT_MS */
+	struct keg_kegd_queue q[KEG_MAX_QUEUES];
 };
 
 #endif /* KEG_INTERCEPT_H */

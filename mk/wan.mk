@@ -14,7 +14,8 @@ WANEM_LIBOBJS  := $(filter-out $(WANEM_OBJDIR)/main.o,$(WANEM_OBJS))
 WANUNIT_SRCS   := $(wildcard tests/wan/unit_*.c)
 WANUNIT_OBJS   := $(patsubst tests/wan/%.c,$(WANEM_OBJDIR)/%.o,$(WANUNIT_SRCS))
 WAN_PROGS      := $(BUILD)/wanem $(BUILD)/wan_udpgen $(BUILD)/wanem_unit
-WAN_CFLAGS      = $(CFLAGS) -I$(WANEM_DIR) -pthread
+# wanem uses the base layer of the library only (checksum, clock, log).
+WAN_CFLAGS      = $(CFLAGS) -I$(WANEM_DIR) $(INC_base) -pthread
 
 .PHONY: wanem test-wan bench-wan demo-wan
 
@@ -33,11 +34,11 @@ $(WANUNIT_OBJS) $(WANEM_OBJDIR)/udpgen.o: $(WANEM_OBJDIR)/%.o: tests/wan/%.c | $
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(WAN_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/wanem: $(WANEM_OBJS)
+$(BUILD)/wanem: $(WANEM_OBJS) $(LIB_BASE)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(WAN_CFLAGS) $^ -o $@ -lm
 
-$(BUILD)/wanem_unit: $(WANUNIT_OBJS) $(WANEM_LIBOBJS)
+$(BUILD)/wanem_unit: $(WANUNIT_OBJS) $(WANEM_LIBOBJS) $(LIB_BASE)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(WAN_CFLAGS) $^ -o $@ -lcriterion -lm
 

@@ -14,12 +14,14 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <criterion/criterion.h>
 #include <linux/bpf.h>
 
+#include "clock.h"
 #include "config.h"
 #include "harness.h"
 #include "intercept.h"
@@ -683,4 +685,42 @@ Test(intercept_parse, apply_file_lines)
 		cr_expect(strstr(cerr.msg, bad[i].msg), "%s: '%s' lacks '%s'", bad[i].text,
 			  cerr.msg, bad[i].msg);
 	}
+}
+
+/* kegd opens one AF_XDP socket per receive queue, up to the XSKMAP's size,
+ * and publishes one counter slot per queue: every queue the XSKMAP can
+ * hold has a slot (once 64 sockets had 16 slots and queues 16.. vanished
+ * from `kegctl intercept list`), and the last one reads back. */
+Test(intercept_bpf, kegd_has_a_counter_slot_for_every_queue)
+{
+	struct keg_kegd k = { 0 }, got;
+	struct ienv ie;
+	uint32_t zero = 0;
+	bool running;
+	struct keg *skel;
+
+	ienv_open(&ie);
+	skel = ie.e.skel;
+	cr_assert_eq(bpf_map__max_entries(skel->maps.keg_xsks), KEG_MAX_QUEUES);
+	cr_assert_eq(sizeof(k.q) / sizeof(k.q[0]), bpf_map__max_entries(skel->maps.keg_xsks));
+	cr_assert_eq(bpf_map__value_size(skel->maps.keg_kegd), sizeof(struct keg_kegd));
+
+	k.pid = (uint32_t)getpid();
+	k.n_queues = KEG_MAX_QUEUES;
+	k.heartbeat_ns = keg_now_ns();
+	k.q[KEG_MAX_QUEUES - 1].rx = 77;
+	k.q[KEG_MAX_QUEUES - 1].drop = 5;
+	cr_assert_eq(bpf_map_update_elem(ie.m.kegd, &zero, &k, BPF_ANY), 0);
+	cr_assert_eq(keg_icpt_kegd_read(&ie.m, &got, &running), 0);
+	cr_assert(running, "a fresh heartbeat of a live pid reads as running");
+	cr_assert_eq(got.n_queues, KEG_MAX_QUEUES);
+	cr_assert_eq(got.q[KEG_MAX_QUEUES - 1].rx, 77);
+	cr_assert_eq(got.q[KEG_MAX_QUEUES - 1].drop, 5);
+
+	/* A heartbeat older than the staleness limit is a kegd that hangs. */
+	k.heartbeat_ns = keg_now_ns() - (KEG_KEGD_STALE_MS + 1) * KEG_NSEC_PER_MSEC;
+	cr_assert_eq(bpf_map_update_elem(ie.m.kegd, &zero, &k, BPF_ANY), 0);
+	cr_assert_eq(keg_icpt_kegd_read(&ie.m, &got, &running), 0);
+	cr_assert(!running);
+	keg_env_close(&ie.e);
 }

@@ -259,8 +259,8 @@ static void note_print(void *arg, enum keg_note_kind kind, const char *line)
 	(void)arg;
 	if (kind == KEG_NOTE_CHANGE) {
 		printf("%s\n", line);
-		fflush(stdout);	/* in order with the error line on stderr */
 	} else {
+		fflush(stdout);	/* the changes so far first, then the problem */
 		fprintf(stderr, "%s: %s\n", PROG, line);
 	}
 }

@@ -367,7 +367,7 @@ void kegctl_kegd_stats(const char *iface, struct json *j)
 		json_u64(j, running ? k.pid : 0);
 		json_key(j, "queues");
 		json_arr_begin(j);
-		for (q = 0; running && q < k.n_queues && q < KEG_KEGD_QUEUES; q++) {
+		for (q = 0; running && q < k.n_queues && q < KEG_MAX_QUEUES; q++) {
 			json_obj_begin(j);
 			json_key(j, "rx");
 			json_u64(j, k.q[q].rx);
@@ -387,7 +387,7 @@ void kegctl_kegd_stats(const char *iface, struct json *j)
 	}
 	printf("  kegd                   pid %u, %u queue%s\n", k.pid, k.n_queues,
 	       k.n_queues == 1 ? "" : "s");
-	for (q = 0; q < k.n_queues && q < KEG_KEGD_QUEUES; q++)
+	for (q = 0; q < k.n_queues && q < KEG_MAX_QUEUES; q++)
 		printf("  kegd queue %-3u rx %llu tx %llu drop %llu\n", q,
 		       (unsigned long long)k.q[q].rx, (unsigned long long)k.q[q].tx,
 		       (unsigned long long)k.q[q].drop);

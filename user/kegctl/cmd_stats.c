@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "attached.h"
+#include "clock.h"
 #include "commands.h"
 #include "ifmaps.h"
 #include "json.h"
@@ -38,10 +39,7 @@ static void on_signal(int sig)
 
 static double now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (double)keg_now_ns() / 1e9;
 }
 
 static void print_totals(struct cli_ctx *ctx, const struct src *s,

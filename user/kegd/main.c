@@ -60,6 +60,8 @@
 
 #include "keg_intercept.h"
 #include "keg_maps.h"
+#include "checksum.h"
+#include "clock.h"
 #include "pins.h"
 
 #define MAX_IFACES    8
@@ -162,14 +164,6 @@ static unsigned int rx_queues(const char *ifname)
 	}
 	close(fd);
 	return n > KEG_MAX_QUEUES ? KEG_MAX_QUEUES : n;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 static struct sock *sock_open(const char *ifname, unsigned int queue, bool rx)
@@ -352,28 +346,18 @@ static struct sock *out_sock(struct queue *q, int ifindex)
 	if (i < q->n_out) {
 		if (q->out[i].s)
 			return q->out[i].s;
-		now = now_ns();
+		now = keg_now_ns();
 		if (now < q->out[i].retry_ns)
 			return NULL;
 	} else {
 		i = q->n_out < EGRESS_CACHE ? q->n_out++ : q->idx % EGRESS_CACHE;
 		q->out[i].ifindex = ifindex;
-		now = now_ns();
+		now = keg_now_ns();
 	}
 	s = tx_sock(ifindex, q->idx);
 	q->out[i].s = s;
 	q->out[i].retry_ns = now + EGRESS_RETRY_NS;
 	return s;
-}
-
-static uint16_t csum_fold_add(uint16_t csum, uint16_t old, uint16_t new)
-{
-	/* RFC 1624: HC' = ~(~HC + ~m + m') */
-	uint32_t sum = (uint16_t)~csum + (uint16_t)~old + new;
-
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
 }
 
 /* MACs from the metadata, TTL/hop limit - 1. False: drop. */
@@ -400,7 +384,7 @@ static bool rewrite(uint8_t *pkt, uint32_t len, const struct keg_xsk_meta *m)
 			return false;
 		old = htons((uint16_t)(ip->ttl << 8 | ip->protocol));
 		ip->ttl--;
-		ip->check = csum_fold_add(ip->check, old,
+		ip->check = keg_csum_replace16(ip->check, old,
 					  htons((uint16_t)(ip->ttl << 8 | ip->protocol)));
 		return true;
 	}
@@ -495,8 +479,8 @@ static void publish(struct iface *f, bool running)
 	if (running) {
 		k.pid = (uint32_t)getpid();
 		k.n_queues = f->n_queues;
-		k.heartbeat_ns = now_ns();
-		for (i = 0; i < f->n_queues && i < KEG_KEGD_QUEUES; i++) {
+		k.heartbeat_ns = keg_now_ns();
+		for (i = 0; i < f->n_queues; i++) {	/* n_queues <= KEG_MAX_QUEUES */
 			k.q[i].rx = f->q[i].rx;
 			k.q[i].tx = f->q[i].tx;
 			k.q[i].drop = f->q[i].drop;
@@ -623,7 +607,7 @@ int main(int argc, char **argv)
 	}
 	logmsg("running on %u interface%s", n_ifaces, n_ifaces == 1 ? "" : "s");
 	while (!stopping) {
-		usleep(200000);
+		usleep(KEG_KEGD_HEARTBEAT_MS * 1000);
 		for (i = 0; i < n_ifaces; i++)
 			publish(&ifaces[i], true);
 	}

@@ -38,6 +38,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "cli.h"
 #include "csum.h"
 #include "model.h"
@@ -99,12 +100,7 @@ static uint64_t clock_ns(clockid_t c)
 	struct timespec ts;
 
 	clock_gettime(c, &ts);
-	return (uint64_t)ts.tv_sec * NSEC + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t mono_ns(void)
-{
-	return clock_ns(CLOCK_MONOTONIC);
+	return keg_timespec_ns(&ts);
 }
 
 static void warn(const char *fmt, ...)
@@ -174,7 +170,7 @@ static void release_due(struct dir *d)
 	const struct wan_relq_ent *e;
 
 	for (;;) {
-		uint64_t now = mono_ns();
+		uint64_t now = keg_now_ns();
 		int n = 0;
 
 		while (n < BATCH && (e = wan_relq_peek(&d->q)) && e->t <= now) {
@@ -233,7 +229,7 @@ static uint32_t copy_frame(struct dir *d, const struct wan_rx_frame *f,
 static void rx_frame(struct dir *d, const struct wan_rx_frame *f,
 		     int64_t real_minus_mono)
 {
-	uint64_t now = mono_ns(), t = now, rel[2];
+	uint64_t now = keg_now_ns(), t = now, rel[2];
 	uint32_t len = f->len;
 	int n;
 
@@ -302,7 +298,7 @@ static void *dir_thread(void *arg)
 	while (!__atomic_load_n(&stopping, __ATOMIC_RELAXED)) {
 		struct wan_rx_frame f;
 		const struct wan_relq_ent *e;
-		int64_t off = (int64_t)(clock_ns(CLOCK_REALTIME) - mono_ns());
+		int64_t off = (int64_t)(clock_ns(CLOCK_REALTIME) - keg_now_ns());
 		struct timespec ts;
 		uint64_t now, wait;
 		int budget = RX_BUDGET;
@@ -313,7 +309,7 @@ static void *dir_thread(void *arg)
 			wan_rx_release(&d->rx);
 			budget--;
 		}
-		now = mono_ns();
+		now = keg_now_ns();
 		publish(d, now, false);
 		if (budget < RX_BUDGET) {
 			/*
@@ -336,7 +332,7 @@ static void *dir_thread(void *arg)
 					nanosleep(&rest, NULL);
 					d->st.rests++;
 				}
-				busy_since = mono_ns();
+				busy_since = keg_now_ns();
 				busy_cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID);
 			}
 			continue;
@@ -355,7 +351,7 @@ static void *dir_thread(void *arg)
 			break;
 		}
 	}
-	publish(d, mono_ns(), true);
+	publish(d, keg_now_ns(), true);
 	return NULL;
 }
 

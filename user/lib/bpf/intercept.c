@@ -16,6 +16,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "clock.h"
 #include "intercept.h"
 #include "pins.h"
 #include "ports.h"
@@ -553,17 +554,13 @@ int keg_icpt_enable(const struct keg_icpt_maps *m, uint32_t id, bool on,
 
 int keg_icpt_kegd_read(const struct keg_icpt_maps *m, struct keg_kegd *k, bool *running)
 {
-	struct timespec ts;
 	uint32_t zero = 0;
-	uint64_t now;
 
 	*running = false;
 	if (bpf_map_lookup_elem(m->kegd, &zero, k) < 0)
 		return -errno;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 	*running = k->pid && (kill((pid_t)k->pid, 0) == 0 || errno == EPERM) &&
-		   now - k->heartbeat_ns < 5000000000ULL;
+		   keg_now_ns() - k->heartbeat_ns < KEG_KEGD_STALE_MS * KEG_NSEC_PER_MSEC;
 	return 0;
 }
 
