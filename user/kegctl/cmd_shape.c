@@ -16,6 +16,8 @@
 #include "json.h"
 #include "pins.h"
 #include "rate.h"
+#include "mapwalk.h"
+#include "pinset.h"
 #include "shape.h"
 
 struct shape_opts {
@@ -153,19 +155,17 @@ struct leaf_row {
 	uint64_t drops, rate_bps;	/* HTB class */
 };
 
-static void leaf_read(int ls_fd, int ncpu, const struct keg_class_stats *cs, size_t ncs,
+static void leaf_read(int ls_fd, const struct keg_class_stats *cs, size_t ncs,
 		      uint32_t classid, struct leaf_row *r)
 {
-	struct keg_leaf_stats *v = calloc((size_t)ncpu, sizeof(*v));
 	__u32 key = classid;
+	uint64_t v[2];	/* struct keg_leaf_stats: packets, bytes */
 
 	memset(r, 0, sizeof(*r));
-	if (v && ls_fd >= 0 && !bpf_map_lookup_elem(ls_fd, &key, v))
-		for (int i = 0; i < ncpu; i++) {
-			r->packets += v[i].packets;
-			r->bytes += v[i].bytes;
-		}
-	free(v);
+	if (ls_fd >= 0 && !keg_percpu_sum(ls_fd, &key, v, 2)) {
+		r->packets = v[0];
+		r->bytes = v[1];
+	}
 	for (size_t i = 0; i < ncs; i++)
 		if (cs[i].classid == classid) {
 			r->drops = cs[i].drops;
@@ -189,14 +189,14 @@ static void leaf_json(struct json *j, const char *name, const struct leaf_row *r
 }
 
 static void row(struct json *j, bool json, const char *iface, const char *who,
-		const struct keg_customer *v, uint32_t parent, int ls_fd, int ncpu,
+		const struct keg_customer *v, uint32_t parent, int ls_fd,
 		const struct keg_class_stats *cs, size_t ncs)
 {
 	struct leaf_row in, bulk;
 	char d[32] = "-", u[32] = "-", cl[32];
 
-	leaf_read(ls_fd, ncpu, cs, ncs, parent + KEG_LEAF_INTERACTIVE, &in);
-	leaf_read(ls_fd, ncpu, cs, ncs, parent + KEG_LEAF_BULK, &bulk);
+	leaf_read(ls_fd, cs, ncs, parent + KEG_LEAF_INTERACTIVE, &in);
+	leaf_read(ls_fd, cs, ncs, parent + KEG_LEAF_BULK, &bulk);
 	snprintf(cl, sizeof(cl), "%x:%x", parent >> 16, parent & 0xffff);
 	if (v->down_kbit)
 		keg_rate_str(v->down_kbit, d, sizeof(d));
@@ -235,8 +235,8 @@ static int show_one(struct cli_ctx *ctx, const struct keg_att *att, struct keg_n
 	struct keg_ifmaps m;
 	struct keg_addr *v = NULL;
 	size_t ncs = 0, n = 0;
-	char path[256], who[KEG_ADDR_STRLEN];
-	int ls_fd, ncpu = libbpf_num_possible_cpus(), ret;
+	char who[KEG_ADDR_STRLEN];
+	int ls_fd, ret;
 
 	ret = keg_shape_get(att->name, &cfg, &ctx->err);
 	if (ret)
@@ -244,8 +244,7 @@ static int show_one(struct cli_ctx *ctx, const struct keg_att *att, struct keg_n
 	ret = keg_ifmaps_open(att->name, &m, &ctx->err);
 	if (ret)
 		return ret;
-	keg_pin_path(att->name, KEG_STR(KEG_MAP_LEAFSTATS), path, sizeof(path));
-	ls_fd = bpf_obj_get(path);
+	ls_fd = keg_pin_open(att->name, KEG_STR(KEG_MAP_LEAFSTATS), NULL);
 	if (cfg.flags & KEG_SHAPE_ON)
 		keg_htb_class_dump(nl, att->ifindex, &cs, &ncs);
 	keg_customers_list(&m, &v, &n);
@@ -261,18 +260,18 @@ static int show_one(struct cli_ctx *ctx, const struct keg_att *att, struct keg_n
 		json_str(j, keg_leaf_name((enum keg_leaf_kind)cfg.leaf));
 		json_key(j, "default");
 		row(j, true, att->name, "default", &def, KEG_CLASSID(KEG_CLASS_DEFAULT), ls_fd,
-		    ncpu, cs, ncs);
+		    cs, ncs);
 		json_key(j, "customers");
 		json_arr_begin(j);
 	} else {
 		row(j, false, att->name, "default", &def, KEG_CLASSID(KEG_CLASS_DEFAULT), ls_fd,
-		    ncpu, cs, ncs);
+		    cs, ncs);
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (keg_customer_get(&m, &v[i], &val) || !val.class_id)
 			continue;
 		keg_addr_str(&v[i], who, sizeof(who));
-		row(j, json, att->name, who, &val, val.class_id, ls_fd, ncpu, cs, ncs);
+		row(j, json, att->name, who, &val, val.class_id, ls_fd, cs, ncs);
 	}
 	if (json) {
 		json_arr_end(j);

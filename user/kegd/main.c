@@ -63,6 +63,7 @@
 #include "checksum.h"
 #include "clock.h"
 #include "pins.h"
+#include "pinset.h"
 
 #define MAX_IFACES    8
 #define MAX_EGRESS    32
@@ -491,15 +492,11 @@ static void publish(struct iface *f, bool running)
 
 static int open_pin(const char *iface, const char *name)
 {
-	char path[512];
-	int fd;
+	struct keg_err err = { 0 };
+	int fd = keg_pin_open(iface, name, &err);
 
-	if (keg_pin_path(iface, name, path, sizeof(path)))
-		return -1;
-	fd = bpf_obj_get(path);
 	if (fd < 0)
-		logmsg("%s: %s (is %s attached? 'kegctl attach %s')", path, strerror(errno),
-		       iface, iface);
+		logmsg("%s", keg_err_str(&err, fd));
 	return fd;
 }
 

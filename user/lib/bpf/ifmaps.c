@@ -13,60 +13,25 @@
 #include "grow.h"
 #include "ifmaps.h"
 #include "pins.h"
+#include "pinset.h"
 
-static const struct {
-	const char *name;
-	size_t offset;
-} map_pins[] = {
-	{ KEG_STR(KEG_MAP_SUBNETS4), offsetof(struct keg_ifmaps, subnets4) },
-	{ KEG_STR(KEG_MAP_SUBNETS6), offsetof(struct keg_ifmaps, subnets6) },
-	{ KEG_STR(KEG_MAP_CUSTOMERS4), offsetof(struct keg_ifmaps, customers4) },
-	{ KEG_STR(KEG_MAP_CUSTOMERS6), offsetof(struct keg_ifmaps, customers6) },
-	{ KEG_STR(KEG_MAP_STATS), offsetof(struct keg_ifmaps, stats) },
-	{ KEG_STR(KEG_MAP_CONFIG), offsetof(struct keg_ifmaps, config) },
+static const struct keg_pin_field map_pins[] = {
+	KEG_PIN_FIELD(struct keg_ifmaps, subnets4, KEG_MAP_SUBNETS4),
+	KEG_PIN_FIELD(struct keg_ifmaps, subnets6, KEG_MAP_SUBNETS6),
+	KEG_PIN_FIELD(struct keg_ifmaps, customers4, KEG_MAP_CUSTOMERS4),
+	KEG_PIN_FIELD(struct keg_ifmaps, customers6, KEG_MAP_CUSTOMERS6),
+	KEG_PIN_FIELD(struct keg_ifmaps, stats, KEG_MAP_STATS),
+	KEG_PIN_FIELD(struct keg_ifmaps, config, KEG_MAP_CONFIG),
 };
-
-#define N_PINS (sizeof(map_pins) / sizeof(map_pins[0]))
-
-static int *slot(struct keg_ifmaps *m, size_t i)
-{
-	return (int *)((char *)m + map_pins[i].offset);
-}
 
 int keg_ifmaps_open(const char *iface, struct keg_ifmaps *m, struct keg_err *err)
 {
-	char path[PATH_MAX];
-	size_t i;
-	int ret;
-
-	for (i = 0; i < N_PINS; i++)
-		*slot(m, i) = -1;
-	for (i = 0; i < N_PINS; i++) {
-		ret = keg_pin_path(iface, map_pins[i].name, path, sizeof(path));
-		if (ret)
-			goto fail;
-		*slot(m, i) = bpf_obj_get(path);
-		if (*slot(m, i) < 0) {
-			ret = -errno;
-			keg_err_set(err, ret, "%s: %s", path, strerror(-ret));
-			goto fail;
-		}
-	}
-	return 0;
-fail:
-	keg_ifmaps_close(m);
-	return ret;
+	return keg_pinset_open(iface, m, map_pins, KEG_PIN_TABLE_N(map_pins), err);
 }
 
 void keg_ifmaps_close(struct keg_ifmaps *m)
 {
-	size_t i;
-
-	for (i = 0; i < N_PINS; i++) {
-		if (*slot(m, i) >= 0)
-			close(*slot(m, i));
-		*slot(m, i) = -1;
-	}
+	keg_pinset_close(m, map_pins, KEG_PIN_TABLE_N(map_pins));
 }
 
 static int sys(int ret)
@@ -164,35 +129,44 @@ int keg_customer_get(const struct keg_ifmaps *m, const struct keg_addr *a,
 	return ret;
 }
 
-/* Walk the keys of fd (key_size bytes each) and append them to *v. */
-static int collect(int fd, size_t key_size, bool lpm, uint8_t family,
-		   struct keg_addr **v, size_t *n, size_t *cap)
+struct collect {
+	bool lpm;
+	uint8_t family;
+	struct keg_addr **v;
+	size_t *n, *cap;
+};
+
+/* One key of a subnet (LPM) or customer (hash) map, appended as an address. */
+static int collect_one(const void *key, void *arg)
 {
-	union subnet_key key, next;
-	void *prev = NULL;
-	int ret;
+	const struct collect *c = arg;
+	const union subnet_key *k = key;
+	struct keg_addr *a;
 
-	while (!(ret = bpf_map_get_next_key(fd, prev, &next))) {
-		struct keg_addr *a;
-
-		if (keg_grow(v, cap, *n, sizeof(**v)))
-			return -ENOMEM;
-		a = &(*v)[(*n)++];
-		memset(a, 0, sizeof(*a));
-		a->family = family;
-		if (lpm) {
-			a->plen = (uint8_t)next.v4.prefixlen;	/* same offset in v6 */
-			memcpy(a->bytes, family == AF_INET ? (void *)&next.v4.addr :
-							     (void *)next.v6.addr,
-			       family == AF_INET ? 4 : 16);
-		} else {
-			a->plen = family == AF_INET ? 32 : 128;
-			memcpy(a->bytes, &next, key_size);
-		}
-		memcpy(&key, &next, key_size);
-		prev = &key;
+	if (keg_grow(c->v, c->cap, *c->n, sizeof(**c->v)))
+		return -ENOMEM;
+	a = &(*c->v)[(*c->n)++];
+	memset(a, 0, sizeof(*a));
+	a->family = c->family;
+	if (c->lpm) {
+		a->plen = (uint8_t)k->v4.prefixlen;	/* same offset in v6 */
+		memcpy(a->bytes, c->family == AF_INET ? (const void *)&k->v4.addr :
+							(const void *)k->v6.addr,
+		       c->family == AF_INET ? 4 : 16);
+	} else {
+		a->plen = c->family == AF_INET ? 32 : 128;
+		memcpy(a->bytes, key, c->family == AF_INET ? 4 : 16);
 	}
-	return errno == ENOENT ? 0 : -errno;
+	return 0;
+}
+
+/* Append the keys of fd to *v. */
+static int collect(int fd, bool lpm, uint8_t family, struct keg_addr **v, size_t *n,
+		   size_t *cap)
+{
+	struct collect c = { lpm, family, v, n, cap };
+
+	return keg_map_walk(fd, collect_one, &c);
 }
 
 static int list_pair(int fd4, int fd6, bool lpm, struct keg_addr **v, size_t *n)
@@ -202,13 +176,9 @@ static int list_pair(int fd4, int fd6, bool lpm, struct keg_addr **v, size_t *n)
 
 	*v = NULL;
 	*n = 0;
-	ret = collect(fd4, lpm ? sizeof(struct keg_subnet4_key) :
-				 sizeof(struct keg_customer4_key),
-		      lpm, AF_INET, v, n, &cap);
+	ret = collect(fd4, lpm, AF_INET, v, n, &cap);
 	if (!ret)
-		ret = collect(fd6, lpm ? sizeof(struct keg_subnet6_key) :
-					 sizeof(struct keg_customer6_key),
-			      lpm, AF_INET6, v, n, &cap);
+		ret = collect(fd6, lpm, AF_INET6, v, n, &cap);
 	if (ret) {
 		free(*v);
 		*v = NULL;
@@ -228,31 +198,6 @@ int keg_subnets_list(const struct keg_ifmaps *m, struct keg_addr **v, size_t *n)
 int keg_customers_list(const struct keg_ifmaps *m, struct keg_addr **v, size_t *n)
 {
 	return list_pair(m->customers4, m->customers6, false, v, n);
-}
-
-int keg_map_count(int fd, size_t *n)
-{
-	struct bpf_map_info info = { 0 };
-	__u32 len = sizeof(info);
-	uint8_t *key, *next;
-	void *prev = NULL;
-	int ret;
-
-	*n = 0;
-	if (bpf_obj_get_info_by_fd(fd, &info, &len) < 0)
-		return -errno;
-	key = calloc(2, info.key_size ? info.key_size : 1);
-	if (!key)
-		return -ENOMEM;
-	next = key + info.key_size;
-	while (!(ret = bpf_map_get_next_key(fd, prev, next))) {
-		(*n)++;
-		memcpy(key, next, info.key_size);
-		prev = key;
-	}
-	ret = errno == ENOENT ? 0 : -errno;
-	free(key);
-	return ret;
 }
 
 int keg_config_get(const struct keg_ifmaps *m, struct keg_config *cfg)

@@ -15,6 +15,7 @@
 #include "addr.h"
 #include "err.h"
 #include "keg_maps.h"
+#include "mapwalk.h"
 
 struct keg_ifmaps {
 	int subnets4;
@@ -49,9 +50,6 @@ int keg_customer_get(const struct keg_ifmaps *m, const struct keg_addr *a,
 /* All keys, as a sorted malloc'ed array (free()); *n may be 0. */
 int keg_subnets_list(const struct keg_ifmaps *m, struct keg_addr **v, size_t *n);
 int keg_customers_list(const struct keg_ifmaps *m, struct keg_addr **v, size_t *n);
-
-/* Number of keys of any map. */
-int keg_map_count(int fd, size_t *n);
 
 /* keg_config[0]. */
 int keg_config_get(const struct keg_ifmaps *m, struct keg_config *cfg);

@@ -17,76 +17,38 @@
 #include <bpf/libbpf.h>
 
 #include "clock.h"
+#include "grow.h"
 #include "intercept.h"
+#include "mapwalk.h"
 #include "pins.h"
+#include "pinset.h"
 #include "ports.h"
 
 /* ---- maps ---------------------------------------------------------------- */
 
-static const struct {
-	const char *name;
-	size_t off;
-} icpt_pins[] = {
-	{ KEG_STR(KEG_MAP_ICPT_CFG), offsetof(struct keg_icpt_maps, cfg) },
-	{ KEG_STR(KEG_MAP_ICPT_RULES), offsetof(struct keg_icpt_maps, rules) },
-	{ KEG_STR(KEG_MAP_ICPT_HITS), offsetof(struct keg_icpt_maps, hits) },
-	{ KEG_STR(KEG_MAP_ICPT_SRC4), offsetof(struct keg_icpt_maps, src4) },
-	{ KEG_STR(KEG_MAP_ICPT_DST4), offsetof(struct keg_icpt_maps, dst4) },
-	{ KEG_STR(KEG_MAP_ICPT_SRC6), offsetof(struct keg_icpt_maps, src6) },
-	{ KEG_STR(KEG_MAP_ICPT_DST6), offsetof(struct keg_icpt_maps, dst6) },
-	{ KEG_STR(KEG_MAP_ICPT_FLOWS), offsetof(struct keg_icpt_maps, flows) },
-	{ KEG_STR(KEG_MAP_ICPT_SITES), offsetof(struct keg_icpt_maps, sites) },
-	{ KEG_STR(KEG_MAP_XSKS), offsetof(struct keg_icpt_maps, xsks) },
-	{ KEG_STR(KEG_MAP_KEGD), offsetof(struct keg_icpt_maps, kegd) },
-	{ KEG_STR(KEG_MAP_STATS), offsetof(struct keg_icpt_maps, stats) },
+static const struct keg_pin_field icpt_pins[] = {
+	KEG_PIN_FIELD(struct keg_icpt_maps, cfg, KEG_MAP_ICPT_CFG),
+	KEG_PIN_FIELD(struct keg_icpt_maps, rules, KEG_MAP_ICPT_RULES),
+	KEG_PIN_FIELD(struct keg_icpt_maps, hits, KEG_MAP_ICPT_HITS),
+	KEG_PIN_FIELD(struct keg_icpt_maps, src4, KEG_MAP_ICPT_SRC4),
+	KEG_PIN_FIELD(struct keg_icpt_maps, dst4, KEG_MAP_ICPT_DST4),
+	KEG_PIN_FIELD(struct keg_icpt_maps, src6, KEG_MAP_ICPT_SRC6),
+	KEG_PIN_FIELD(struct keg_icpt_maps, dst6, KEG_MAP_ICPT_DST6),
+	KEG_PIN_FIELD(struct keg_icpt_maps, flows, KEG_MAP_ICPT_FLOWS),
+	KEG_PIN_FIELD(struct keg_icpt_maps, sites, KEG_MAP_ICPT_SITES),
+	KEG_PIN_FIELD(struct keg_icpt_maps, xsks, KEG_MAP_XSKS),
+	KEG_PIN_FIELD(struct keg_icpt_maps, kegd, KEG_MAP_KEGD),
+	KEG_PIN_FIELD(struct keg_icpt_maps, stats, KEG_MAP_STATS),
 };
-
-#define N_ICPT_PINS (sizeof(icpt_pins) / sizeof(icpt_pins[0]))
-
-static int *mslot(struct keg_icpt_maps *m, size_t i)
-{
-	return (int *)((char *)m + icpt_pins[i].off);
-}
 
 int keg_icpt_maps_open(const char *iface, struct keg_icpt_maps *m, struct keg_err *err)
 {
-	char path[PATH_MAX];
-	size_t i;
-	int ret;
-
-	for (i = 0; i < N_ICPT_PINS; i++)
-		*mslot(m, i) = -1;
-	for (i = 0; i < N_ICPT_PINS; i++) {
-		ret = keg_pin_path(iface, icpt_pins[i].name, path, sizeof(path));
-		if (ret)
-			goto fail;
-		*mslot(m, i) = bpf_obj_get(path);
-		if (*mslot(m, i) < 0) {
-			ret = -errno;
-			if (ret == -ENOENT)
-				keg_err_set(err, ret,
-					    "%s: missing; %s was attached by an older keg (run 'kegctl attach %s' to upgrade)",
-					    path, iface, iface);
-			else
-				keg_err_set(err, ret, "%s: %s", path, strerror(-ret));
-			goto fail;
-		}
-	}
-	return 0;
-fail:
-	keg_icpt_maps_close(m);
-	return ret;
+	return keg_pinset_open(iface, m, icpt_pins, KEG_PIN_TABLE_N(icpt_pins), err);
 }
 
 void keg_icpt_maps_close(struct keg_icpt_maps *m)
 {
-	size_t i;
-
-	for (i = 0; i < N_ICPT_PINS; i++) {
-		if (*mslot(m, i) >= 0)
-			close(*mslot(m, i));
-		*mslot(m, i) = -1;
-	}
+	keg_pinset_close(m, icpt_pins, KEG_PIN_TABLE_N(icpt_pins));
 }
 
 static int sys(int ret)
@@ -121,15 +83,39 @@ static int cfg_get(const struct keg_icpt_maps *m, struct keg_icpt_cfg *c)
 	return sys(bpf_map_lookup_elem(m->cfg, &zero, c));
 }
 
+struct stale {
+	const uint8_t *want;	/* t->n keys of ksz bytes */
+	size_t n_want, ksz;
+	uint8_t *v;		/* keys to delete */
+	size_t n, cap;
+};
+
+static int stale_one(const void *key, void *arg)
+{
+	struct stale *st = arg;
+
+	for (size_t i = 0; i < st->n_want; i++)
+		if (!memcmp(st->want + i * st->ksz, key, st->ksz))
+			return 0;
+	if (keg_grow(&st->v, &st->cap, st->n, st->ksz))
+		return -ENOMEM;
+	memcpy(st->v + st->n++ * st->ksz, key, st->ksz);
+	return 0;
+}
+
 /* Write one trie's desired content and delete every other key. */
 static int write_trie(int fd, const struct keg_icpt_trie *t)
 {
-	uint8_t key[32], next[32], *want = NULL;
-	size_t ksz = 0, i, nk = 0;
-	void *prev = NULL;
+	struct bpf_map_info info = { 0 };
+	uint32_t len = sizeof(info);
+	struct stale st = { 0 };
+	uint8_t *want = NULL;
+	size_t ksz = 0, i;
 	int ret = 0;
 
 	if (t->n) {
+		uint8_t key[32];
+
 		ksz = keg_icpt_trie_key(&t->v[0], key);
 		want = calloc(t->n, ksz);
 		if (!want)
@@ -143,45 +129,19 @@ static int write_trie(int fd, const struct keg_icpt_trie *t)
 	}
 	/* Stale keys: collect first, then delete (deleting while walking an
 	 * LPM trie restarts the walk). */
-	{
-		struct bpf_map_info info = { 0 };
-		uint32_t len = sizeof(info);
-		uint8_t *stale = NULL;
-		size_t cap = 0;
-
-		if (bpf_obj_get_info_by_fd(fd, &info, &len) < 0) {
-			ret = -errno;
-			goto out;
-		}
-		ksz = info.key_size;
-		while (!bpf_map_get_next_key(fd, prev, next)) {
-			bool keep = false;
-
-			for (i = 0; i < t->n && !keep; i++)
-				keep = !memcmp(want + i * ksz, next, ksz);
-			if (!keep) {
-				if (nk == cap) {
-					void *p;
-
-					cap = cap ? cap * 2 : 64;
-					p = realloc(stale, cap * ksz);
-					if (!p) {
-						free(stale);
-						ret = -ENOMEM;
-						goto out;
-					}
-					stale = p;
-				}
-				memcpy(stale + nk * ksz, next, ksz);
-				nk++;
-			}
-			memcpy(key, next, ksz);
-			prev = key;
-		}
-		for (i = 0; i < nk; i++)
-			bpf_map_delete_elem(fd, stale + i * ksz);
-		free(stale);
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) < 0) {
+		ret = -errno;
+		goto out;
 	}
+	st = (struct stale){ .want = want, .n_want = t->n, .ksz = info.key_size };
+	ret = keg_map_walk(fd, stale_one, &st);
+	for (i = 0; !ret && i < st.n; i++) {
+		/* -ENOENT: gone meanwhile, which is what was wanted. */
+		ret = sys(bpf_map_delete_elem(fd, st.v + i * st.ksz));
+		if (ret == -ENOENT)
+			ret = 0;
+	}
+	free(st.v);
 out:
 	free(want);
 	return ret;
@@ -223,44 +183,26 @@ static int sync_all(const struct keg_icpt_maps *m, const struct keg_icpt_rule *r
 	return sys(bpf_map_update_elem(m->cfg, &zero, &c, BPF_ANY));
 }
 
+/* The hit counters are two __u64 per CPU: packets, bytes. */
+_Static_assert(sizeof(struct keg_icpt_hit) == 2 * sizeof(__u64),
+	       "keg_icpt_hit is summed as two counters");
+
 static int hits_get(const struct keg_icpt_maps *m, uint32_t pos, uint64_t *pk,
 		    uint64_t *by)
 {
-	int ncpu = libbpf_num_possible_cpus(), i;
-	struct keg_icpt_hit *v;
-	int ret;
+	uint64_t v[2];
+	int ret = keg_percpu_sum(m->hits, &pos, v, 2);
 
-	*pk = *by = 0;
-	if (ncpu <= 0)
-		return -EINVAL;
-	v = calloc((size_t)ncpu, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	ret = sys(bpf_map_lookup_elem(m->hits, &pos, v));
-	for (i = 0; !ret && i < ncpu; i++) {
-		*pk += v[i].packets;
-		*by += v[i].bytes;
-	}
-	free(v);
+	*pk = ret ? 0 : v[0];
+	*by = ret ? 0 : v[1];
 	return ret;
 }
 
 static int hits_set(const struct keg_icpt_maps *m, uint32_t pos, uint64_t pk, uint64_t by)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct keg_icpt_hit *v;
-	int ret;
+	const uint64_t v[2] = { pk, by };
 
-	if (ncpu <= 0)
-		return -EINVAL;
-	v = calloc((size_t)ncpu, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	v[0].packets = pk;
-	v[0].bytes = by;
-	ret = sys(bpf_map_update_elem(m->hits, &pos, v, BPF_ANY));
-	free(v);
-	return ret;
+	return keg_percpu_set(m->hits, &pos, v, 2);
 }
 
 static int site_find(const struct keg_icpt_maps *m, const char *name, bool create,

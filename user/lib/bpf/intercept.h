@@ -20,7 +20,8 @@ struct keg_icpt_maps {
 
 /* Open the pins of iface (err names a missing one). */
 int keg_icpt_maps_open(const char *iface, struct keg_icpt_maps *m, struct keg_err *err);
-/* From fds of a loaded object (tests, bench): any fd may be -1 if unused. */
+/* Close what is open. Tests and benches fill the struct from a loaded
+ * object instead; any fd may be -1. */
 void keg_icpt_maps_close(struct keg_icpt_maps *m);
 
 /* One rule as listed. */

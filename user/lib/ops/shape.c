@@ -14,6 +14,7 @@
 #include "keg_group.skel.h"
 #include "log.h"
 #include "pins.h"
+#include "pinset.h"
 #include "shape.h"
 #include "tc.h"
 
@@ -31,16 +32,7 @@ void keg_shape_setup_init(struct keg_shape_setup *s)
 
 static int shape_fd(const char *iface, struct keg_err *err)
 {
-	char path[256];
-	int fd;
-
-	keg_pin_path(iface, KEG_STR(KEG_MAP_SHAPE), path, sizeof(path));
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return keg_err_set(err, -errno,
-				   "%s: no shaping map %s (%s); re-run 'kegctl attach %s' to upgrade",
-				   iface, path, strerror(errno), iface);
-	return fd;
+	return keg_pin_open(iface, KEG_STR(KEG_MAP_SHAPE), err);
 }
 
 int keg_shape_get(const char *iface, struct keg_shape_cfg *cfg, struct keg_err *err)
