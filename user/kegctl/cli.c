@@ -225,7 +225,7 @@ static int run_cmd(const struct cli_cmd *c, int verbose, int argc, char **argv)
 	cli_cmd_words(c, words, sizeof(words));
 	opts = calloc(1, c->opts_size ? c->opts_size : 1);
 	if (!opts) {
-		fprintf(stderr, "%s: %s: out of memory\n", PROG, words);
+		pr_notice("%s: out of memory", words);
 		return 1;
 	}
 	if (c->defaults)
@@ -247,10 +247,11 @@ static int run_cmd(const struct cli_cmd *c, int verbose, int argc, char **argv)
 	free(opts);
 	if (!ret)
 		return 0;
-	fprintf(stderr, "%s: %s: %s", PROG, words, keg_err_str(&ctx.err, ret));
 	if (hint)
-		fprintf(stderr, " (see '%s %s --help')", PROG, words);
-	fputc('\n', stderr);
+		pr_notice("%s: %s (see '%s %s --help')", words, keg_err_str(&ctx.err, ret), PROG,
+			  words);
+	else
+		pr_notice("%s: %s", words, keg_err_str(&ctx.err, ret));
 	return ctx.usage ? 2 : 1;
 }
 
@@ -261,7 +262,7 @@ static void note_print(void *arg, enum keg_note_kind kind, const char *line)
 		printf("%s\n", line);
 	} else {
 		fflush(stdout);	/* the changes so far first, then the problem */
-		fprintf(stderr, "%s: %s\n", PROG, line);
+		pr_notice("%s", line);
 	}
 }
 
@@ -274,6 +275,7 @@ int cli_main(const struct cli_cmd *const *cmds, size_t n, int argc, char **argv)
 	bool group = false;
 	size_t k;
 
+	keg_log_setup(PROG, 0, 0);
 	keg_log_init(0);
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -283,8 +285,7 @@ int cli_main(const struct cli_cmd *const *cmds, size_t n, int argc, char **argv)
 			   strspn(argv[i] + 1, "v") == strlen(argv[i] + 1)) {
 			verbose += argv[i][1] == '-' ? 1 : (int)strlen(argv[i] + 1);
 		} else {
-			fprintf(stderr, "%s: unknown option '%s' (see '%s --help')\n", PROG,
-				argv[i], PROG);
+			pr_notice("unknown option '%s' (see '%s --help')", argv[i], PROG);
 			return 2;
 		}
 	}
@@ -306,7 +307,7 @@ int cli_main(const struct cli_cmd *const *cmds, size_t n, int argc, char **argv)
 		}
 	}
 	if (!group) {
-		fprintf(stderr, "%s: unknown command '%s' (see '%s --help')\n", PROG, word, PROG);
+		pr_notice("unknown command '%s' (see '%s --help')", word, PROG);
 		return 2;
 	}
 	if (sub && (!strcmp(sub, "-h") || !strcmp(sub, "--help"))) {

@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "log.h"
 #include "note.h"
 
 enum cli_type {

@@ -72,8 +72,7 @@ static int run_attach(struct cli_ctx *ctx, const void *o)
 		struct keg_err derr = { 0 };
 
 		if (keg_teardown(opts->iface, &dres, &derr))
-			fprintf(stderr, "kegctl: undoing the attach of %s failed: %s\n",
-				opts->iface, derr.msg);
+			pr_notice("undoing the attach of %s failed: %s", opts->iface, derr.msg);
 		else
 			printf("%s: detached again\n", opts->iface);
 	}

@@ -122,7 +122,7 @@ static int change(struct cli_ctx *ctx, const struct customer_opts *opts, bool ad
 		keg_shape_customer_drop(&nl, &c, &val, NULL);
 	if (!add && !ret && old.class_id &&
 	    keg_shape_customer_drop(&nl, &c, &old, &ctx->err))
-		fprintf(stderr, "kegctl: warning: %s\n", ctx->err.msg);
+		pr_notice("warning: %s", ctx->err.msg);
 out_nl:
 	keg_nl_close(&nl);
 	if (ret == -ENOENT && !add && !keg_customer_owner(&a, owner))
@@ -133,9 +133,8 @@ out_nl:
 		print_rates(&val);
 		printf("\n");
 		if (add && !in_proxied_subnet(&c, &a))
-			fprintf(stderr,
-				"kegctl: warning: %s is outside every subnet proxied on %s (see 'kegctl subnet add')\n",
-				buf, c.name);
+			pr_notice("warning: %s is outside every subnet proxied on %s (see 'kegctl subnet add')",
+				  buf, c.name);
 	}
 out:
 	keg_ifctx_close(&c);

@@ -138,8 +138,7 @@ static int run_run(struct cli_ctx *ctx, const void *o)
 			size_t nn;
 
 			if (load(ctx, opts->file, &nv, &nn)) {
-				fprintf(stderr, "kegctl: %s (keeping the previous rules)\n",
-					ctx->err.msg);
+				pr_notice("%s (keeping the previous rules)", ctx->err.msg);
 				keg_err_clear(&ctx->err);
 				free(nv);
 			} else {

@@ -3,7 +3,7 @@
  * kegd - keg's controller daemon, first version: receives what keg_xdp's
  * intercept rules steer into AF_XDP and forwards it itself.
  *
- *   kegd --iface IFACE [--iface IFACE2 ...] [--config FILE] [-v]
+ *   kegd --iface IFACE [--iface IFACE2 ...] [-v]
  *
  * Per --iface (which must be attached with `kegctl attach`): one AF_XDP
  * socket per receive queue (libxdp xsk API, XSK_LIBBPF_FLAGS__INHIBIT_PROG_LOAD:
@@ -21,14 +21,11 @@
  * reserve/submit and one sendto() kick per batch, not per frame.
  * Frames without valid metadata are dropped and counted.
  *
- * Every second kegd writes its pid, a heartbeat and per-queue rx/tx/drop
+ * Every KEG_KEGD_HEARTBEAT_MS (200 ms) kegd writes its pid, a heartbeat and per-queue rx/tx/drop
  * counters into /sys/fs/bpf/keg/IFACE/keg_kegd (`kegctl stats`, and the Y
  * state of `kegctl intercept list`). On SIGTERM/SIGINT it first removes its
  * sockets from the XSKMAP (traffic falls back to --when-down at once), then
  * stops. One log line per state change on stderr.
- *
- * --config FILE is accepted for the later transport issue and only checked
- * for readability now.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -60,8 +57,10 @@
 
 #include "keg_intercept.h"
 #include "keg_maps.h"
+#include "bpf_log.h"
 #include "checksum.h"
 #include "clock.h"
+#include "log.h"
 #include "pins.h"
 #include "pinset.h"
 
@@ -123,28 +122,6 @@ static pthread_mutex_t egress_lock = PTHREAD_MUTEX_INITIALIZER;
 static volatile sig_atomic_t stopping;
 static int verbose;
 
-static void logmsg(const char *fmt, ...)
-{
-	va_list ap;
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	fprintf(stderr, "kegd[%d] %ld.%03ld: ", getpid(), (long)ts.tv_sec,
-		ts.tv_nsec / 1000000);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG || (level == LIBBPF_INFO && verbose < 2) ||
-	    (level == LIBBPF_WARN && verbose < 1))
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
 /* Receive queues of ifname: ethtool channels, 1 if not reported. */
 static unsigned int rx_queues(const char *ifname)
 {
@@ -203,7 +180,7 @@ static struct sock *sock_open(const char *ifname, unsigned int queue, bool rx)
 	ret = xsk_umem__create(&s->umem, s->area, (uint64_t)NUM_FRAMES * FRAME_SIZE,
 			       &s->fill, &s->comp, &ucfg);
 	if (ret) {
-		logmsg("%s queue %u: creating the UMEM: %s", ifname, queue, strerror(-ret));
+		pr_notice("%s queue %u: creating the UMEM: %s", ifname, queue, strerror(-ret));
 		goto fail;
 	}
 	ret = xsk_socket__create(&s->xsk, ifname, queue, s->umem, rx ? &s->rx : NULL,
@@ -215,7 +192,7 @@ static struct sock *sock_open(const char *ifname, unsigned int queue, bool rx)
 					 rx ? &s->rx : NULL, &s->tx, &cfg);
 	}
 	if (ret) {
-		logmsg("%s queue %u: creating the AF_XDP socket: %s", ifname, queue,
+		pr_notice("%s queue %u: creating the AF_XDP socket: %s", ifname, queue,
 		       strerror(-ret));
 		xsk_umem__delete(s->umem);
 		goto fail;
@@ -271,7 +248,7 @@ static struct sock *tx_sock(int ifindex, unsigned int idx)
 		s = sock_open(name, q, false);
 		if (s) {
 			egress[n_egress++] = s;
-			logmsg("%s queue %u: TX socket opened", name, q);
+			pr_notice("%s queue %u: TX socket opened", name, q);
 		}
 	}
 	pthread_mutex_unlock(&egress_lock);
@@ -496,42 +473,37 @@ static int open_pin(const char *iface, const char *name)
 	int fd = keg_pin_open(iface, name, &err);
 
 	if (fd < 0)
-		logmsg("%s", keg_err_str(&err, fd));
+		pr_notice("%s", keg_err_str(&err, fd));
 	return fd;
 }
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: kegd --iface IFACE [--iface IFACE ...] [--config FILE] [-v]\n"
+	fprintf(f, "Usage: kegd --iface IFACE [--iface IFACE ...] [-v]\n"
 		   "Receive what keg's intercept rules steer into AF_XDP on IFACE (one socket\n"
-		   "and thread per receive queue) and forward it (see kegd(8) notes in README).\n");
+		   "and thread per receive queue) and forward it (README.md, \"Intercepts and kegd\").\n");
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "iface", required_argument, NULL, 'i' },
-		{ "config", required_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	unsigned int i, k, idx = 0;
-	const char *config = NULL;
 	int c, ret = 1;
 
-	while ((c = getopt_long(argc, argv, "i:c:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			if (n_ifaces == MAX_IFACES) {
-				fprintf(stderr, "kegd: at most %d --iface\n", MAX_IFACES);
+				pr_notice("at most %d --iface", MAX_IFACES);
 				return 2;
 			}
 			snprintf(ifaces[n_ifaces++].name, IF_NAMESIZE, "%s", optarg);
-			break;
-		case 'c':
-			config = optarg;
 			break;
 		case 'v':
 			verbose++;
@@ -548,11 +520,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (config && access(config, R_OK)) {
-		fprintf(stderr, "kegd: %s: %s\n", config, strerror(errno));
-		return 1;
-	}
-	libbpf_set_print(libbpf_quiet);
+	keg_log_setup(NULL, verbose, KEG_LOG_STAMP);
+	keg_log_init(verbose);	/* libbpf's and libxdp's output too */
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
@@ -563,7 +532,7 @@ int main(int argc, char **argv)
 		f->xsks_fd = f->kegd_fd = -1;
 		f->ifindex = (int)if_nametoindex(f->name);
 		if (!f->ifindex) {
-			logmsg("%s: no such interface", f->name);
+			pr_notice("%s: no such interface", f->name);
 			goto out;
 		}
 		f->xsks_fd = open_pin(f->name, KEG_STR(KEG_MAP_XSKS));
@@ -588,27 +557,27 @@ int main(int argc, char **argv)
 		for (k = 0; k < f->n_queues; k++) {
 			ret = xsk_socket__update_xskmap(f->q[k].s->xsk, f->xsks_fd);
 			if (ret) {
-				logmsg("%s queue %u: registering in the XSKMAP: %s", f->name, k,
+				pr_notice("%s queue %u: registering in the XSKMAP: %s", f->name, k,
 				       strerror(-ret));
 				ret = 1;
 				goto out;
 			}
 			if (pthread_create(&f->q[k].thread, NULL, queue_loop, &f->q[k])) {
-				logmsg("%s queue %u: starting its thread failed", f->name, k);
+				pr_notice("%s queue %u: starting its thread failed", f->name, k);
 				ret = 1;
 				goto out;
 			}
-			logmsg("%s queue %u: AF_XDP socket up, steering on", f->name, k);
+			pr_notice("%s queue %u: AF_XDP socket up, steering on", f->name, k);
 		}
 		publish(f, true);
 	}
-	logmsg("running on %u interface%s", n_ifaces, n_ifaces == 1 ? "" : "s");
+	pr_notice("running on %u interface%s", n_ifaces, n_ifaces == 1 ? "" : "s");
 	while (!stopping) {
 		usleep(KEG_KEGD_HEARTBEAT_MS * 1000);
 		for (i = 0; i < n_ifaces; i++)
 			publish(&ifaces[i], true);
 	}
-	logmsg("stopping");
+	pr_notice("stopping");
 	ret = 0;
 out:
 	/* Out of the XSKMAP first: traffic falls back to --when-down now. */
@@ -621,7 +590,7 @@ out:
 		if (f->kegd_fd >= 0)
 			publish(f, false);
 		if (f->n_queues && f->xsks_fd >= 0)
-			logmsg("%s: sockets removed from the XSKMAP", f->name);
+			pr_notice("%s: sockets removed from the XSKMAP", f->name);
 	}
 	stopping = 1;
 	for (i = 0; i < n_ifaces; i++) {
@@ -639,6 +608,6 @@ out:
 	}
 	for (i = 0; i < n_egress; i++)
 		sock_close(egress[i]);
-	logmsg("stopped");
+	pr_notice("stopped");
 	return ret;
 }

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "log.h"
 #include "cli.h"
 #include "csum.h"
 #include "model.h"
@@ -103,17 +104,6 @@ static uint64_t clock_ns(clockid_t c)
 	return keg_timespec_ns(&ts);
 }
 
-static void warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("wanem: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
-
 /* ---- the per-direction data path ---------------------------------------- */
 
 static inline uint8_t *slot_ptr(struct dir *d, uint32_t s)
@@ -145,7 +135,7 @@ static void send_batch(struct dir *d, struct mmsghdr *m, int n)
 				continue;
 			/* e.g. ENOBUFS: the peer's backlog is full. Drop one. */
 			if (!d->warned_tx) {
-				warn("%s: send on %s: %s (counted in tx_errors)",
+				pr_notice("%s: send on %s: %s (counted in tx_errors)",
 				     d->name, d->out, strerror(errno));
 				d->warned_tx = true;
 			}
@@ -240,7 +230,7 @@ static void rx_frame(struct dir *d, const struct wan_rx_frame *f,
 	if (f->snaplen < f->len || len > d->slot_sz || f->len < 14) {
 		d->st.oversize++;
 		if (!d->warned_oversize && f->len >= 14) {
-			warn("%s: dropping a %u-byte frame from %s (limit %u): "
+			pr_notice("%s: dropping a %u-byte frame from %s (limit %u): "
 			     "TSO/GSO/GRO on the sender or on %s? "
 			     "(ethtool -K IFACE gro off gso off tso off)",
 			     d->name, f->len, d->in, d->slot_sz, d->in);
@@ -273,7 +263,7 @@ static void rx_frame(struct dir *d, const struct wan_rx_frame *f,
 		if (s == NO_SLOT) {
 			d->st.pool_drops++;
 			if (!d->warned_pool) {
-				warn("%s: all %u frame slots in use: dropping "
+				pr_notice("%s: all %u frame slots in use: dropping "
 				     "(raise --pool)", d->name, d->nslots);
 				d->warned_pool = true;
 			}
@@ -345,7 +335,7 @@ static void *dir_thread(void *arg)
 		ts.tv_sec = (time_t)(wait / NSEC);
 		ts.tv_nsec = (long)(wait % NSEC);
 		if (ppoll(pfd, 2, &ts, NULL) < 0 && errno != EINTR) {
-			warn("%s: poll: %s", d->name, strerror(errno));
+			pr_notice("%s: poll: %s", d->name, strerror(errno));
 			__atomic_store_n(&thread_failed, 1, __ATOMIC_RELAXED);
 			kill(getpid(), SIGTERM);
 			break;
@@ -387,7 +377,7 @@ static int dir_setup(struct dir *d, const struct opts *o, uint32_t slot_sz,
 	pthread_mutex_init(&d->pub_lock, NULL);
 	err = wan_link_init(&d->link, cfg, seed, &why);
 	if (err) {
-		warn("%s: %s", d->name, why);
+		pr_notice("%s: %s", d->name, why);
 		return err;
 	}
 	bytes = (size_t)d->nslots * slot_sz;
@@ -400,7 +390,7 @@ static int dir_setup(struct dir *d, const struct opts *o, uint32_t slot_sz,
 	    wan_relq_init(&d->q, d->nslots)) {
 		if (d->pool == MAP_FAILED)
 			d->pool = NULL;
-		warn("%s: cannot allocate %u frame slots", d->name, d->nslots);
+		pr_notice("%s: cannot allocate %u frame slots", d->name, d->nslots);
 		return -ENOMEM;
 	}
 	/* Lowest slot on top: a light load keeps reusing a few hot slots. */
@@ -410,12 +400,12 @@ static int dir_setup(struct dir *d, const struct opts *o, uint32_t slot_sz,
 
 	err = wan_rx_open(&d->rx, d->in_ifindex, &o->ring);
 	if (err) {
-		warn("%s: receive ring on %s: %s", d->name, d->in, strerror(-err));
+		pr_notice("%s: receive ring on %s: %s", d->name, d->in, strerror(-err));
 		return err;
 	}
 	err = wan_tx_open(d->out_ifindex, &d->txfd);
 	if (err)
-		warn("%s: transmit socket on %s: %s", d->name, d->out,
+		pr_notice("%s: transmit socket on %s: %s", d->name, d->out,
 		     strerror(-err));
 	return err;
 }
@@ -522,13 +512,14 @@ int main(int argc, char **argv)
 	int ifindex[2], mtu[2], sig = 0, err, started = 0, rc = 0;
 	uint32_t slot_sz;
 
+	keg_log_setup("wanem", 0, 0);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (wan_parse_args(argc, argv, &o, cfg))
 		return EXIT_USAGE;
 	for (int i = 0; i < 2; i++) {
 		ifindex[i] = (int)if_nametoindex(o.ifname[i]);
 		if (!ifindex[i] || if_mtu(o.ifname[i], &mtu[i])) {
-			warn("no interface '%s' here", o.ifname[i]);
+			pr_notice("no interface '%s' here", o.ifname[i]);
 			return EXIT_USAGE;
 		}
 	}
@@ -562,7 +553,7 @@ int main(int argc, char **argv)
 		}
 		if (d->link.cfg.rate_bps &&
 		    d->link.cfg.buffer_bytes < d->slot_sz - 64)
-			warn("%s: buffer of %llu bytes is smaller than a full frame",
+			pr_notice("%s: buffer of %llu bytes is smaller than a full frame",
 			     d->name, (unsigned long long)d->link.cfg.buffer_bytes);
 	}
 	if (!o.quiet) {
@@ -572,7 +563,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 2; i++) {
 		err = pthread_create(&dirs[i].thr, NULL, dir_thread, &dirs[i]);
 		if (err) {
-			warn("thread: %s", strerror(err));
+			pr_notice("thread: %s", strerror(err));
 			rc = EXIT_FAILURE;
 			goto stop;
 		}
@@ -587,7 +578,7 @@ int main(int argc, char **argv)
 
 			err = pthread_setschedparam(dirs[i].thr, SCHED_FIFO, &sp);
 			if (err)
-				warn("%s: SCHED_FIFO %d: %s (running without)",
+				pr_notice("%s: SCHED_FIFO %d: %s (running without)",
 				     dirs[i].name, sp.sched_priority, strerror(err));
 		}
 	}
@@ -604,7 +595,7 @@ int main(int argc, char **argv)
 		if (sig == SIGINT || sig == SIGTERM)
 			break;
 		if (sig < 0 && errno != EAGAIN && errno != EINTR) {
-			warn("sigtimedwait: %s", strerror(errno));
+			pr_notice("sigtimedwait: %s", strerror(errno));
 			break;
 		}
 		if (sig == SIGUSR1 || (sig < 0 && errno == EAGAIN)) {
@@ -617,7 +608,7 @@ int main(int argc, char **argv)
 stop:
 	__atomic_store_n(&stopping, 1, __ATOMIC_RELAXED);
 	if (eventfd_write(stop_efd, 1))
-		warn("eventfd: %s", strerror(errno));
+		pr_notice("eventfd: %s", strerror(errno));
 	for (int i = 0; i < started; i++)
 		pthread_join(dirs[i].thr, NULL);
 	if (started == 2) {

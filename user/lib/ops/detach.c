@@ -70,7 +70,7 @@ static int remove_routes(struct keg_nl *nl, const char *iface, int ifindex,
 	if (ret)
 		return keg_err_set(err, ret, "listing keg routes of %s: %s", iface,
 				   strerror(-ret));
-	keg_log(1, "%s: removing %zu keg route%s", iface, count, count == 1 ? "" : "s");
+	pr_verbose("%s: removing %zu keg route%s", iface, count, count == 1 ? "" : "s");
 	for (i = 0; i < count; i++) {
 		ret = keg_route_del(nl, &v[i], ifindex);
 		if (ret == -ESRCH)

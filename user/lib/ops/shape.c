@@ -233,7 +233,7 @@ static enum keg_leaf_kind probe_leaf(struct keg_nl *nl, int ifindex)
 			got = order[i];
 			break;
 		}
-		keg_log(1, "leaf qdisc %s not available (%s), trying the next",
+		pr_verbose("leaf qdisc %s not available (%s), trying the next",
 			keg_leaf_name(order[i]), b.err.msg);
 	}
 	keg_tcb_close(&b);
