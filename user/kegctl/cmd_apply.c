@@ -27,14 +27,14 @@ static int run_apply(struct cli_ctx *ctx, const void *o)
 }
 
 static const struct cli_arg apply_args[] = {
-	{ "FILE", offsetof(struct apply_opts, file),
-	  "configuration file ('-' reads standard input); see deploy/keg.conf.example" },
+	CLI_ARG(CLI_STRING, struct apply_opts, file, "FILE",
+		"configuration file ('-' reads standard input); see deploy/keg.conf.example"),
 	{ 0 },
 };
 
 static const struct cli_opt apply_opts_tab[] = {
-	{ "dry-run", 'n', CLI_FLAG, offsetof(struct apply_opts, dry_run), NULL,
-	  "validate and print the changes without making them", NULL },
+	CLI_OPT(CLI_FLAG, struct apply_opts, dry_run, "dry-run", 'n', NULL,
+		"validate and print the changes without making them"),
 	{ 0 },
 };
 

@@ -80,17 +80,16 @@ static int run_attach(struct cli_ctx *ctx, const void *o)
 }
 
 static const struct cli_arg attach_args[] = {
-	{ "IFACE", offsetof(struct attach_opts, iface), "interface to attach to" },
+	CLI_ARG(CLI_IFACE, struct attach_opts, iface, "IFACE",
+		"interface to attach to"),
 	{ 0 },
 };
 
 static const struct cli_opt attach_opts_tab[] = {
-	{ "mode", 'm', CLI_ENUM, offsetof(struct attach_opts, mode), "MODE",
-	  "XDP mode: native, generic or auto (default: auto, native when the driver has it)",
-	  modes },
-	{ "uplink", 'u', CLI_STRING, offsetof(struct attach_opts, uplink), "UPLINK",
-	  "turn per-customer shaping on, uploads shaped on UPLINK's egress (as 'kegctl shape set IFACE --uplink UPLINK')",
-	  NULL },
+	CLI_ENUM_OPT(struct attach_opts, mode, "mode", 'm', "MODE",
+		     "XDP mode: native, generic or auto (default: auto, native when the driver has it)", modes),
+	CLI_OPT(CLI_IFACE, struct attach_opts, uplink, "uplink", 'u', "UPLINK",
+		"turn per-customer shaping on, uploads shaped on UPLINK's egress (as 'kegctl shape set IFACE --uplink UPLINK')"),
 	{ 0 },
 };
 
@@ -138,7 +137,8 @@ static int run_detach(struct cli_ctx *ctx, const void *o)
 }
 
 static const struct cli_arg detach_args[] = {
-	{ "IFACE", offsetof(struct detach_opts, iface), "interface to detach from" },
+	CLI_ARG(CLI_IFACE, struct detach_opts, iface, "IFACE",
+		"interface to detach from"),
 	{ 0 },
 };
 

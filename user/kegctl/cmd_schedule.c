@@ -153,20 +153,20 @@ static int run_run(struct cli_ctx *ctx, const void *o)
 }
 
 static const struct cli_arg file_arg[] = {
-	{ "FILE", offsetof(struct sched_opts, file),
-	  "schedule: lines 'IFACE ADDR|default RULES', e.g. 'kca 10.1.2.5 mon-fri 08:00-18:00 down 20mbit; * down 100mbit', or @applied: the 'schedule' lines of the config 'kegctl apply' applied (kept in " KEG_SCHED_DIR ")" },
+	CLI_ARG(CLI_STRING, struct sched_opts, file, "FILE",
+		"schedule: lines 'IFACE ADDR|default RULES', e.g. 'kca 10.1.2.5 mon-fri 08:00-18:00 down 20mbit; * down 100mbit', or @applied: the 'schedule' lines of the config 'kegctl apply' applied (kept in " KEG_SCHED_DIR ")"),
 	{ 0 },
 };
 
 static const struct cli_opt show_opts[] = {
-	{ "at", 'a', CLI_STRING, offsetof(struct sched_opts, at), "\"YYYY-MM-DD HH:MM\"",
-	  "evaluate at this local time instead of now", NULL },
+	CLI_OPT(CLI_STRING, struct sched_opts, at, "at", 'a', "\"YYYY-MM-DD HH:MM\"",
+		"evaluate at this local time instead of now"),
 	{ 0 },
 };
 
 static const struct cli_opt run_opts[] = {
-	{ "once", '1', CLI_FLAG, offsetof(struct sched_opts, once), NULL,
-	  "apply the rates in force now and exit", NULL },
+	CLI_OPT(CLI_FLAG, struct sched_opts, once, "once", '1', NULL,
+		"apply the rates in force now and exit"),
 	{ 0 },
 };
 

@@ -23,7 +23,7 @@
 struct shape_opts {
 	const char *iface;
 	const char *uplink;
-	const char *link, *def, *def_up;
+	struct cli_num link, def, def_up;	/* kbit/s */
 	int leaf;		/* index into leaf_choices */
 	int match;		/* index into match_choices */
 	int interactive;	/* index into onoff_choices */
@@ -76,12 +76,12 @@ static int run_set(struct cli_ctx *ctx, const void *o)
 
 	keg_shape_setup_init(&su);
 	su.uplink = opts->uplink;
-	if (opts->link && (ret = keg_rate_parse(opts->link, &su.link_kbit, &ctx->err)))
-		return cli_bad_arg(ctx, ret);
-	if (opts->def && (ret = keg_rate_parse(opts->def, &su.default_kbit, &ctx->err)))
-		return cli_bad_arg(ctx, ret);
-	if (opts->def_up && (ret = keg_rate_parse(opts->def_up, &su.default_up_kbit, &ctx->err)))
-		return cli_bad_arg(ctx, ret);
+	if (opts->link.set)
+		su.link_kbit = opts->link.v;
+	if (opts->def.set)
+		su.default_kbit = opts->def.v;
+	if (opts->def_up.set)
+		su.default_up_kbit = opts->def_up.v;
 	su.leaf = opts->leaf <= 1 ? -1 : opts->leaf - 2;
 	su.match = opts->match ? opts->match - 1 : -1;
 	su.interactive = opts->interactive ? (opts->interactive == 1) : -1;
@@ -345,33 +345,30 @@ static int run_show(struct cli_ctx *ctx, const void *o)
 }
 
 static const struct cli_arg iface_arg[] = {
-	{ "IFACE", offsetof(struct shape_opts, iface), "attached, customer-facing interface" },
+	CLI_ARG(CLI_IFACE, struct shape_opts, iface, "IFACE",
+		"attached, customer-facing interface"),
 	{ 0 },
 };
 
 static const struct cli_opt set_opts[] = {
-	{ "uplink", 'u', CLI_STRING, offsetof(struct shape_opts, uplink), "UPLINK",
-	  "shape uploads on UPLINK's egress, by the customer's source address", NULL },
-	{ "link-rate", 'l', CLI_STRING, offsetof(struct shape_opts, link), "RATE",
-	  "rate of the root class (default 10gbit)", NULL },
-	{ "default-rate", 'd', CLI_STRING, offsetof(struct shape_opts, def), "RATE",
-	  "rate of the default class, addresses that are not customers (default: link rate)",
-	  NULL },
-	{ "default-up-rate", 0, CLI_STRING, offsetof(struct shape_opts, def_up), "RATE",
-	  "rate of the default class on the uplink (default: link rate)", NULL },
-	{ "leaf", 0, CLI_ENUM, offsetof(struct shape_opts, leaf), "QDISC",
-	  "leaf qdisc: auto (fq_codel if the kernel has it, else pfifo), pfifo, fq_codel, sfq, cake; fixed when shaping is turned on",
-	  leaf_choices },
-	{ "match", 'm', CLI_ENUM, offsetof(struct shape_opts, match), "WHICH",
-	  "customer address: inner (innermost, then outermost; default) or outer (a tunnel endpoint)",
-	  match_choices },
-	{ "interactive", 0, CLI_ENUM, offsetof(struct shape_opts, interactive), "on|off",
-	  "off: every packet to the bulk leaf (for comparison)", onoff_choices },
-	{ "small-size", 0, CLI_STRING, offsetof(struct shape_opts, small), "BYTES",
-	  "innermost IP packets up to BYTES are interactive (default 0 = off)", NULL },
-	{ "ports", 'p', CLI_STRING, offsetof(struct shape_opts, ports), "LIST",
-	  "interactive ports, either side, comma-separated, or none (default 22,53,123,5060,3478)",
-	  NULL },
+	CLI_OPT(CLI_IFACE, struct shape_opts, uplink, "uplink", 'u', "UPLINK",
+		"shape uploads on UPLINK's egress, by the customer's source address"),
+	CLI_OPT(CLI_RATE, struct shape_opts, link, "link-rate", 'l', "RATE",
+		"rate of the root class (default 10gbit)"),
+	CLI_OPT(CLI_RATE, struct shape_opts, def, "default-rate", 'd', "RATE",
+		"rate of the default class, addresses that are not customers (default: link rate)"),
+	CLI_OPT(CLI_RATE, struct shape_opts, def_up, "default-up-rate", 0, "RATE",
+		"rate of the default class on the uplink (default: link rate)"),
+	CLI_ENUM_OPT(struct shape_opts, leaf, "leaf", 0, "QDISC",
+		     "leaf qdisc: auto (fq_codel if the kernel has it, else pfifo), pfifo, fq_codel, sfq, cake; fixed when shaping is turned on", leaf_choices),
+	CLI_ENUM_OPT(struct shape_opts, match, "match", 'm', "WHICH",
+		     "customer address: inner (innermost, then outermost; default) or outer (a tunnel endpoint)", match_choices),
+	CLI_ENUM_OPT(struct shape_opts, interactive, "interactive", 0, "on|off",
+		     "off: every packet to the bulk leaf (for comparison)", onoff_choices),
+	CLI_OPT(CLI_STRING, struct shape_opts, small, "small-size", 0, "BYTES",
+		"innermost IP packets up to BYTES are interactive (default 0 = off)"),
+	CLI_OPT(CLI_STRING, struct shape_opts, ports, "ports", 'p', "LIST",
+		"interactive ports, either side, comma-separated, or none (default 22,53,123,5060,3478)"),
 	{ 0 },
 };
 
@@ -407,11 +404,9 @@ const struct cli_cmd cmd_shape_off = {
 };
 
 static const struct cli_opt show_opts[] = {
-	{ "iface", 'i', CLI_STRING, offsetof(struct shape_opts, iface), "IFACE",
-	  "only this interface (default: every interface attached here)", NULL },
-	{ "json", 'j', CLI_FLAG, offsetof(struct shape_opts, json), NULL,
-	  "print JSON: [{iface, shaping, leaf_qdisc, default, customers: [{addr, class, down_kbit, up_kbit, ceil_kbit, interactive: {packets, bytes, drops, rate_bps}, bulk: {...}}]}]",
-	  NULL },
+	CLI_IFACE_OPT(struct shape_opts, iface, CLI_IFACE_HELP_FILTER),
+	CLI_OPT(CLI_FLAG, struct shape_opts, json, "json", 'j', NULL,
+		"print JSON: [{iface, shaping, leaf_qdisc, default, customers: [{addr, class, down_kbit, up_kbit, ceil_kbit, interactive: {packets, bytes, drops, rate_bps}, bulk: {...}}]}]"),
 	{ 0 },
 };
 

@@ -219,17 +219,15 @@ static int run_stats(struct cli_ctx *ctx, const void *opts)
 }
 
 static const struct cli_opt stats_opts_tab[] = {
-	{ "iface", 'i', CLI_STRING, offsetof(struct stats_opts, iface), "IFACE",
-	  "only this interface (default: every interface attached here)", NULL },
-	{ "json", 'j', CLI_FLAG, offsetof(struct stats_opts, json), NULL,
-	  "JSON: [{\"iface\", \"counters\": {NAME: N}}]; with --interval one line per interval",
-	  NULL },
-	{ "all", 'a', CLI_FLAG, offsetof(struct stats_opts, all), NULL,
-	  "also show counters that are zero (JSON always has all)", NULL },
-	{ "interval", 'I', CLI_DOUBLE, offsetof(struct stats_opts, interval), "S",
-	  "print deltas and per-second rates every S seconds until Ctrl-C", NULL },
-	{ "count", 'c', CLI_UINT, offsetof(struct stats_opts, count), "N",
-	  "with --interval: stop after N intervals", NULL },
+	CLI_IFACE_OPT(struct stats_opts, iface, CLI_IFACE_HELP_FILTER),
+	CLI_OPT(CLI_FLAG, struct stats_opts, json, "json", 'j', NULL,
+		"JSON: [{\"iface\", \"counters\": {NAME: N}}]; with --interval one line per interval"),
+	CLI_OPT(CLI_FLAG, struct stats_opts, all, "all", 'a', NULL,
+		"also show counters that are zero (JSON always has all)"),
+	CLI_OPT(CLI_DOUBLE, struct stats_opts, interval, "interval", 'I', "S",
+		"print deltas and per-second rates every S seconds until Ctrl-C"),
+	CLI_OPT(CLI_UINT, struct stats_opts, count, "count", 'c', "N",
+		"with --interval: stop after N intervals"),
 	{ 0 },
 };
 
