@@ -22,6 +22,7 @@
 /* IPv4 */
 #define IPV4_VERSION         4
 #define IPV4_MIN_IHL         5		/* 32-bit words */
+#define IPV4_ID_OFF          4		/* identification: bytes 4-5 of the header */
 #define BE_IP_MF             bpf_htons(0x2000)
 #define BE_IP_OFFSET         bpf_htons(0x1fff)
 
@@ -32,6 +33,9 @@
 #define NEXTHDR_FRAGMENT     44
 #define NEXTHDR_DEST         60
 #define IPV6_EXT_LEN_UNIT    8		/* hdrlen is in 8-octet units, minus 1 */
+#define IPV6_HDR_LEN         40		/* the fixed header */
+#define IPV6_NEXTHDR_OFF     6		/* next header: byte 6 of the fixed header */
+#define IPV6_FRAG_ID_OFF     4		/* identification: bytes 4-7 of a fragment header */
 #define BE_IP6_FRAG_OFFSET   bpf_htons(0xfff8)
 #define BE_IP6_FRAG_MORE     bpf_htons(0x0001)
 
@@ -62,6 +66,10 @@
 #define ICMP_ECHO            8
 #define ICMPV6_ECHO_REQUEST  128
 #define ICMPV6_ECHO_REPLY    129
+/* Neighbour discovery (RFC 4861 §4): router solicitation 133 through
+ * redirect 137; they belong to the link and are never intercepted. */
+#define NDISC_ROUTER_SOLICITATION      133
+#define NDISC_REDIRECT                 137
 #define NDISC_NEIGHBOUR_SOLICITATION   135
 #define NDISC_NEIGHBOUR_ADVERTISEMENT  136
 #define ND_OPT_SOURCE_LL_ADDR          1

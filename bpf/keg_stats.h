@@ -4,8 +4,8 @@
  * looked up once per packet; counters are indexed by enum keg_stat, which
  * the X-macro in keg_maps.h generates in field order.
  */
-#ifndef KEG_STATS_H
-#define KEG_STATS_H
+#ifndef KEG_BPF_STATS_H
+#define KEG_BPF_STATS_H
 
 #include "keg_maps.bpf.h"
 #include "keg_consts.h"
@@ -97,4 +97,4 @@ static __always_inline void keg_stats_count_parse(struct keg_stats *s,
 	}
 }
 
-#endif /* KEG_STATS_H */
+#endif /* KEG_BPF_STATS_H */
