@@ -27,13 +27,6 @@ static __always_inline void keg_stat_inc(struct keg_stats *s, __u32 idx)
 		((__u64 *)s)[idx]++;
 }
 
-static __always_inline void keg_stat_add(struct keg_stats *s, __u32 idx,
-					 __u64 n)
-{
-	if (s && idx < KEG_STAT__MAX)
-		((__u64 *)s)[idx] += n;
-}
-
 static __always_inline __u32 keg_tun_stat(__u8 tun)
 {
 	switch (tun) {

@@ -49,7 +49,6 @@ struct kegd_sock {
 	struct xsk_ring_cons rx;
 	struct xsk_ring_prod tx;
 	struct xsk_socket *xsk;
-	bool has_rx;
 	pthread_mutex_t tx_lock;	/* tx ring, comp ring, free TX frames */
 	uint64_t tx_free[KEGD_TX_FRAMES];
 	unsigned int n_tx_free;
@@ -62,11 +61,9 @@ struct kegd_counters {
 };
 
 struct kegd;
-struct kegd_iface;
 
 struct kegd_queue {
 	struct kegd *kd;
-	struct kegd_iface *ifc;
 	struct kegd_sock *s;
 	pthread_t thread;
 	bool running;			/* thread started: join it */

@@ -126,7 +126,6 @@ static int open_ifaces(struct kegd *kd)
 			struct kegd_queue *q = &f->q[k];
 
 			q->kd = kd;
-			q->ifc = f;
 			q->idx = idx++;
 			q->s = kegd_sock_open(f->name, k, true);
 			if (!q->s)

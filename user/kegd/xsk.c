@@ -67,7 +67,6 @@ struct kegd_sock *kegd_sock_open(const char *ifname, unsigned int queue, bool rx
 	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
 	s->ifindex = (int)if_nametoindex(ifname);
 	s->queue = queue;
-	s->has_rx = rx;
 	pthread_mutex_init(&s->tx_lock, NULL);
 	s->area = mmap(NULL, (size_t)KEGD_NUM_FRAMES * KEGD_FRAME_SIZE, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

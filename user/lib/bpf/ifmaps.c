@@ -199,17 +199,3 @@ int keg_customers_list(const struct keg_ifmaps *m, struct keg_addr **v, size_t *
 {
 	return list_pair(m->customers4, m->customers6, false, v, n);
 }
-
-int keg_config_get(const struct keg_ifmaps *m, struct keg_config *cfg)
-{
-	__u32 zero = 0;
-
-	return sys(bpf_map_lookup_elem(m->config, &zero, cfg));
-}
-
-int keg_config_set(const struct keg_ifmaps *m, const struct keg_config *cfg)
-{
-	__u32 zero = 0;
-
-	return sys(bpf_map_update_elem(m->config, &zero, cfg, BPF_ANY));
-}

@@ -51,8 +51,5 @@ int keg_customer_get(const struct keg_ifmaps *m, const struct keg_addr *a,
 int keg_subnets_list(const struct keg_ifmaps *m, struct keg_addr **v, size_t *n);
 int keg_customers_list(const struct keg_ifmaps *m, struct keg_addr **v, size_t *n);
 
-/* keg_config[0]. */
-int keg_config_get(const struct keg_ifmaps *m, struct keg_config *cfg);
-int keg_config_set(const struct keg_ifmaps *m, const struct keg_config *cfg);
 
 #endif /* KEG_IFMAPS_H */

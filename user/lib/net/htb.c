@@ -29,15 +29,6 @@ const char *keg_leaf_name(enum keg_leaf_kind k)
 	return k < KEG_LEAF__MAX ? leaf_names[k] : "?";
 }
 
-int keg_leaf_parse(const char *s, enum keg_leaf_kind *k)
-{
-	for (int i = 0; i < KEG_LEAF__MAX; i++)
-		if (!strcmp(s, leaf_names[i])) {
-			*k = (enum keg_leaf_kind)i;
-			return 0;
-		}
-	return -EINVAL;
-}
 
 int keg_tcb_open(struct keg_tcb *b, struct keg_nl *nl)
 {

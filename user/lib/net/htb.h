@@ -75,7 +75,6 @@ void keg_htb_qdisc_add_under(struct keg_tcb *b, int ifindex, uint32_t parent,
 void keg_htb_filter_add(struct keg_tcb *b, int ifindex, int prog_fd, const char *name);
 
 const char *keg_leaf_name(enum keg_leaf_kind k);
-int keg_leaf_parse(const char *s, enum keg_leaf_kind *k);
 
 /* Does the root qdisc of ifindex exist and is it keg's HTB? 1, 0, or
  * a negative errno. */
