@@ -6,6 +6,14 @@
 
 #include "err.h"
 
+static int vset(struct keg_err *err, int code, unsigned int line, const char *fmt,
+		va_list ap)
+{
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	err->line = line;
+	return code;
+}
+
 int keg_err_set(struct keg_err *err, int code, const char *fmt, ...)
 {
 	va_list ap;
@@ -13,7 +21,7 @@ int keg_err_set(struct keg_err *err, int code, const char *fmt, ...)
 	if (!err)
 		return code;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vset(err, code, 0, fmt, ap);
 	va_end(ap);
 	return code;
 }
@@ -25,9 +33,8 @@ int keg_err_set_line(struct keg_err *err, int code, unsigned int line, const cha
 	if (!err)
 		return code;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vset(err, code, line, fmt, ap);
 	va_end(ap);
-	err->line = line;
 	return code;
 }
 
@@ -38,7 +45,7 @@ int keg_err_set_first(struct keg_err *err, int code, const char *fmt, ...)
 	if (!err || err->msg[0])
 		return code;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vset(err, code, 0, fmt, ap);
 	va_end(ap);
 	return code;
 }

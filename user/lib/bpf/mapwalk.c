@@ -57,16 +57,22 @@ static size_t stride(size_t n_u64)
 	return (n_u64 * sizeof(uint64_t) + 7) & ~(size_t)7;
 }
 
+/* A zeroed buffer for one value on every possible CPU; *ncpu set. */
+static uint8_t *percpu_buf(size_t n_u64, int *ncpu)
+{
+	*ncpu = libbpf_num_possible_cpus();
+	if (*ncpu < 0)
+		return NULL;
+	return calloc((size_t)*ncpu, stride(n_u64));
+}
+
 int keg_percpu_sum(int fd, const void *key, uint64_t *out, size_t n_u64)
 {
-	int ncpu = libbpf_num_possible_cpus(), ret = 0;
-	uint8_t *buf;
+	int ncpu, ret = 0;
+	uint8_t *buf = percpu_buf(n_u64, &ncpu);
 
-	if (ncpu < 0)
-		return ncpu;
-	buf = calloc((size_t)ncpu, stride(n_u64));
 	if (!buf)
-		return -ENOMEM;
+		return ncpu < 0 ? ncpu : -ENOMEM;
 	memset(out, 0, n_u64 * sizeof(*out));
 	if (bpf_map_lookup_elem(fd, key, buf) < 0) {
 		ret = -errno;
@@ -84,14 +90,11 @@ int keg_percpu_sum(int fd, const void *key, uint64_t *out, size_t n_u64)
 
 int keg_percpu_set(int fd, const void *key, const uint64_t *val, size_t n_u64)
 {
-	int ncpu = libbpf_num_possible_cpus(), ret = 0;
-	uint8_t *buf;
+	int ncpu, ret = 0;
+	uint8_t *buf = percpu_buf(n_u64, &ncpu);
 
-	if (ncpu < 0)
-		return ncpu;
-	buf = calloc((size_t)ncpu, stride(n_u64));
 	if (!buf)
-		return -ENOMEM;
+		return ncpu < 0 ? ncpu : -ENOMEM;
 	memcpy(buf, val, n_u64 * sizeof(*val));
 	if (bpf_map_update_elem(fd, key, buf, BPF_ANY) < 0)
 		ret = -errno;
