@@ -21,7 +21,8 @@ FUZZ_NAMES := addr config state
 # The library sources each harness needs (only pure code is exercised).
 FUZZ_SRCS_addr   := user/lib/base/addr.c user/lib/base/err.c
 FUZZ_SRCS_config := $(wildcard user/lib/base/*.c)
-FUZZ_SRCS_state  := user/lib/bpf/state.c user/lib/bpf/pins.c user/lib/base/iface.c
+FUZZ_SRCS_state  := user/lib/bpf/state.c user/lib/bpf/pins.c user/lib/base/iface.c \
+                    user/lib/base/note.c
 
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
 

@@ -397,8 +397,8 @@ int keg_icpt_add_many(const struct keg_icpt_maps *m, const struct keg_icpt_spec 
 	if (!ret)
 		ret = sync_all(m, rules);
 out:
-	if (ret && !err->msg[0])
-		keg_err_set(err, ret, "writing the intercept maps: %s", strerror(-ret));
+	if (ret)
+		keg_err_set_first(err, ret, "writing the intercept maps: %s", strerror(-ret));
 	free(rules);
 	return ret;
 }
@@ -454,8 +454,8 @@ static int change_ids(const struct keg_icpt_maps *m, const uint32_t *ids, size_t
 		ret = keg_err_set(err, -ENOENT, "no intercept rule with id %u", ids[0]);
 	if (!ret)
 		ret = sync_all(m, rules);
-	if (ret && !err->msg[0])
-		keg_err_set(err, ret, "writing the intercept maps: %s", strerror(-ret));
+	if (ret)
+		keg_err_set_first(err, ret, "writing the intercept maps: %s", strerror(-ret));
 	free(rules);
 	return ret;
 }
