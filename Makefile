@@ -19,7 +19,7 @@ CC       ?= gcc
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
               -Iheaders -Ibpf -I/usr/include/$(MULTIARCH)
 CFLAGS     ?= -O2 -g
-CFLAGS     += -Wall -Wextra -Werror -std=gnu11 -Iheaders -Iuser/lib -I$(BUILD)
+CFLAGS     += -Wall -Wextra -Werror -std=gnu11 -Iheaders -I$(BUILD)
 DEPFLAGS   := -MMD -MP
 LDLIBS_BPF := -lxdp -lbpf -lelf -lz
 LDLIBS_NL  := -lmnl
@@ -35,17 +35,17 @@ endif
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .SUFFIXES:
-.PHONY: all deps test test-unit test-shell demo bench install clean
+.PHONY: all deps test test-unit test-shell demo bench install clean check-layers
 
 # ---- BPF --------------------------------------------------------------------
 BPF_SRCS  := $(wildcard bpf/*.bpf.c) $(wildcard tests/bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(notdir $(BPF_SRCS)))
-BPF_HDRS  := $(wildcard bpf/*.h) $(wildcard headers/*.h)
 SKELS     := $(patsubst %.bpf.o,%.skel.h,$(BPF_OBJS))
 
 vpath %.bpf.c bpf tests/bpf
 
-$(BUILD)/%.bpf.o: %.bpf.c $(BPF_HDRS) | $(BUILD)
+# Header dependencies come from -MMD -MP (the .d files included below).
+$(BUILD)/%.bpf.o: %.bpf.c | $(BUILD)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
@@ -54,20 +54,62 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
 
 # ---- userspace --------------------------------------------------------------
-LIB_SRCS    := $(wildcard user/lib/*.c)
-LIB_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
+# The library is four layered archives; each layer's objects are compiled
+# with only its own and the lower layers' headers on the include path, so a
+# call that points up a layer does not compile (docs/ARCHITECTURE.md):
+#
+#   ops   attach, detach, customers, shaping, schedules, apply
+#   bpf   pins, programs, XDP/tc attachment, the maps of an interface
+#   net   rtnetlink: routes, HTB classes
+#   base  errors, logging, addresses, rates, ports, schedules, config, rules
+#
+# A program links the top layer it uses; the linker takes from each archive
+# only the objects it needs (kegd: bpf, so no attach or shaping code).
+LIB_LAYERS := base net bpf ops
+layer_inc   = $(foreach l,$(1),-Iuser/lib/$(l))
+INC_base   := $(call layer_inc,base)
+INC_net    := $(call layer_inc,base net)
+INC_bpf    := $(call layer_inc,base net bpf)
+INC_ops    := $(call layer_inc,base net bpf ops)
+USER_INC   := $(INC_ops)
+
+define LIB_LAYER
+LIB_OBJS_$(1) := $$(patsubst %.c,$$(BUILD)/%.o,$$(wildcard user/lib/$(1)/*.c))
+LIB_A_$(1)    := $$(BUILD)/libkeg_$(1).a
+$$(LIB_OBJS_$(1)): INC := $$(INC_$(1))
+$$(LIB_A_$(1)): $$(LIB_OBJS_$(1))
+	$$(call msg,AR,$$@)
+	$(Q)rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach l,$(LIB_LAYERS),$(eval $(call LIB_LAYER,$(l))))
+
+# What a program links: its top layer and every layer below, top first.
+LIB_BASE := $(LIB_A_base)
+LIB_NET  := $(LIB_A_net) $(LIB_BASE)
+LIB_BPF  := $(LIB_A_bpf) $(LIB_NET)
+LIB_OPS  := $(LIB_A_ops) $(LIB_BPF)
+LIB_OBJS := $(foreach l,$(LIB_LAYERS),$(LIB_OBJS_$(l)))
+
 KEGCTL_SRCS := $(wildcard user/kegctl/*.c)
 KEGCTL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KEGCTL_SRCS))
-USER_HDRS   := $(wildcard user/*/*.h) $(wildcard headers/*.h)
 
-$(BUILD)/%.o: %.c $(USER_HDRS) $(SKELS) | $(BUILD)
+# Programs and tests see every layer; library objects only theirs (above).
+INC ?= $(USER_INC)
+
+# Objects that include a skeleton must wait for it: the skeletons are an
+# order-only prerequisite; what else an object reads comes from its .d file.
+$(BUILD)/%.o: %.c | $(SKELS) $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(INC) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/kegctl: $(KEGCTL_OBJS) $(LIB_OBJS)
+$(BUILD)/kegctl: $(KEGCTL_OBJS) $(LIB_OPS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) $(LDLIBS_NL)
+
+# Which library object calls into which layer: fails when one points up.
+check-layers: $(foreach l,$(LIB_LAYERS),$(LIB_A_$(l)))
+	$(Q)./mk/check_layers.sh $(BUILD) $(LIB_LAYERS)
 
 # ---- tests and bench --------------------------------------------------------
 UNIT_SRCS := $(wildcard tests/unit/*.c)
@@ -85,11 +127,11 @@ $(BENCH_OBJS): $(BENCH_SKELS)
 $(BENCH_OBJS): CFLAGS += -DXDPFILT_DIR='"/usr/lib/$(MULTIARCH)/bpf"'
 $(BUILD)/bench_restore.bpf.o: tests/bench/bpf/bench_restore.h
 
-$(BUILD)/test_unit: $(UNIT_OBJS) $(LIB_OBJS)
+$(BUILD)/test_unit: $(UNIT_OBJS) $(LIB_OPS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcriterion $(LDLIBS_BPF) $(LDLIBS_NL)
 
-$(BUILD)/keg_bench: $(BENCH_OBJS) $(LIB_OBJS)
+$(BUILD)/keg_bench: $(BENCH_OBJS) $(LIB_BPF)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) $(LDLIBS_NL) -lm
 

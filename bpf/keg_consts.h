@@ -19,9 +19,17 @@
 #define BE_ETH_P_8021AD  bpf_htons(ETH_P_8021AD)
 #define BE_ETH_P_TEB     bpf_htons(ETH_P_TEB)	/* 0x6558, Ethernet in GRE */
 
+/* Address sizes in bits, for LPM keys and prefix compares; an IPv6
+ * address is compared as four 32-bit words. */
+#define IPV4_ADDR_BITS       32
+#define IPV6_ADDR_BITS       128
+#define IPV6_ADDR_WORDS      4
+
 /* IPv4 */
 #define IPV4_VERSION         4
 #define IPV4_MIN_IHL         5		/* 32-bit words */
+#define IPV4_IHL_UNIT        4		/* ihl counts 32-bit words */
+#define IPV4_ID_OFF          4		/* identification: bytes 4-5 of the header */
 #define BE_IP_MF             bpf_htons(0x2000)
 #define BE_IP_OFFSET         bpf_htons(0x1fff)
 
@@ -32,11 +40,16 @@
 #define NEXTHDR_FRAGMENT     44
 #define NEXTHDR_DEST         60
 #define IPV6_EXT_LEN_UNIT    8		/* hdrlen is in 8-octet units, minus 1 */
+#define IPV6_HDR_LEN         40		/* the fixed header */
+#define IPV6_TCLASS_LOW_BITS 4		/* traffic class: priority nibble, then 4 bits of flow_lbl[0] */
+#define IPV6_NEXTHDR_OFF     6		/* next header: byte 6 of the fixed header */
+#define IPV6_FRAG_ID_OFF     4		/* identification: bytes 4-7 of a fragment header */
 #define BE_IP6_FRAG_OFFSET   bpf_htons(0xfff8)
 #define BE_IP6_FRAG_MORE     bpf_htons(0x0001)
 
 /* TCP */
 #define TCP_MIN_DOFF         5		/* 32-bit words */
+#define TCP_DOFF_UNIT        4		/* doff counts 32-bit words */
 
 /* GRE (RFC 2784 / RFC 2890), flags in network order. */
 #define GRE_FLAG_CSUM        bpf_htons(0x8000)
@@ -58,10 +71,15 @@
 
 /* ICMP / ICMPv6 */
 #define ICMP_HDR_LEN         8
+#define ICMP_ECHO_ID_OFF     4		/* echo identifier: bytes 4-5 (ICMP and ICMPv6) */
 #define ICMP_ECHOREPLY       0
 #define ICMP_ECHO            8
 #define ICMPV6_ECHO_REQUEST  128
 #define ICMPV6_ECHO_REPLY    129
+/* Neighbour discovery (RFC 4861 §4): router solicitation 133 through
+ * redirect 137; they belong to the link and are never intercepted. */
+#define NDISC_ROUTER_SOLICITATION      133
+#define NDISC_REDIRECT                 137
 #define NDISC_NEIGHBOUR_SOLICITATION   135
 #define NDISC_NEIGHBOUR_ADVERTISEMENT  136
 #define ND_OPT_SOURCE_LL_ADDR          1

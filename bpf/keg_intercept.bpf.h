@@ -15,7 +15,7 @@
  * candidate whose protocols and ports fit: the work depends on how many
  * rules overlap the flow's prefixes, not on how many rules exist.
  *
- * Semantics (documented in user/lib/intercept.h):
+ * Semantics (documented in user/lib/base/intercept_rules.h):
  *  - a rule matches the innermost headers (match inner) or the outermost
  *    IP header (match outer); without a tunnel both are the same header;
  *  - a rule matches a packet in either direction (src<->dst swapped), so
@@ -174,8 +174,13 @@ static __always_inline struct icpt_scan *icpt_scan_get(void)
  * (the verifier only knows the bounds of the checked register). */
 #define icpt_barrier_var(v) asm volatile("" : "=r"(v) : "0"(v))
 
+/* Rule bitmaps (and their summaries) are arrays of __u64: bit b of word w
+ * stands for rule (or word) w * ICPT_WORD_BITS + b. */
+#define ICPT_WORD_BITS 64
+
 /* Index of the lowest set bit of x != 0: BPF has no ctz, and a branchy
- * one would multiply verifier states, so popcount(lowest bit - 1). */
+ * one would multiply verifier states, so popcount(lowest bit - 1), the
+ * SWAR popcount (Hacker's Delight 5-1; the masks are its bit patterns). */
 static __always_inline __u64 icpt_ctz(__u64 x)
 {
 	x = (x & -x) - 1;
@@ -249,7 +254,7 @@ static long icpt_step(__u32 i, void *ctx)
 			return 1;
 		b = icpt_ctz(st->sw);
 		st->sw &= st->sw - 1;
-		wi = si * 64 + b;
+		wi = si * ICPT_WORD_BITS + b;
 		if (wi >= KEG_ICPT_WORDS)
 			return 1;
 		icpt_barrier_var(wi);
@@ -259,7 +264,7 @@ static long icpt_step(__u32 i, void *ctx)
 	}
 	b = icpt_ctz(st->m);
 	st->m &= st->m - 1;
-	pos = st->wi * 64 + b;
+	pos = st->wi * ICPT_WORD_BITS + b;
 	if (pos >= st->best)
 		return 1;	/* later bits are later rules */
 	rule = bpf_map_lookup_elem(&KEG_MAP_ICPT_RULES, &pos);
@@ -272,20 +277,25 @@ static long icpt_step(__u32 i, void *ctx)
 
 _Static_assert(KEG_ICPT_SUMMARY == 3, "icpt_step walks three summary words");
 
+/* An LPM lookup key is "match" (8 bits) then the address: a full-length
+ * lookup covers both, 8 + 32 and 8 + 128 bits. */
+#define ICPT_KEY4_FULL (8 + 32)
+#define ICPT_KEY6_FULL (8 + 128)
+
 /* Bits of the trie entry for addr (4 or 16 bytes) under match, or NULL. */
 static __always_inline struct keg_icpt_bits *
 icpt_trie(bool src, __u8 family, __u8 match, const __be32 *addr)
 {
 	if (family == IPV4_VERSION) {
-		struct keg_icpt_key4 k = { .prefixlen = 40, .match = match };
+		struct keg_icpt_key4 k = { .prefixlen = ICPT_KEY4_FULL, .match = match };
 
-		__builtin_memcpy(k.addr, addr, 4);
+		__builtin_memcpy(k.addr, addr, sizeof(k.addr));
 		return bpf_map_lookup_elem(src ? (void *)&KEG_MAP_ICPT_SRC4 :
 						 (void *)&KEG_MAP_ICPT_DST4, &k);
 	} else {
-		struct keg_icpt_key6 k = { .prefixlen = 136, .match = match };
+		struct keg_icpt_key6 k = { .prefixlen = ICPT_KEY6_FULL, .match = match };
 
-		__builtin_memcpy(k.addr, addr, 16);
+		__builtin_memcpy(k.addr, addr, sizeof(k.addr));
 		return bpf_map_lookup_elem(src ? (void *)&KEG_MAP_ICPT_SRC6 :
 						 (void *)&KEG_MAP_ICPT_DST6, &k);
 	}
@@ -361,13 +371,13 @@ static __always_inline void icpt_tuple(struct keg_icpt_tuple *t,
 	    l->saddr[2] == l->daddr[2] && l->saddr[3] == l->daddr[3])
 		swap = l->sport > l->dport;
 	if (swap) {
-		__builtin_memcpy(t->a, l->daddr, 16);
-		__builtin_memcpy(t->b, l->saddr, 16);
+		__builtin_memcpy(t->a, l->daddr, sizeof(t->a));
+		__builtin_memcpy(t->b, l->saddr, sizeof(t->b));
 		t->pa = l->dport;
 		t->pb = l->sport;
 	} else {
-		__builtin_memcpy(t->a, l->saddr, 16);
-		__builtin_memcpy(t->b, l->daddr, 16);
+		__builtin_memcpy(t->a, l->saddr, sizeof(t->a));
+		__builtin_memcpy(t->b, l->daddr, sizeof(t->b));
 		t->pa = l->sport;
 		t->pb = l->dport;
 	}
@@ -380,17 +390,17 @@ static __always_inline long icpt_frag_id(void *data, void *data_end,
 {
 	__u32 off = l->l3_off;
 
-	if (off > 1024)
+	if (off > KEG_PARSE_MAX_OFF)	/* the parser looked no further either */
 		return -1;
 	if (l->family == IPV4_VERSION) {
-		__be16 *id = data + off + 4;
+		__be16 *id = data + off + IPV4_ID_OFF;
 
 		if ((void *)(id + 1) > data_end)
 			return -1;
 		return bpf_ntohs(*id);
 	} else {
-		__u8 *nh = data + off + 6;
-		__be32 *id = data + off + 40 + 4;
+		__u8 *nh = data + off + IPV6_NEXTHDR_OFF;
+		__be32 *id = data + off + IPV6_HDR_LEN + IPV6_FRAG_ID_OFF;
 
 		if ((void *)(nh + 1) > data_end || (void *)(id + 1) > data_end)
 			return -1;
@@ -403,8 +413,8 @@ static __always_inline long icpt_frag_id(void *data, void *data_end,
 static __always_inline void icpt_frag_key(struct keg_icpt_frag_key *k,
 					  const struct keg_l3l4 *l, __u32 id)
 {
-	__builtin_memcpy(k->saddr, l->saddr, 16);
-	__builtin_memcpy(k->daddr, l->daddr, 16);
+	__builtin_memcpy(k->saddr, l->saddr, sizeof(k->saddr));
+	__builtin_memcpy(k->daddr, l->daddr, sizeof(k->daddr));
 	k->id = id;
 	k->proto = l->proto;
 	k->family = l->family;
@@ -433,7 +443,7 @@ static __always_inline int icpt_steer(struct xdp_md *ctx,
 	if ((site && site->down) || !bpf_map_lookup_elem(&KEG_MAP_XSKS, &qid))
 		goto down;
 
-	if (off > 1024)
+	if (off > KEG_PARSE_MAX_OFF)	/* bound for the verifier, as the parser's */
 		goto kernel;
 	if (o->family == IPV4_VERSION) {
 		struct iphdr *ip = data + off;
@@ -454,8 +464,8 @@ static __always_inline int icpt_steer(struct xdp_md *ctx,
 		ttl = &ip6->hop_limit;
 		fib.family = AF_INET6;
 		fib.tot_len = bpf_ntohs(ip6->payload_len) + sizeof(*ip6);
-		__builtin_memcpy(fib.ipv6_src, &ip6->saddr, 16);
-		__builtin_memcpy(fib.ipv6_dst, &ip6->daddr, 16);
+		__builtin_memcpy(fib.ipv6_src, &ip6->saddr, sizeof(fib.ipv6_src));
+		__builtin_memcpy(fib.ipv6_dst, &ip6->daddr, sizeof(fib.ipv6_dst));
 	}
 	if (*ttl <= 1)
 		goto kernel;
@@ -517,7 +527,7 @@ static __always_inline int keg_intercept(struct xdp_md *ctx,
 		return XDP_PASS;
 	/* Neighbour discovery belongs to the link. */
 	if (r->depth == 0 && in->proto == IPPROTO_ICMPV6 &&
-	    in->icmp_type >= 133 && in->icmp_type <= 137)
+	    in->icmp_type >= NDISC_ROUTER_SOLICITATION && in->icmp_type <= NDISC_REDIRECT)
 		return XDP_PASS;
 
 	later = in->frag == KEG_FRAG_LATER;

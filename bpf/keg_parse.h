@@ -3,12 +3,15 @@
  * keg_parse.h - the one packet parser of keg, shared by the XDP and tc
  * programs.
  *
- * API: keg_parse(data, data_end, &r) walks the frame from the Ethernet header
- * to the innermost L4 header, through VLAN tags and up to KEG_MAX_TUN_DEPTH
- * tunnels, fills struct keg_parse_result (headers/keg_parse_result.h) and
- * returns r.error: 0, or the KEG_STAT_err_* index naming what was truncated
- * or malformed. It never writes to the packet and never fails otherwise, so
- * a caller can count the error and pass the frame to the kernel.
+ * API: r = keg_parse(data, data_end, slot) walks the frame from the Ethernet
+ * header to the innermost L4 header, through VLAN tags and up to
+ * KEG_MAX_TUN_DEPTH tunnels, and returns a struct keg_parse_result
+ * (headers/keg_parse_result.h) that lives in the per-CPU scratch entry slot
+ * (KEG_SCRATCH_XDP or KEG_SCRATCH_TC). r->error is 0, or the KEG_STAT_err_*
+ * index naming what was truncated or malformed. r is NULL only if the
+ * scratch map has no such entry (never; checked for the verifier). It never
+ * writes to the packet and never fails otherwise, so a caller can count the
+ * error and pass the frame to the kernel.
  *
  * Shape: a bounded loop over a small state machine, one header per
  * iteration. Each step checks its header against data_end once, right
@@ -284,7 +287,7 @@ static __always_inline __u32 keg_parse_ipv4(void *data, void *data_end,
 		return KEG_STAT_err_trunc_ipv4;
 	if (ip->version != IPV4_VERSION || ip->ihl < IPV4_MIN_IHL)
 		return KEG_STAT_err_bad_ipv4;
-	hlen = ip->ihl * 4;
+	hlen = ip->ihl * IPV4_IHL_UNIT;
 	tot_len = bpf_ntohs(ip->tot_len);
 	if (tot_len < hlen)
 		return KEG_STAT_err_bad_ipv4;
@@ -337,8 +340,9 @@ static __always_inline __u32 keg_parse_ipv6(void *data, void *data_end,
 	l = keg_new_l3(c, r, IPV6_VERSION);
 	__builtin_memcpy(l->saddr, &ip6->saddr, sizeof(l->saddr));
 	__builtin_memcpy(l->daddr, &ip6->daddr, sizeof(l->daddr));
-	l->dscp = ((ip6->priority << 4) | (ip6->flow_lbl[0] >> 4)) >>
-		  DSCP_SHIFT;
+	/* The traffic class straddles priority and the first flow label byte. */
+	l->dscp = ((ip6->priority << IPV6_TCLASS_LOW_BITS) |
+		   (ip6->flow_lbl[0] >> IPV6_TCLASS_LOW_BITS)) >> DSCP_SHIFT;
 	c->ip_proto = ip6->nexthdr;
 	c->l3_left = bpf_ntohs(ip6->payload_len);
 	c->exts = 0;
@@ -396,7 +400,7 @@ static __always_inline __u32 keg_parse_tcp(void *data, void *data_end,
 		return KEG_STAT_err_trunc_tcp;
 	if (th->doff < TCP_MIN_DOFF)
 		return KEG_STAT_err_bad_tcp;
-	hlen = th->doff * 4;
+	hlen = th->doff * TCP_DOFF_UNIT;
 	if (data + c->off + hlen > data_end)
 		return KEG_STAT_err_trunc_tcp;
 	l->l4_off = c->off;
@@ -456,7 +460,7 @@ static __always_inline __u32 keg_parse_icmp(void *data, void *data_end,
 	     (type == ICMP_ECHO || type == ICMP_ECHOREPLY)) ||
 	    (c->ip_proto == IPPROTO_ICMPV6 &&
 	     (type == ICMPV6_ECHO_REQUEST || type == ICMPV6_ECHO_REPLY))) {
-		l->sport = *(__be16 *)(ih + 4);
+		l->sport = *(__be16 *)(ih + ICMP_ECHO_ID_OFF);
 		l->dport = l->sport;
 	}
 	c->hdr = HDR_DONE;
@@ -512,6 +516,7 @@ static __always_inline __u32 keg_parse_gre(void *data, void *data_end,
 
 static __always_inline __u32 keg_vni(const __u8 *vni)
 {
+	/* 24 bits, network order (RFC 7348 §5, RFC 8926 §3.4). */
 	return ((__u32)vni[0] << 16) | ((__u32)vni[1] << 8) | vni[2];
 }
 

@@ -45,7 +45,7 @@ struct keg_nd_opt_lladdr {
 /* The proxied prefix holding addr, or NULL. */
 static __always_inline struct keg_subnet *keg_subnet6_of(const struct in6_addr *addr)
 {
-	struct keg_subnet6_key key = { .prefixlen = 128 };
+	struct keg_subnet6_key key = { .prefixlen = IPV6_ADDR_BITS };
 
 	__builtin_memcpy(key.addr, addr, sizeof(key.addr));
 	return bpf_map_lookup_elem(&KEG_MAP_SUBNETS6, &key);
@@ -58,8 +58,8 @@ static __always_inline bool keg_same_prefix6(const struct in6_addr *a,
 {
 	int i;
 
-	for (i = 0; i < 4; i++) {
-		__u32 bits = plen > 32 ? 32 : plen;
+	for (i = 0; i < IPV6_ADDR_WORDS; i++) {
+		__u32 bits = plen > IPV4_ADDR_BITS ? IPV4_ADDR_BITS : plen;
 
 		if (bits && !keg_same_prefix4(a->in6_u.u6_addr32[i],
 					      b->in6_u.u6_addr32[i], bits))

@@ -4,8 +4,8 @@
  * looked up once per packet; counters are indexed by enum keg_stat, which
  * the X-macro in keg_maps.h generates in field order.
  */
-#ifndef KEG_STATS_H
-#define KEG_STATS_H
+#ifndef KEG_BPF_STATS_H
+#define KEG_BPF_STATS_H
 
 #include "keg_maps.bpf.h"
 #include "keg_consts.h"
@@ -25,13 +25,6 @@ static __always_inline void keg_stat_inc(struct keg_stats *s, __u32 idx)
 {
 	if (s && idx < KEG_STAT__MAX)
 		((__u64 *)s)[idx]++;
-}
-
-static __always_inline void keg_stat_add(struct keg_stats *s, __u32 idx,
-					 __u64 n)
-{
-	if (s && idx < KEG_STAT__MAX)
-		((__u64 *)s)[idx] += n;
 }
 
 static __always_inline __u32 keg_tun_stat(__u8 tun)
@@ -97,4 +90,4 @@ static __always_inline void keg_stats_count_parse(struct keg_stats *s,
 	}
 }
 
-#endif /* KEG_STATS_H */
+#endif /* KEG_BPF_STATS_H */

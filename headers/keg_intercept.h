@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * keg_intercept.h - map keys and values of the intercept classifier, shared
- * by bpf/keg_intercept.h and userspace (user/lib/intercept.c, kegd).
+ * by bpf/keg_intercept.bpf.h and userspace (user/lib/bpf/intercept.c, kegd).
  *
- * Encoding (see docs in user/lib/intercept.h):
+ * Encoding (see docs in user/lib/base/intercept_rules.h):
  *  - every rule of an interface owns a "position" 0..KEG_ICPT_MAX_RULES-1;
  *    positions grow in rule order, so first-match = lowest position;
  *  - keg_icpt_rules[pos] holds the rule (prefixes, ports, protocols, policy);
@@ -44,8 +44,17 @@
 #define KEG_ICPT_MAX_SITES  256
 #define KEG_ICPT_SITE_NAME  32
 #define KEG_ICPT_PORT_RANGES 8		/* ranges per port spec */
-#define KEG_MAX_QUEUES      64		/* XSKMAP size: receive queues */
-#define KEG_KEGD_QUEUES     16		/* per-queue counters kept for kegd */
+/* Receive queues keg serves on one interface: the XSKMAP's size, the
+ * number of AF_XDP sockets kegd opens at most, and the number of per-queue
+ * counters in struct keg_kegd - one constant, so kegd cannot open a queue
+ * whose counters have no slot (it had 64 sockets and 16 slots once). */
+#define KEG_MAX_QUEUES      64
+
+/* kegd rewrites keg_kegd[0] every KEG_KEGD_HEARTBEAT_MS; kegctl counts it
+ * as running while the heartbeat is younger than KEG_KEGD_STALE_MS (many
+ * periods: a busy box may delay kegd's stats thread, never by seconds). */
+#define KEG_KEGD_HEARTBEAT_MS 200
+#define KEG_KEGD_STALE_MS     5000
 
 /* The "match" byte leading every trie key. */
 enum keg_icpt_match {
@@ -193,8 +202,8 @@ struct keg_kegd_queue {
 struct keg_kegd {
 	__u32 pid;		/* 0: not running */
 	__u32 n_queues;
-	__u64 heartbeat_ns;	/* CLOCK_MONOTONIC, every second */
-	struct keg_kegd_queue q[KEG_KEGD_QUEUES];
+	__u64 heartbeat_ns;	/* CLOCK_MONOTONIC, every KEG_KEGD_HEARTBEAT_MS */
+	struct keg_kegd_queue q[KEG_MAX_QUEUES];
 };
 
 #endif /* KEG_INTERCEPT_H */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * keg_shape.h - per-customer shaping, shared by the tc classifier
- * (bpf/keg_classify.h) and kegctl (user/lib/htb.c, user/lib/shape.c).
+ * (bpf/keg_classify.h) and kegctl (user/lib/net/htb.c, user/lib/ops/shape.c).
  *
  * The HTB tree kegctl builds on a shaped interface (root qdisc, handle
  * KEG_HTB_MAJOR:):

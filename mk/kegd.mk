@@ -1,5 +1,6 @@
 # mk/kegd.mk - kegd, the AF_XDP controller daemon (user/kegd). Included by
 # the top Makefile; reuses its variables and the generic $(BUILD)/%.o rule.
+# kegd links the bpf layer of the library (and what is under it), not ops.
 #
 #   make kegd             build/kegd
 #   make bench-intercept  classification ns/packet (build/icpt_bench) and kegd's
@@ -14,7 +15,7 @@ KEGD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KEGD_SRCS))
 all: $(BUILD)/kegd
 kegd: $(BUILD)/kegd
 
-$(BUILD)/kegd: $(KEGD_OBJS) $(LIB_OBJS)
+$(BUILD)/kegd: $(KEGD_OBJS) $(LIB_BPF)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ -pthread $(LDLIBS_BPF) $(LDLIBS_NL)
 
@@ -27,7 +28,7 @@ ICPT_BENCH_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(ICPT_BENCH_SRCS)) $(BUILD)/test
 all: $(BUILD)/icpt_bench
 bench: bench-intercept
 
-$(BUILD)/icpt_bench: $(ICPT_BENCH_OBJS) $(LIB_OBJS)
+$(BUILD)/icpt_bench: $(ICPT_BENCH_OBJS) $(LIB_BPF)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) $(LDLIBS_NL)
 
@@ -38,6 +39,6 @@ bench-intercept: deps
 
 # The minimal AF_XDP reflector kegd's forwarding rate is compared with.
 all: $(BUILD)/xsk_reflect
-$(BUILD)/xsk_reflect: $(BUILD)/tests/bench/icpt/xsk_reflect.o $(LIB_OBJS)
+$(BUILD)/xsk_reflect: $(BUILD)/tests/bench/icpt/xsk_reflect.o $(LIB_BPF)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ -pthread $(LDLIBS_BPF) $(LDLIBS_NL)

@@ -13,11 +13,11 @@ WANEM_OBJDIR   := $(BUILD)/wan
 WANEM_SRCS     := $(wildcard $(WANEM_DIR)/*.c)
 WANEM_OBJS     := $(patsubst $(WANEM_DIR)/%.c,$(WANEM_OBJDIR)/%.o,$(WANEM_SRCS))
 WANEM_LIBOBJS  := $(filter-out $(WANEM_OBJDIR)/main.o,$(WANEM_OBJS))
-WANEM_HDRS     := $(wildcard $(WANEM_DIR)/*.h)
 WANUNIT_SRCS   := $(wildcard tests/wan/unit_*.c)
 WANUNIT_OBJS   := $(patsubst tests/wan/%.c,$(WANEM_OBJDIR)/%.o,$(WANUNIT_SRCS))
 WAN_PROGS      := $(BUILD)/wanem $(BUILD)/wan_udpgen $(BUILD)/wanem_unit
-WAN_CFLAGS      = $(CFLAGS) -I$(WANEM_DIR) -pthread
+# wanem uses the base layer of the library only (checksum, clock, log).
+WAN_CFLAGS      = $(CFLAGS) -I$(WANEM_DIR) $(INC_base) -pthread
 
 .PHONY: wanem test-wan bench-wan demo-wan
 
@@ -25,21 +25,22 @@ all: $(WAN_PROGS)
 wanem: $(WAN_PROGS)
 
 # Static pattern rules: these objects never wait for the BPF skeletons.
-$(WANEM_OBJS): $(WANEM_OBJDIR)/%.o: $(WANEM_DIR)/%.c $(WANEM_HDRS) | $(BUILD)
+# Header dependencies come from -MMD -MP, like the rest of the tree.
+$(WANEM_OBJS): $(WANEM_OBJDIR)/%.o: $(WANEM_DIR)/%.c | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(WAN_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(WAN_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(WANUNIT_OBJS) $(WANEM_OBJDIR)/udpgen.o: $(WANEM_OBJDIR)/%.o: tests/wan/%.c $(WANEM_HDRS) | $(BUILD)
+$(WANUNIT_OBJS) $(WANEM_OBJDIR)/udpgen.o: $(WANEM_OBJDIR)/%.o: tests/wan/%.c | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(WAN_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(WAN_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/wanem: $(WANEM_OBJS)
+$(BUILD)/wanem: $(WANEM_OBJS) $(LIB_BASE)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(WAN_CFLAGS) $^ -o $@ -lm
 
-$(BUILD)/wanem_unit: $(WANUNIT_OBJS) $(WANEM_LIBOBJS)
+$(BUILD)/wanem_unit: $(WANUNIT_OBJS) $(WANEM_LIBOBJS) $(LIB_BASE)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(WAN_CFLAGS) $^ -o $@ -lcriterion -lm
 

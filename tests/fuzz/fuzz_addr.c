@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * fuzz_addr.c - libFuzzer harness for keg_addr_parse() / keg_prefix_parse()
- * (user/lib/addr.h). Besides "no crash, no sanitizer report":
+ * (user/lib/base/addr.h). Besides "no crash, no sanitizer report":
  *  - an accepted prefix has no host bits and a length within the family;
  *  - an accepted address has the full length;
  *  - what is accepted formats back to text that parses to the same value;
@@ -31,7 +31,7 @@ static void roundtrip(const struct keg_addr *a, bool prefix)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct keg_err err = { "" };
+	struct keg_err err = { 0 };
 	struct keg_addr a;
 	char *s;
 

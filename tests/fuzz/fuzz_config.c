@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * fuzz_config.c - libFuzzer harness for keg_conf_parse_buf() (the
- * `kegctl apply` file, user/lib/config.h). Besides "no crash, no leak, no
+ * `kegctl apply` file, user/lib/base/config.h). Besides "no crash, no leak, no
  * sanitizer report":
  *  - on success every name is valid, every list sorted and free of
  *    duplicates, every subnet free of host bits, every customer a single
@@ -67,7 +67,7 @@ static bool same_list(const struct keg_conf_list *a, const struct keg_conf_list 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct keg_conf conf, again;
-	struct keg_conf_error err;
+	struct keg_err err;
 	char *text;
 	size_t len;
 

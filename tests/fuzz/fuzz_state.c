@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * fuzz_state.c - libFuzzer harness for keg_state_parse() (the attachment
- * record kegctl keeps in a symlink, user/lib/state.h): no crash, and what
+ * record kegctl keeps in a symlink, user/lib/bpf/state.h): no crash, and what
  * parses formats back to text that parses to the same record.
  */
 #include <stdint.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * test_addr.c - keg_addr_parse() / keg_prefix_parse() and friends
- * (user/lib/addr.h): one table of inputs with the value or the error each
+ * (user/lib/base/addr.h): one table of inputs with the value or the error each
  * must give.
  */
 #include <errno.h>
@@ -67,7 +67,7 @@ Test(addr, parse_table)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct addr_case *c = &cases[i];
 		const char *fn = c->fn == ADDR ? "keg_addr_parse" : "keg_prefix_parse";
-		struct keg_err err = { "" };
+		struct keg_err err = { 0 };
 		char buf[KEG_ADDR_STRLEN];
 		struct keg_addr a;
 		int ret;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * test_config.c - the `kegctl apply` file parser (user/lib/config.h):
+ * test_config.c - the `kegctl apply` file parser (user/lib/base/config.h):
  * a table of files that must be refused, with the line and message, and
  * files that must parse, with what they must give.
  */
@@ -66,7 +66,7 @@ Test(config, refused)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const struct bad_case *c = &bad[i];
 		struct keg_conf conf;
-		struct keg_conf_error err;
+		struct keg_err err;
 		int ret;
 
 		ret = keg_conf_parse_buf(c->text, c->len, &conf, &err);
@@ -109,7 +109,7 @@ static void expect_list(const struct keg_conf_list *l, const char *const *want,
 Test(config, parsed)
 {
 	struct keg_conf conf;
-	struct keg_conf_error err;
+	struct keg_err err;
 	const struct keg_conf_iface *k1, *k2, *e0;
 
 	cr_assert_eq(keg_conf_parse_buf(good, strlen(good), &conf, &err), 0, "%u: %s",
@@ -145,7 +145,7 @@ Test(config, empty_and_comments_only)
 {
 	static const char *const texts[] = { "", "\n\n", "# nothing\n   # at all\n", "\t \n" };
 	struct keg_conf conf;
-	struct keg_conf_error err;
+	struct keg_err err;
 
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		cr_expect_eq(keg_conf_parse_buf(texts[i], strlen(texts[i]), &conf, &err), 0,
@@ -158,7 +158,7 @@ Test(config, empty_and_comments_only)
 Test(config, from_file)
 {
 	struct keg_conf conf;
-	struct keg_conf_error err;
+	struct keg_err err;
 	FILE *f = fmemopen((void *)good, strlen(good), "r");
 
 	cr_assert_not_null(f);
@@ -173,7 +173,7 @@ Test(config, large)
 {
 	static char text[200000];
 	struct keg_conf conf;
-	struct keg_conf_error err;
+	struct keg_err err;
 	size_t n = 0;
 
 	n += (size_t)snprintf(text + n, sizeof(text) - n, "interface big\n");

@@ -52,7 +52,7 @@ static const struct bad_sched bad[] = {
 Test(config_sched, refused)
 {
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct keg_conf_error err;
+		struct keg_err err;
 		struct keg_conf conf;
 		int ret = keg_conf_parse_buf(bad[i].text, bad[i].len, &conf, &err);
 
@@ -76,7 +76,7 @@ Test(config_sched, parsed)
 		"  schedule default * down 500mbit   # rest of the week\n";
 	const struct keg_conf_iface *f;
 	const struct keg_conf_sched *s;
-	struct keg_conf_error err;
+	struct keg_err err;
 	struct keg_conf conf;
 
 	cr_assert_eq(keg_conf_parse_buf(text, sizeof(text) - 1, &conf, &err), 0, "%u: %s",

@@ -14,12 +14,14 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <criterion/criterion.h>
 #include <linux/bpf.h>
 
+#include "clock.h"
 #include "config.h"
 #include "harness.h"
 #include "intercept.h"
@@ -254,7 +256,7 @@ static uint32_t add_rule(struct ienv *ie, const char *src, const char *dst,
 			 const char *proto, const char *when, const char *match)
 {
 	struct keg_icpt_spec s;
-	struct keg_err err = { "" };
+	struct keg_err err = { 0 };
 	uint32_t id;
 
 	cr_assert_eq(keg_icpt_spec_parse(&s, "hq", src, dst, proto, when, match, &err), 0,
@@ -496,7 +498,7 @@ Test(intercept_bpf, first_match_order_and_changes)
 {
 	struct ienv ie;
 	struct keg_stats st;
-	struct keg_err err = { "" };
+	struct keg_err err = { 0 };
 	struct pkt p;
 	uint32_t r1, r2, r3;
 
@@ -608,7 +610,7 @@ Test(intercept_bpf, ten_thousand_rules, .timeout = 120)
 {
 	static struct keg_icpt_spec specs[10000];
 	static uint32_t ids[10000];
-	struct keg_err err = { "" };
+	struct keg_err err = { 0 };
 	struct keg_icpt_entry *v;
 	struct ienv ie;
 	struct pkt p;
@@ -651,7 +653,7 @@ Test(intercept_parse, apply_file_lines)
 				 "intercept hq 10.1.0.0/16 10.2.0.0/16:80.443 tcp,udp block\n"
 				 "intercept dr 2001:db8::/32:!22 2001:db8:1::/48 IUT outer forward\n"
 				 "interface eth1\n";
-	struct keg_conf_error cerr;
+	struct keg_err cerr;
 	struct keg_conf conf;
 
 	cr_assert_eq(keg_conf_parse_buf(ok, sizeof(ok) - 1, &conf, &cerr), 0, "%u: %s",
@@ -683,4 +685,42 @@ Test(intercept_parse, apply_file_lines)
 		cr_expect(strstr(cerr.msg, bad[i].msg), "%s: '%s' lacks '%s'", bad[i].text,
 			  cerr.msg, bad[i].msg);
 	}
+}
+
+/* kegd opens one AF_XDP socket per receive queue, up to the XSKMAP's size,
+ * and publishes one counter slot per queue: every queue the XSKMAP can
+ * hold has a slot (once 64 sockets had 16 slots and queues 16.. vanished
+ * from `kegctl intercept list`), and the last one reads back. */
+Test(intercept_bpf, kegd_has_a_counter_slot_for_every_queue)
+{
+	struct keg_kegd k = { 0 }, got;
+	struct ienv ie;
+	uint32_t zero = 0;
+	bool running;
+	struct keg *skel;
+
+	ienv_open(&ie);
+	skel = ie.e.skel;
+	cr_assert_eq(bpf_map__max_entries(skel->maps.keg_xsks), KEG_MAX_QUEUES);
+	cr_assert_eq(sizeof(k.q) / sizeof(k.q[0]), bpf_map__max_entries(skel->maps.keg_xsks));
+	cr_assert_eq(bpf_map__value_size(skel->maps.keg_kegd), sizeof(struct keg_kegd));
+
+	k.pid = (uint32_t)getpid();
+	k.n_queues = KEG_MAX_QUEUES;
+	k.heartbeat_ns = keg_now_ns();
+	k.q[KEG_MAX_QUEUES - 1].rx = 77;
+	k.q[KEG_MAX_QUEUES - 1].drop = 5;
+	cr_assert_eq(bpf_map_update_elem(ie.m.kegd, &zero, &k, BPF_ANY), 0);
+	cr_assert_eq(keg_icpt_kegd_read(&ie.m, &got, &running), 0);
+	cr_assert(running, "a fresh heartbeat of a live pid reads as running");
+	cr_assert_eq(got.n_queues, KEG_MAX_QUEUES);
+	cr_assert_eq(got.q[KEG_MAX_QUEUES - 1].rx, 77);
+	cr_assert_eq(got.q[KEG_MAX_QUEUES - 1].drop, 5);
+
+	/* A heartbeat older than the staleness limit is a kegd that hangs. */
+	k.heartbeat_ns = keg_now_ns() - (KEG_KEGD_STALE_MS + 1) * KEG_NSEC_PER_MSEC;
+	cr_assert_eq(bpf_map_update_elem(ie.m.kegd, &zero, &k, BPF_ANY), 0);
+	cr_assert_eq(keg_icpt_kegd_read(&ie.m, &got, &running), 0);
+	cr_assert(!running);
+	keg_env_close(&ie.e);
 }

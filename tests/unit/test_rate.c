@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * test_rate.c - rate and size parsing (user/lib/rate.c) and the shaping
- * options of `customer` in the apply file (user/lib/config.c).
+ * test_rate.c - rate and size parsing (user/lib/base/rate.c) and the shaping
+ * options of `customer` in the apply file (user/lib/base/config.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -60,7 +60,7 @@ Test(rate, size)
 Test(rate, config_customer_rates)
 {
 	struct keg_conf conf = { 0 };
-	struct keg_conf_error err;
+	struct keg_err err;
 	const struct keg_conf_entry *e;
 	int ret;
 
@@ -95,7 +95,7 @@ Test(rate, config_customer_rate_errors)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct keg_conf conf = { 0 };
-		struct keg_conf_error err;
+		struct keg_err err;
 
 		cr_expect_eq(keg_conf_parse_buf(bad[i].txt, strlen(bad[i].txt), &conf, &err),
 			     -EINVAL, "accepted: %s", bad[i].txt);

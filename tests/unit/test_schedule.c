@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* test_schedule.c - time-of-day rules (user/lib/schedule.c). */
+/* test_schedule.c - time-of-day rules (user/lib/base/schedule.c). */
 #include <errno.h>
 #include <string.h>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * test_state.c - the attachment record kegctl keeps next to its pins
- * (user/lib/state.h): format and parse, and the texts parse must refuse.
+ * (user/lib/bpf/state.h): format and parse, and the texts parse must refuse.
  */
 #include <errno.h>
 #include <string.h>

@@ -10,8 +10,12 @@
 
 #include "cli.h"
 #include "cli_help.h"
+#include "bpf_log.h"
 #include "log.h"
+#include "addr.h"
+#include "iface.h"
 #include "pins.h"
+#include "rate.h"
 
 
 
@@ -36,16 +40,27 @@ int cli_fail(struct cli_ctx *ctx, int code, const char *fmt, ...)
 	return code;
 }
 
-static int parse_value(struct cli_ctx *ctx, const struct cli_opt *o, const char *v,
-		       void *opts)
+/* A library parser's failure: its message, as a usage error. */
+static int bad_value(struct cli_ctx *ctx, int ret)
 {
-	void *dst = (char *)opts + o->offset;
-	char *end;
-	int i;
+	ctx->usage = true;
+	return ret;
+}
 
-	switch (o->type) {
+/* Store v, the value of option or argument name, at dst as type says. */
+static int parse_typed(struct cli_ctx *ctx, enum cli_type type, const char *name,
+		       const char *const *choices, const char *v, void *dst)
+{
+	struct cli_num *num = dst;
+	char *end;
+	int i, ret;
+
+	switch (type) {
 	case CLI_STRING:
 		*(const char **)dst = v;
+		return 0;
+	case CLI_FLAG:
+		*(bool *)dst = true;
 		return 0;
 	case CLI_UINT: {
 		unsigned long x;
@@ -53,7 +68,7 @@ static int parse_value(struct cli_ctx *ctx, const struct cli_opt *o, const char 
 		errno = 0;
 		x = strtoul(v, &end, 10);
 		if (!*v || *end || errno || v[0] == '-' || x > 0xffffffffUL)
-			return cli_usage(ctx, "--%s: '%s' is not a number", o->name, v);
+			return cli_usage(ctx, "--%s: '%s' is not a number", name, v);
 		*(unsigned int *)dst = (unsigned int)x;
 		return 0;
 	}
@@ -63,7 +78,7 @@ static int parse_value(struct cli_ctx *ctx, const struct cli_opt *o, const char 
 		errno = 0;
 		x = strtod(v, &end);
 		if (!*v || *end || errno || !isfinite(x) || x <= 0)
-			return cli_usage(ctx, "--%s: '%s' is not a positive number", o->name, v);
+			return cli_usage(ctx, "--%s: '%s' is not a positive number", name, v);
 		*(double *)dst = x;
 		return 0;
 	}
@@ -72,21 +87,44 @@ static int parse_value(struct cli_ctx *ctx, const struct cli_opt *o, const char 
 		size_t used = 0;
 
 		list[0] = '\0';
-		for (i = 0; o->choices[i]; i++) {
-			if (!strcmp(o->choices[i], v)) {
+		for (i = 0; choices[i]; i++) {
+			if (!strcmp(choices[i], v)) {
 				*(int *)dst = i;
 				return 0;
 			}
 			if (used < sizeof(list))
 				used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
-							 i ? ", " : "", o->choices[i]);
+							 i ? ", " : "", choices[i]);
 		}
-		return cli_usage(ctx, "--%s: '%s' is not one of %s", o->name, v, list);
+		return cli_usage(ctx, "--%s: '%s' is not one of %s", name, v, list);
 	}
-	default:
-		*(bool *)dst = true;
+	case CLI_IFACE:
+		if (!keg_ifname_valid(v))
+			return cli_usage(ctx, "%s: not a valid interface name", v);
+		*(const char **)dst = v;
 		return 0;
+	case CLI_ADDR:
+		ret = keg_addr_parse(v, dst, &ctx->err);
+		return ret ? bad_value(ctx, ret) : 0;
+	case CLI_PREFIX:
+		ret = keg_prefix_parse(v, dst, &ctx->err);
+		return ret ? bad_value(ctx, ret) : 0;
+	case CLI_RATE:
+		ret = keg_rate_parse(v, &num->v, &ctx->err);
+		num->set = !ret;
+		return ret ? bad_value(ctx, ret) : 0;
+	case CLI_SIZE:
+		ret = keg_size_parse(v, &num->v, &ctx->err);
+		num->set = !ret;
+		return ret ? bad_value(ctx, ret) : 0;
 	}
+	return cli_usage(ctx, "--%s: unknown option type", name);
+}
+
+static int parse_value(struct cli_ctx *ctx, const struct cli_opt *o, const char *v,
+		       void *opts)
+{
+	return parse_typed(ctx, o->type, o->name, o->choices, v, (char *)opts + o->offset);
 }
 
 static const struct cli_opt *find_opt(const struct cli_cmd *c, const char *name,
@@ -120,7 +158,10 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, void *opts,
 		if (only_args || arg[0] != '-' || !arg[1]) {
 			if (!a || !a->name)
 				return cli_usage(ctx, "unexpected argument '%s'", arg);
-			*(const char **)((char *)opts + a->offset) = arg;
+			ret = parse_typed(ctx, a->type, a->name, NULL, arg,
+					  (char *)opts + a->offset);
+			if (ret)
+				return ret;
 			a++;
 			continue;
 		}
@@ -201,7 +242,7 @@ static int prepare(struct cli_ctx *ctx, int *lock_fd)
 				strerror(-ret));
 	if (ctx->cmd->lock == CLI_LOCK_NONE)
 		return 0;
-	ret = keg_lock(ctx->cmd->lock == CLI_LOCK_EXCL, KEG_LOCK_TIMEOUT_S);
+	ret = keg_lock(ctx->cmd->lock == CLI_LOCK_EXCL, KEG_LOCK_TIMEOUT_S, &cli_note);
 	if (ret == -ENOENT)
 		return 0;	/* no pin root: nothing attached, nothing to guard */
 	if (ret == -ETIMEDOUT)
@@ -224,7 +265,7 @@ static int run_cmd(const struct cli_cmd *c, int verbose, int argc, char **argv)
 	cli_cmd_words(c, words, sizeof(words));
 	opts = calloc(1, c->opts_size ? c->opts_size : 1);
 	if (!opts) {
-		fprintf(stderr, "%s: %s: out of memory\n", PROG, words);
+		pr_notice("%s: out of memory", words);
 		return 1;
 	}
 	if (c->defaults)
@@ -246,12 +287,26 @@ static int run_cmd(const struct cli_cmd *c, int verbose, int argc, char **argv)
 	free(opts);
 	if (!ret)
 		return 0;
-	fprintf(stderr, "%s: %s: %s", PROG, words, keg_err_str(&ctx.err, ret));
 	if (hint)
-		fprintf(stderr, " (see '%s %s --help')", PROG, words);
-	fputc('\n', stderr);
+		pr_notice("%s: %s (see '%s %s --help')", words, keg_err_str(&ctx.err, ret), PROG,
+			  words);
+	else
+		pr_notice("%s: %s", words, keg_err_str(&ctx.err, ret));
 	return ctx.usage ? 2 : 1;
 }
+
+static void note_print(void *arg, enum keg_note_kind kind, const char *line)
+{
+	(void)arg;
+	if (kind == KEG_NOTE_CHANGE) {
+		printf("%s\n", line);
+	} else {
+		fflush(stdout);	/* the changes so far first, then the problem */
+		pr_notice("%s", line);
+	}
+}
+
+const struct keg_note cli_note = { note_print, NULL };
 
 int cli_main(const struct cli_cmd *const *cmds, size_t n, int argc, char **argv)
 {
@@ -260,6 +315,7 @@ int cli_main(const struct cli_cmd *const *cmds, size_t n, int argc, char **argv)
 	bool group = false;
 	size_t k;
 
+	keg_log_setup(PROG, 0, 0);
 	keg_log_init(0);
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -269,8 +325,7 @@ int cli_main(const struct cli_cmd *const *cmds, size_t n, int argc, char **argv)
 			   strspn(argv[i] + 1, "v") == strlen(argv[i] + 1)) {
 			verbose += argv[i][1] == '-' ? 1 : (int)strlen(argv[i] + 1);
 		} else {
-			fprintf(stderr, "%s: unknown option '%s' (see '%s --help')\n", PROG,
-				argv[i], PROG);
+			pr_notice("unknown option '%s' (see '%s --help')", argv[i], PROG);
 			return 2;
 		}
 	}
@@ -292,7 +347,7 @@ int cli_main(const struct cli_cmd *const *cmds, size_t n, int argc, char **argv)
 		}
 	}
 	if (!group) {
-		fprintf(stderr, "%s: unknown command '%s' (see '%s --help')\n", PROG, word, PROG);
+		pr_notice("unknown command '%s' (see '%s --help')", word, PROG);
 		return 2;
 	}
 	if (sub && (!strcmp(sub, "-h") || !strcmp(sub, "--help"))) {

@@ -14,15 +14,31 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
+#include "log.h"
+#include "note.h"
 
 enum cli_type {
+	CLI_STRING,		/* const char * (the zero type: an argument's default) */
 	CLI_FLAG,		/* bool */
-	CLI_STRING,		/* const char * */
 	CLI_UINT,		/* unsigned int */
 	CLI_DOUBLE,		/* double, > 0 */
 	CLI_ENUM,		/* int: index into choices */
+	/* Typed values, parsed and checked once, here, with the library's
+	 * parsers and messages (a bad one is a usage error): */
+	CLI_IFACE,		/* const char *: a valid interface name */
+	CLI_ADDR,		/* struct keg_addr: one address */
+	CLI_PREFIX,		/* struct keg_addr: a prefix without host bits */
+	CLI_RATE,		/* struct cli_num: kbit/s ("20mbit") */
+	CLI_SIZE,		/* struct cli_num: bytes ("64k") */
+};
+
+/* A rate or size option: set says whether it was given. */
+struct cli_num {
+	bool set;
+	uint32_t v;
 };
 
 struct cli_opt {
@@ -37,9 +53,27 @@ struct cli_opt {
 
 struct cli_arg {
 	const char *name;	/* "IFACE", "PREFIX" */
-	size_t offset;		/* of a const char * in the options struct */
+	size_t offset;		/* of the value in the options struct */
 	const char *help;
+	enum cli_type type;	/* CLI_STRING unless given */
 };
+
+/* Table entries from the options struct and its member, so the offset is
+ * computed, never written by hand. */
+#define CLI_OPT(type_, st, member, long_, short_, metavar_, help_)                   \
+	{ .name = (long_), .short_name = (short_), .type = (type_),                  \
+	  .offset = offsetof(st, member), .metavar = (metavar_), .help = (help_) }
+#define CLI_ENUM_OPT(st, member, long_, short_, metavar_, help_, choices_)           \
+	{ .name = (long_), .short_name = (short_), .type = CLI_ENUM,                 \
+	  .offset = offsetof(st, member), .metavar = (metavar_), .help = (help_),   \
+	  .choices = (choices_) }
+#define CLI_ARG(type_, st, member, name_, help_)                                     \
+	{ .name = (name_), .offset = offsetof(st, member), .help = (help_),          \
+	  .type = (type_) }
+/* --iface/-i IFACE, the option most commands share, with its two meanings. */
+#define CLI_IFACE_HELP_ONE    "attached interface; may be left out when only one is attached"
+#define CLI_IFACE_HELP_FILTER "only this interface (default: every interface attached here)"
+#define CLI_IFACE_OPT(st, member, help_) CLI_OPT(CLI_IFACE, st, member, "iface", 'i', "IFACE", help_)
 
 enum cli_lock { CLI_LOCK_NONE, CLI_LOCK_SHARED, CLI_LOCK_EXCL };
 
@@ -82,6 +116,10 @@ static inline int cli_bad_arg(struct cli_ctx *ctx, int code)
 	ctx->usage = true;
 	return code;
 }
+
+/* kegctl's notes (note.h): changes to stdout, problems and waits to
+ * stderr as "kegctl: ...". */
+extern const struct keg_note cli_note;
 
 /* Parse argv (after the program name) against cmds and run the command.
  * Returns the process exit code. */

@@ -7,9 +7,10 @@
 #include "cli_help.h"
 
 const struct cli_opt cli_common_opts[] = {
-	{ "verbose", 'v', CLI_FLAG, 0, NULL,
-	  "show libbpf/libxdp messages (-vv, -vvv: more)", NULL },
-	{ "help", 'h', CLI_FLAG, 0, NULL, "show this help", NULL },
+	/* Handled by cli.c itself: no offset into a command's options. */
+	{ .name = "verbose", .short_name = 'v', .type = CLI_FLAG,
+	  .help = "show libbpf/libxdp messages (-vv, -vvv: more)" },
+	{ .name = "help", .short_name = 'h', .type = CLI_FLAG, .help = "show this help" },
 	{ 0 },
 };
 

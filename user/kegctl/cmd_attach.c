@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "customer.h"
 #include "shape.h"
+#include "teardown.h"
 
 struct attach_opts {
 	const char *iface;
@@ -77,11 +78,10 @@ static int run_attach(struct cli_ctx *ctx, const void *o)
 	if (ret && !res.upgraded) {
 		/* Nothing left changed: a fresh attachment goes again. */
 		struct keg_detach_result dres;
-		struct keg_err derr = { "" };
+		struct keg_err derr = { 0 };
 
-		if (keg_detach(opts->iface, &dres, &derr))
-			fprintf(stderr, "kegctl: undoing the attach of %s failed: %s\n",
-				opts->iface, derr.msg);
+		if (keg_teardown(opts->iface, &dres, &derr))
+			pr_notice("undoing the attach of %s failed: %s", opts->iface, derr.msg);
 		else
 			printf("%s: detached again\n", opts->iface);
 	}
@@ -89,17 +89,16 @@ static int run_attach(struct cli_ctx *ctx, const void *o)
 }
 
 static const struct cli_arg attach_args[] = {
-	{ "IFACE", offsetof(struct attach_opts, iface), "interface to attach to" },
+	CLI_ARG(CLI_IFACE, struct attach_opts, iface, "IFACE",
+		"interface to attach to"),
 	{ 0 },
 };
 
 static const struct cli_opt attach_opts_tab[] = {
-	{ "mode", 'm', CLI_ENUM, offsetof(struct attach_opts, mode), "MODE",
-	  "XDP mode: native, generic or auto (default: auto, native when the driver has it)",
-	  modes },
-	{ "uplink", 'u', CLI_STRING, offsetof(struct attach_opts, uplink), "UPLINK",
-	  "turn per-customer shaping on, uploads shaped on UPLINK's egress (as 'kegctl shape set IFACE --uplink UPLINK')",
-	  NULL },
+	CLI_ENUM_OPT(struct attach_opts, mode, "mode", 'm', "MODE",
+		     "XDP mode: native, generic or auto (default: auto, native when the driver has it)", modes),
+	CLI_OPT(CLI_IFACE, struct attach_opts, uplink, "uplink", 'u', "UPLINK",
+		"turn per-customer shaping on, uploads shaped on UPLINK's egress (as 'kegctl shape set IFACE --uplink UPLINK')"),
 	{ 0 },
 };
 
@@ -138,7 +137,7 @@ static int run_detach(struct cli_ctx *ctx, const void *o)
 	struct keg_detach_result res;
 	int ret;
 
-	ret = keg_detach(opts->iface, &res, &ctx->err);
+	ret = keg_teardown(opts->iface, &res, &ctx->err);
 	if (ret)
 		return ret;
 	if (res.vanished)
@@ -151,7 +150,8 @@ static int run_detach(struct cli_ctx *ctx, const void *o)
 }
 
 static const struct cli_arg detach_args[] = {
-	{ "IFACE", offsetof(struct detach_opts, iface), "interface to detach from" },
+	CLI_ARG(CLI_IFACE, struct detach_opts, iface, "IFACE",
+		"interface to detach from"),
 	{ 0 },
 };
 

@@ -11,27 +11,26 @@
 #include "shape.h"
 
 struct customer_opts {
-	const char *addr;
+	struct keg_addr addr;
 	const char *iface;
 	bool json;
-	const char *down, *up, *ceil, *burst;	/* shaping (add, set) */
+	struct cli_num down, up, ceil, burst;	/* shaping (add, set) */
 };
 
-/* The shaping options given, into v; *any says whether there were any. */
+/* The shaping options given (parsed by cli.c), into v; *any says whether
+ * there were any. */
 static int parse_rates(struct cli_ctx *ctx, const struct customer_opts *o,
 		       struct keg_customer *v, bool *any)
 {
-	int ret = 0;
-
-	*any = o->down || o->up || o->ceil || o->burst;
-	if (o->down && (ret = keg_rate_parse(o->down, &v->down_kbit, &ctx->err)))
-		return cli_bad_arg(ctx, ret);
-	if (o->up && (ret = keg_rate_parse(o->up, &v->up_kbit, &ctx->err)))
-		return cli_bad_arg(ctx, ret);
-	if (o->ceil && (ret = keg_rate_parse(o->ceil, &v->ceil_kbit, &ctx->err)))
-		return cli_bad_arg(ctx, ret);
-	if (o->burst && (ret = keg_size_parse(o->burst, &v->burst, &ctx->err)))
-		return cli_bad_arg(ctx, ret);
+	*any = o->down.set || o->up.set || o->ceil.set || o->burst.set;
+	if (o->down.set)
+		v->down_kbit = o->down.v;
+	if (o->up.set)
+		v->up_kbit = o->up.v;
+	if (o->ceil.set)
+		v->ceil_kbit = o->ceil.v;
+	if (o->burst.set)
+		v->burst = o->burst.v;
 	if (*any && !v->down_kbit)
 		return cli_usage(ctx, "--up, --ceil and --burst need a --down rate");
 	if (v->ceil_kbit && v->ceil_kbit < v->down_kbit)
@@ -83,9 +82,7 @@ static int change(struct cli_ctx *ctx, const struct customer_opts *opts, bool ad
 	bool route, shaped = false;
 	int ret;
 
-	ret = keg_addr_parse(opts->addr, &a, &ctx->err);
-	if (ret)
-		return cli_bad_arg(ctx, ret);
+	a = opts->addr;
 	if (add) {
 		ret = parse_rates(ctx, opts, &val, &shaped);
 		if (ret)
@@ -122,7 +119,7 @@ static int change(struct cli_ctx *ctx, const struct customer_opts *opts, bool ad
 		keg_shape_customer_drop(&nl, &c, &val, NULL);
 	if (!add && !ret && old.class_id &&
 	    keg_shape_customer_drop(&nl, &c, &old, &ctx->err))
-		fprintf(stderr, "kegctl: warning: %s\n", ctx->err.msg);
+		pr_notice("warning: %s", ctx->err.msg);
 out_nl:
 	keg_nl_close(&nl);
 	if (ret == -ENOENT && !add && !keg_customer_owner(&a, owner))
@@ -133,9 +130,8 @@ out_nl:
 		print_rates(&val);
 		printf("\n");
 		if (add && !in_proxied_subnet(&c, &a))
-			fprintf(stderr,
-				"kegctl: warning: %s is outside every subnet proxied on %s (see 'kegctl subnet add')\n",
-				buf, c.name);
+			pr_notice("warning: %s is outside every subnet proxied on %s (see 'kegctl subnet add')",
+				  buf, c.name);
 	}
 out:
 	keg_ifctx_close(&c);
@@ -164,9 +160,7 @@ static int run_set(struct cli_ctx *ctx, const void *o)
 	bool any;
 	int ret;
 
-	ret = keg_addr_parse(opts->addr, &a, &ctx->err);
-	if (ret)
-		return cli_bad_arg(ctx, ret);
+	a = opts->addr;
 	keg_addr_str(&a, buf, sizeof(buf));
 	ret = keg_ifctx_open(opts->iface, &c, &ctx->err);
 	if (ret)
@@ -186,11 +180,11 @@ static int run_set(struct cli_ctx *ctx, const void *o)
 		goto out;
 	}
 	val.down_kbit = given.down_kbit;
-	if (opts->up)
+	if (opts->up.set)
 		val.up_kbit = given.up_kbit;
-	if (opts->ceil)
+	if (opts->ceil.set)
 		val.ceil_kbit = given.ceil_kbit;
-	if (opts->burst)
+	if (opts->burst.set)
 		val.burst = given.burst;
 	if (val.ceil_kbit && val.ceil_kbit < val.down_kbit)
 		val.ceil_kbit = 0;	/* a lower ceil than the new rate: the rate */
@@ -219,44 +213,37 @@ static int run_list(struct cli_ctx *ctx, const void *o)
 }
 
 static const struct cli_arg addr_arg[] = {
-	{ "ADDR", offsetof(struct customer_opts, addr),
-	  "the customer's IPv4 or IPv6 address (/32 or /128 accepted)" },
+	CLI_ARG(CLI_ADDR, struct customer_opts, addr, "ADDR",
+		"the customer's IPv4 or IPv6 address (/32 or /128 accepted)"),
 	{ 0 },
 };
 
-#define IFACE_OPT(help)                                                          \
-	{ "iface", 'i', CLI_STRING, offsetof(struct customer_opts, iface), "IFACE", \
-	  help, NULL }
 
 static const struct cli_opt change_opts[] = {
-	IFACE_OPT("attached interface; may be left out when only one is attached"),
+	CLI_IFACE_OPT(struct customer_opts, iface, CLI_IFACE_HELP_ONE),
 	{ 0 },
 };
 
-#define RATE_OPTS                                                                \
-	{ "down", 'd', CLI_STRING, offsetof(struct customer_opts, down), "RATE",   \
-	  "shape the download (egress of IFACE) to RATE: 20mbit, 512kbit, 1gbit",  \
-	  NULL },                                                                  \
-	{ "up", 'u', CLI_STRING, offsetof(struct customer_opts, up), "RATE",       \
-	  "shape the upload (egress of the uplink, see 'kegctl shape set') to RATE", \
-	  NULL },                                                                  \
-	{ "ceil", 'c', CLI_STRING, offsetof(struct customer_opts, ceil), "RATE",   \
-	  "download may borrow up to RATE when the link is idle (default: --down)", \
-	  NULL },                                                                  \
-	{ "burst", 'b', CLI_STRING, offsetof(struct customer_opts, burst), "SIZE", \
-	  "bytes sent at line rate before shaping: 15k, 1m (default: 1 ms + 1600)", \
-	  NULL }
+#define RATE_OPTS                                                                    \
+	CLI_OPT(CLI_RATE, struct customer_opts, down, "down", 'd', "RATE",             \
+		"shape the download (egress of IFACE) to RATE: 20mbit, 512kbit, 1gbit"), \
+	CLI_OPT(CLI_RATE, struct customer_opts, up, "up", 'u', "RATE",                 \
+		"shape the upload (egress of the uplink, see 'kegctl shape set') to RATE"), \
+	CLI_OPT(CLI_RATE, struct customer_opts, ceil, "ceil", 'c', "RATE",             \
+		"download may borrow up to RATE when the link is idle (default: --down)"), \
+	CLI_OPT(CLI_SIZE, struct customer_opts, burst, "burst", 'b', "SIZE",           \
+		"bytes sent at line rate before shaping: 15k, 1m (default: 1 ms + 1600)")
 
 static const struct cli_opt add_opts[] = {
-	IFACE_OPT("attached interface; may be left out when only one is attached"),
+	CLI_IFACE_OPT(struct customer_opts, iface, CLI_IFACE_HELP_ONE),
 	RATE_OPTS,
 	{ 0 },
 };
 
 static const struct cli_opt list_opts[] = {
-	IFACE_OPT("only this interface (default: every interface attached here)"),
-	{ "json", 'j', CLI_FLAG, offsetof(struct customer_opts, json), NULL,
-	  "print [{\"iface\": NAME, \"customers\": [ADDR, ...]}, ...]", NULL },
+	CLI_IFACE_OPT(struct customer_opts, iface, CLI_IFACE_HELP_FILTER),
+	CLI_OPT(CLI_FLAG, struct customer_opts, json, "json", 'j', NULL,
+		"print [{\"iface\": NAME, \"customers\": [ADDR, ...]}, ...]"),
 	{ 0 },
 };
 

@@ -206,47 +206,44 @@ static int run_site_down(struct cli_ctx *ctx, const void *o)
 	return run_site(ctx, o, true);
 }
 
-#define IFACE_OPT                                                              \
-	{ "iface", 'i', CLI_STRING, offsetof(struct icpt_opts, iface), "IFACE",  \
-	  "attached interface; may be left out when only one is attached", NULL }
-
 static const struct cli_opt add_opts[] = {
-	{ "site", 0, CLI_STRING, offsetof(struct icpt_opts, site), "SITE",
-	  "site the intercepted traffic belongs to (created when new)", NULL },
-	{ "src", 0, CLI_STRING, offsetof(struct icpt_opts, src), "PREFIX[:PORTS]",
-	  "source prefix or address, optional ports: 22, 11.12.13, 1000-2000, !44.55, !111-222", NULL },
-	{ "dst", 0, CLI_STRING, offsetof(struct icpt_opts, dst), "PREFIX[:PORTS]",
-	  "destination prefix, same forms ([ADDR6]:PORTS for a bare IPv6 address)", NULL },
-	{ "proto", 0, CLI_STRING, offsetof(struct icpt_opts, proto), "LIST",
-	  "tcp,udp,icmp or HyperIP's letters (IUT)", NULL },
-	{ "when-down", 0, CLI_STRING, offsetof(struct icpt_opts, when_down), "forward|block",
-	  "with no controller or the site down: route normally (default) or drop", NULL },
-	{ "match", 0, CLI_STRING, offsetof(struct icpt_opts, match), "inner|outer",
-	  "match the innermost headers of tunnels (default) or the outer ones", NULL },
-	IFACE_OPT,
+	CLI_OPT(CLI_STRING, struct icpt_opts, site, "site", 0, "SITE",
+		"site the intercepted traffic belongs to (created when new)"),
+	CLI_OPT(CLI_STRING, struct icpt_opts, src, "src", 0, "PREFIX[:PORTS]",
+		"source prefix or address, optional ports: 22, 11.12.13, 1000-2000, !44.55, !111-222"),
+	CLI_OPT(CLI_STRING, struct icpt_opts, dst, "dst", 0, "PREFIX[:PORTS]",
+		"destination prefix, same forms ([ADDR6]:PORTS for a bare IPv6 address)"),
+	CLI_OPT(CLI_STRING, struct icpt_opts, proto, "proto", 0, "LIST",
+		"tcp,udp,icmp or HyperIP's letters (IUT)"),
+	CLI_OPT(CLI_STRING, struct icpt_opts, when_down, "when-down", 0, "forward|block",
+		"with no controller or the site down: route normally (default) or drop"),
+	CLI_OPT(CLI_STRING, struct icpt_opts, match, "match", 0, "inner|outer",
+		"match the innermost headers of tunnels (default) or the outer ones"),
+	CLI_IFACE_OPT(struct icpt_opts, iface, CLI_IFACE_HELP_ONE),
 	{ 0 },
 };
 
 static const struct cli_opt iface_opts[] = {
-	IFACE_OPT,
+	CLI_IFACE_OPT(struct icpt_opts, iface, CLI_IFACE_HELP_ONE),
 	{ 0 },
 };
 
 static const struct cli_opt list_opts[] = {
-	{ "iface", 'i', CLI_STRING, offsetof(struct icpt_opts, iface), "IFACE",
-	  "only this interface (default: every interface attached here)", NULL },
-	{ "json", 'j', CLI_FLAG, offsetof(struct icpt_opts, json), NULL,
-	  "print a JSON array of rules", NULL },
+	CLI_IFACE_OPT(struct icpt_opts, iface, CLI_IFACE_HELP_FILTER),
+	CLI_OPT(CLI_FLAG, struct icpt_opts, json, "json", 'j', NULL,
+		"print a JSON array of rules"),
 	{ 0 },
 };
 
 static const struct cli_arg id_arg[] = {
-	{ "ID", offsetof(struct icpt_opts, id), "rule id as printed by 'intercept add'" },
+	CLI_ARG(CLI_STRING, struct icpt_opts, id, "ID",
+		"rule id as printed by 'intercept add'"),
 	{ 0 },
 };
 
 static const struct cli_arg site_arg[] = {
-	{ "SITE", offsetof(struct icpt_opts, site), "site name" },
+	CLI_ARG(CLI_STRING, struct icpt_opts, site, "SITE",
+		"site name"),
 	{ 0 },
 };
 
@@ -367,7 +364,7 @@ void kegctl_kegd_stats(const char *iface, struct json *j)
 		json_u64(j, running ? k.pid : 0);
 		json_key(j, "queues");
 		json_arr_begin(j);
-		for (q = 0; running && q < k.n_queues && q < KEG_KEGD_QUEUES; q++) {
+		for (q = 0; running && q < k.n_queues && q < KEG_MAX_QUEUES; q++) {
 			json_obj_begin(j);
 			json_key(j, "rx");
 			json_u64(j, k.q[q].rx);
@@ -387,7 +384,7 @@ void kegctl_kegd_stats(const char *iface, struct json *j)
 	}
 	printf("  kegd                   pid %u, %u queue%s\n", k.pid, k.n_queues,
 	       k.n_queues == 1 ? "" : "s");
-	for (q = 0; q < k.n_queues && q < KEG_KEGD_QUEUES; q++)
+	for (q = 0; q < k.n_queues && q < KEG_MAX_QUEUES; q++)
 		printf("  kegd queue %-3u rx %llu tx %llu drop %llu\n", q,
 		       (unsigned long long)k.q[q].rx, (unsigned long long)k.q[q].tx,
 		       (unsigned long long)k.q[q].drop);

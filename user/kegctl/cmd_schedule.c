@@ -87,14 +87,14 @@ static int pass(struct cli_ctx *ctx, const struct keg_sched_entry *v, size_t n, 
 	struct keg_nl nl;
 	int lock, ret;
 
-	lock = keg_lock(true, KEG_LOCK_TIMEOUT_S);
+	lock = keg_lock(true, KEG_LOCK_TIMEOUT_S, &cli_note);
 	if (lock < 0)
 		return cli_fail(ctx, lock, "locking %s: %s", KEG_PIN_ROOT, strerror(-lock));
 	if ((ret = keg_nl_open(&nl))) {
 		keg_unlock(lock);
 		return cli_fail(ctx, ret, "opening rtnetlink: %s", strerror(-ret));
 	}
-	ret = keg_sched_pass(&nl, v, n, w);
+	ret = keg_sched_pass(&nl, v, n, w, &cli_note);
 	if (ret)	/* each failure is printed already */
 		cli_fail(ctx, ret, "some rates were not applied");
 	keg_nl_close(&nl);
@@ -138,8 +138,7 @@ static int run_run(struct cli_ctx *ctx, const void *o)
 			size_t nn;
 
 			if (load(ctx, opts->file, &nv, &nn)) {
-				fprintf(stderr, "kegctl: %s (keeping the previous rules)\n",
-					ctx->err.msg);
+				pr_notice("%s (keeping the previous rules)", ctx->err.msg);
 				keg_err_clear(&ctx->err);
 				free(nv);
 			} else {
@@ -154,20 +153,20 @@ static int run_run(struct cli_ctx *ctx, const void *o)
 }
 
 static const struct cli_arg file_arg[] = {
-	{ "FILE", offsetof(struct sched_opts, file),
-	  "schedule: lines 'IFACE ADDR|default RULES', e.g. 'kca 10.1.2.5 mon-fri 08:00-18:00 down 20mbit; * down 100mbit', or @applied: the 'schedule' lines of the config 'kegctl apply' applied (kept in " KEG_SCHED_DIR ")" },
+	CLI_ARG(CLI_STRING, struct sched_opts, file, "FILE",
+		"schedule: lines 'IFACE ADDR|default RULES', e.g. 'kca 10.1.2.5 mon-fri 08:00-18:00 down 20mbit; * down 100mbit', or @applied: the 'schedule' lines of the config 'kegctl apply' applied (kept in " KEG_SCHED_DIR ")"),
 	{ 0 },
 };
 
 static const struct cli_opt show_opts[] = {
-	{ "at", 'a', CLI_STRING, offsetof(struct sched_opts, at), "\"YYYY-MM-DD HH:MM\"",
-	  "evaluate at this local time instead of now", NULL },
+	CLI_OPT(CLI_STRING, struct sched_opts, at, "at", 'a', "\"YYYY-MM-DD HH:MM\"",
+		"evaluate at this local time instead of now"),
 	{ 0 },
 };
 
 static const struct cli_opt run_opts[] = {
-	{ "once", '1', CLI_FLAG, offsetof(struct sched_opts, once), NULL,
-	  "apply the rates in force now and exit", NULL },
+	CLI_OPT(CLI_FLAG, struct sched_opts, once, "once", '1', NULL,
+		"apply the rates in force now and exit"),
 	{ 0 },
 };
 

@@ -16,12 +16,14 @@
 #include "json.h"
 #include "pins.h"
 #include "rate.h"
+#include "mapwalk.h"
+#include "pinset.h"
 #include "shape.h"
 
 struct shape_opts {
 	const char *iface;
 	const char *uplink;
-	const char *link, *def, *def_up;
+	struct cli_num link, def, def_up;	/* kbit/s */
 	int leaf;		/* index into leaf_choices */
 	int match;		/* index into match_choices */
 	int interactive;	/* index into onoff_choices */
@@ -74,12 +76,12 @@ static int run_set(struct cli_ctx *ctx, const void *o)
 
 	keg_shape_setup_init(&su);
 	su.uplink = opts->uplink;
-	if (opts->link && (ret = keg_rate_parse(opts->link, &su.link_kbit, &ctx->err)))
-		return cli_bad_arg(ctx, ret);
-	if (opts->def && (ret = keg_rate_parse(opts->def, &su.default_kbit, &ctx->err)))
-		return cli_bad_arg(ctx, ret);
-	if (opts->def_up && (ret = keg_rate_parse(opts->def_up, &su.default_up_kbit, &ctx->err)))
-		return cli_bad_arg(ctx, ret);
+	if (opts->link.set)
+		su.link_kbit = opts->link.v;
+	if (opts->def.set)
+		su.default_kbit = opts->def.v;
+	if (opts->def_up.set)
+		su.default_up_kbit = opts->def_up.v;
 	su.leaf = opts->leaf <= 1 ? -1 : opts->leaf - 2;
 	su.match = opts->match ? opts->match - 1 : -1;
 	su.interactive = opts->interactive ? (opts->interactive == 1) : -1;
@@ -153,19 +155,17 @@ struct leaf_row {
 	uint64_t drops, rate_bps;	/* HTB class */
 };
 
-static void leaf_read(int ls_fd, int ncpu, const struct keg_class_stats *cs, size_t ncs,
+static void leaf_read(int ls_fd, const struct keg_class_stats *cs, size_t ncs,
 		      uint32_t classid, struct leaf_row *r)
 {
-	struct keg_leaf_stats *v = calloc((size_t)ncpu, sizeof(*v));
 	__u32 key = classid;
+	uint64_t v[2];	/* struct keg_leaf_stats: packets, bytes */
 
 	memset(r, 0, sizeof(*r));
-	if (v && ls_fd >= 0 && !bpf_map_lookup_elem(ls_fd, &key, v))
-		for (int i = 0; i < ncpu; i++) {
-			r->packets += v[i].packets;
-			r->bytes += v[i].bytes;
-		}
-	free(v);
+	if (ls_fd >= 0 && !keg_percpu_sum(ls_fd, &key, v, 2)) {
+		r->packets = v[0];
+		r->bytes = v[1];
+	}
 	for (size_t i = 0; i < ncs; i++)
 		if (cs[i].classid == classid) {
 			r->drops = cs[i].drops;
@@ -189,14 +189,14 @@ static void leaf_json(struct json *j, const char *name, const struct leaf_row *r
 }
 
 static void row(struct json *j, bool json, const char *iface, const char *who,
-		const struct keg_customer *v, uint32_t parent, int ls_fd, int ncpu,
+		const struct keg_customer *v, uint32_t parent, int ls_fd,
 		const struct keg_class_stats *cs, size_t ncs)
 {
 	struct leaf_row in, bulk;
 	char d[32] = "-", u[32] = "-", cl[32];
 
-	leaf_read(ls_fd, ncpu, cs, ncs, parent + KEG_LEAF_INTERACTIVE, &in);
-	leaf_read(ls_fd, ncpu, cs, ncs, parent + KEG_LEAF_BULK, &bulk);
+	leaf_read(ls_fd, cs, ncs, parent + KEG_LEAF_INTERACTIVE, &in);
+	leaf_read(ls_fd, cs, ncs, parent + KEG_LEAF_BULK, &bulk);
 	snprintf(cl, sizeof(cl), "%x:%x", parent >> 16, parent & 0xffff);
 	if (v->down_kbit)
 		keg_rate_str(v->down_kbit, d, sizeof(d));
@@ -235,8 +235,8 @@ static int show_one(struct cli_ctx *ctx, const struct keg_att *att, struct keg_n
 	struct keg_ifmaps m;
 	struct keg_addr *v = NULL;
 	size_t ncs = 0, n = 0;
-	char path[256], who[KEG_ADDR_STRLEN];
-	int ls_fd, ncpu = libbpf_num_possible_cpus(), ret;
+	char who[KEG_ADDR_STRLEN];
+	int ls_fd, ret;
 
 	ret = keg_shape_get(att->name, &cfg, &ctx->err);
 	if (ret)
@@ -244,8 +244,7 @@ static int show_one(struct cli_ctx *ctx, const struct keg_att *att, struct keg_n
 	ret = keg_ifmaps_open(att->name, &m, &ctx->err);
 	if (ret)
 		return ret;
-	keg_pin_path(att->name, KEG_STR(KEG_MAP_LEAFSTATS), path, sizeof(path));
-	ls_fd = bpf_obj_get(path);
+	ls_fd = keg_pin_open(att->name, KEG_STR(KEG_MAP_LEAFSTATS), NULL);
 	if (cfg.flags & KEG_SHAPE_ON)
 		keg_htb_class_dump(nl, att->ifindex, &cs, &ncs);
 	keg_customers_list(&m, &v, &n);
@@ -261,18 +260,18 @@ static int show_one(struct cli_ctx *ctx, const struct keg_att *att, struct keg_n
 		json_str(j, keg_leaf_name((enum keg_leaf_kind)cfg.leaf));
 		json_key(j, "default");
 		row(j, true, att->name, "default", &def, KEG_CLASSID(KEG_CLASS_DEFAULT), ls_fd,
-		    ncpu, cs, ncs);
+		    cs, ncs);
 		json_key(j, "customers");
 		json_arr_begin(j);
 	} else {
 		row(j, false, att->name, "default", &def, KEG_CLASSID(KEG_CLASS_DEFAULT), ls_fd,
-		    ncpu, cs, ncs);
+		    cs, ncs);
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (keg_customer_get(&m, &v[i], &val) || !val.class_id)
 			continue;
 		keg_addr_str(&v[i], who, sizeof(who));
-		row(j, json, att->name, who, &val, val.class_id, ls_fd, ncpu, cs, ncs);
+		row(j, json, att->name, who, &val, val.class_id, ls_fd, cs, ncs);
 	}
 	if (json) {
 		json_arr_end(j);
@@ -346,33 +345,30 @@ static int run_show(struct cli_ctx *ctx, const void *o)
 }
 
 static const struct cli_arg iface_arg[] = {
-	{ "IFACE", offsetof(struct shape_opts, iface), "attached, customer-facing interface" },
+	CLI_ARG(CLI_IFACE, struct shape_opts, iface, "IFACE",
+		"attached, customer-facing interface"),
 	{ 0 },
 };
 
 static const struct cli_opt set_opts[] = {
-	{ "uplink", 'u', CLI_STRING, offsetof(struct shape_opts, uplink), "UPLINK",
-	  "shape uploads on UPLINK's egress, by the customer's source address", NULL },
-	{ "link-rate", 'l', CLI_STRING, offsetof(struct shape_opts, link), "RATE",
-	  "rate of the root class (default 10gbit)", NULL },
-	{ "default-rate", 'd', CLI_STRING, offsetof(struct shape_opts, def), "RATE",
-	  "rate of the default class, addresses that are not customers (default: link rate)",
-	  NULL },
-	{ "default-up-rate", 0, CLI_STRING, offsetof(struct shape_opts, def_up), "RATE",
-	  "rate of the default class on the uplink (default: link rate)", NULL },
-	{ "leaf", 0, CLI_ENUM, offsetof(struct shape_opts, leaf), "QDISC",
-	  "leaf qdisc: auto (fq_codel if the kernel has it, else pfifo), pfifo, fq_codel, sfq, cake; fixed when shaping is turned on",
-	  leaf_choices },
-	{ "match", 'm', CLI_ENUM, offsetof(struct shape_opts, match), "WHICH",
-	  "customer address: inner (innermost, then outermost; default) or outer (a tunnel endpoint)",
-	  match_choices },
-	{ "interactive", 0, CLI_ENUM, offsetof(struct shape_opts, interactive), "on|off",
-	  "off: every packet to the bulk leaf (for comparison)", onoff_choices },
-	{ "small-size", 0, CLI_STRING, offsetof(struct shape_opts, small), "BYTES",
-	  "innermost IP packets up to BYTES are interactive (default 0 = off)", NULL },
-	{ "ports", 'p', CLI_STRING, offsetof(struct shape_opts, ports), "LIST",
-	  "interactive ports, either side, comma-separated, or none (default 22,53,123,5060,3478)",
-	  NULL },
+	CLI_OPT(CLI_IFACE, struct shape_opts, uplink, "uplink", 'u', "UPLINK",
+		"shape uploads on UPLINK's egress, by the customer's source address"),
+	CLI_OPT(CLI_RATE, struct shape_opts, link, "link-rate", 'l', "RATE",
+		"rate of the root class (default 10gbit)"),
+	CLI_OPT(CLI_RATE, struct shape_opts, def, "default-rate", 'd', "RATE",
+		"rate of the default class, addresses that are not customers (default: link rate)"),
+	CLI_OPT(CLI_RATE, struct shape_opts, def_up, "default-up-rate", 0, "RATE",
+		"rate of the default class on the uplink (default: link rate)"),
+	CLI_ENUM_OPT(struct shape_opts, leaf, "leaf", 0, "QDISC",
+		     "leaf qdisc: auto (fq_codel if the kernel has it, else pfifo), pfifo, fq_codel, sfq, cake; fixed when shaping is turned on", leaf_choices),
+	CLI_ENUM_OPT(struct shape_opts, match, "match", 'm', "WHICH",
+		     "customer address: inner (innermost, then outermost; default) or outer (a tunnel endpoint)", match_choices),
+	CLI_ENUM_OPT(struct shape_opts, interactive, "interactive", 0, "on|off",
+		     "off: every packet to the bulk leaf (for comparison)", onoff_choices),
+	CLI_OPT(CLI_STRING, struct shape_opts, small, "small-size", 0, "BYTES",
+		"innermost IP packets up to BYTES are interactive (default 0 = off)"),
+	CLI_OPT(CLI_STRING, struct shape_opts, ports, "ports", 'p', "LIST",
+		"interactive ports, either side, comma-separated, or none (default 22,53,123,5060,3478)"),
 	{ 0 },
 };
 
@@ -408,11 +404,9 @@ const struct cli_cmd cmd_shape_off = {
 };
 
 static const struct cli_opt show_opts[] = {
-	{ "iface", 'i', CLI_STRING, offsetof(struct shape_opts, iface), "IFACE",
-	  "only this interface (default: every interface attached here)", NULL },
-	{ "json", 'j', CLI_FLAG, offsetof(struct shape_opts, json), NULL,
-	  "print JSON: [{iface, shaping, leaf_qdisc, default, customers: [{addr, class, down_kbit, up_kbit, ceil_kbit, interactive: {packets, bytes, drops, rate_bps}, bulk: {...}}]}]",
-	  NULL },
+	CLI_IFACE_OPT(struct shape_opts, iface, CLI_IFACE_HELP_FILTER),
+	CLI_OPT(CLI_FLAG, struct shape_opts, json, "json", 'j', NULL,
+		"print JSON: [{iface, shaping, leaf_qdisc, default, customers: [{addr, class, down_kbit, up_kbit, ceil_kbit, interactive: {packets, bytes, drops, rate_bps}, bulk: {...}}]}]"),
 	{ 0 },
 };
 

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "attached.h"
+#include "clock.h"
 #include "commands.h"
 #include "ifmaps.h"
 #include "json.h"
@@ -43,10 +44,7 @@ static void on_signal(int sig)
 
 static double now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (double)keg_now_ns() / 1e9;
 }
 
 static void print_totals(struct cli_ctx *ctx, const struct src *s,
@@ -233,20 +231,18 @@ static int run_stats(struct cli_ctx *ctx, const void *opts)
 }
 
 static const struct cli_opt stats_opts_tab[] = {
-	{ "iface", 'i', CLI_STRING, offsetof(struct stats_opts, iface), "IFACE",
-	  "only this interface (default: every interface attached here)", NULL },
-	{ "json", 'j', CLI_FLAG, offsetof(struct stats_opts, json), NULL,
-	  "JSON: [{\"iface\", \"counters\": {NAME: N}}]; with --interval one line per interval",
-	  NULL },
-	{ "all", 'a', CLI_FLAG, offsetof(struct stats_opts, all), NULL,
-	  "also show counters that are zero (JSON always has all)", NULL },
-	{ "interval", 'I', CLI_DOUBLE, offsetof(struct stats_opts, interval), "S",
-	  "print deltas and per-second rates every S seconds until Ctrl-C", NULL },
-	{ "count", 'c', CLI_UINT, offsetof(struct stats_opts, count), "N",
-	  "with --interval: stop after N intervals", NULL },
-	{ "format", 'f', CLI_ENUM, offsetof(struct stats_opts, format), "FORMAT",
-	  "table (default), json (= --json), or prometheus: text format 0.0.4, with the shaping, intercept and kegd counters",
-	  format_choices },
+	CLI_IFACE_OPT(struct stats_opts, iface, CLI_IFACE_HELP_FILTER),
+	CLI_OPT(CLI_FLAG, struct stats_opts, json, "json", 'j', NULL,
+		"JSON: [{\"iface\", \"counters\": {NAME: N}}]; with --interval one line per interval"),
+	CLI_OPT(CLI_FLAG, struct stats_opts, all, "all", 'a', NULL,
+		"also show counters that are zero (JSON always has all)"),
+	CLI_OPT(CLI_DOUBLE, struct stats_opts, interval, "interval", 'I', "S",
+		"print deltas and per-second rates every S seconds until Ctrl-C"),
+	CLI_OPT(CLI_UINT, struct stats_opts, count, "count", 'c', "N",
+		"with --interval: stop after N intervals"),
+	CLI_ENUM_OPT(struct stats_opts, format, "format", 'f', "FORMAT",
+		"table (default), json (= --json), or prometheus: text format 0.0.4, with the shaping, intercept and kegd counters",
+		format_choices),
 	{ 0 },
 };
 

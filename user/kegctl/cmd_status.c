@@ -221,8 +221,8 @@ static int run_status(struct cli_ctx *ctx, const void *o)
 }
 
 static const struct cli_opt status_opts_tab[] = {
-	{ "json", 'j', CLI_FLAG, offsetof(struct status_opts, json), NULL,
-	  "print a JSON array, one object per attachment", NULL },
+	CLI_OPT(CLI_FLAG, struct status_opts, json, "json", 'j', NULL,
+		"print a JSON array, one object per attachment"),
 	{ 0 },
 };
 

@@ -8,7 +8,7 @@
 #include "customer.h"
 
 struct subnet_opts {
-	const char *prefix;
+	struct keg_addr prefix;
 	const char *iface;
 	bool json;
 };
@@ -17,12 +17,9 @@ static int change(struct cli_ctx *ctx, const struct subnet_opts *opts, bool add)
 {
 	char buf[KEG_ADDR_STRLEN];
 	struct keg_ifctx c;
-	struct keg_addr p;
+	const struct keg_addr p = opts->prefix;
 	int ret;
 
-	ret = keg_prefix_parse(opts->prefix, &p, &ctx->err);
-	if (ret)
-		return cli_bad_arg(ctx, ret);
 	ret = keg_ifctx_open(opts->iface, &c, &ctx->err);
 	if (ret)
 		return ret;
@@ -61,24 +58,21 @@ static int run_list(struct cli_ctx *ctx, const void *o)
 }
 
 static const struct cli_arg prefix_arg[] = {
-	{ "PREFIX", offsetof(struct subnet_opts, prefix),
-	  "IPv4 or IPv6 prefix without host bits, e.g. 10.1.2.0/24 or 2001:db8:1::/64" },
+	CLI_ARG(CLI_PREFIX, struct subnet_opts, prefix, "PREFIX",
+		"IPv4 or IPv6 prefix without host bits, e.g. 10.1.2.0/24 or 2001:db8:1::/64"),
 	{ 0 },
 };
 
-#define IFACE_OPT(help)                                                        \
-	{ "iface", 'i', CLI_STRING, offsetof(struct subnet_opts, iface), "IFACE", \
-	  help, NULL }
 
 static const struct cli_opt change_opts[] = {
-	IFACE_OPT("attached interface; may be left out when only one is attached"),
+	CLI_IFACE_OPT(struct subnet_opts, iface, CLI_IFACE_HELP_ONE),
 	{ 0 },
 };
 
 static const struct cli_opt list_opts[] = {
-	IFACE_OPT("only this interface (default: every interface attached here)"),
-	{ "json", 'j', CLI_FLAG, offsetof(struct subnet_opts, json), NULL,
-	  "print [{\"iface\": NAME, \"subnets\": [PREFIX, ...]}, ...]", NULL },
+	CLI_IFACE_OPT(struct subnet_opts, iface, CLI_IFACE_HELP_FILTER),
+	CLI_OPT(CLI_FLAG, struct subnet_opts, json, "json", 'j', NULL,
+		"print [{\"iface\": NAME, \"subnets\": [PREFIX, ...]}, ...]"),
 	{ 0 },
 };
 

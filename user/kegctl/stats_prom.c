@@ -14,6 +14,7 @@
 #include "htb.h"
 #include "ifmaps.h"
 #include "intercept.h"
+#include "mapbatch.h"
 #include "mapwalk.h"
 #include "pins.h"
 #include "prom.h"
@@ -68,7 +69,7 @@ struct cust_walk {
 	bool keep;			/* false: count only */
 };
 
-static int cust_cb(const struct keg_map_walk *w, const void *key, const void *val,
+static int cust_cb(const struct keg_map_batch *w, const void *key, const void *val,
 		   void *ctx)
 {
 	struct cust_walk *c = ctx;
@@ -106,7 +107,7 @@ struct leaf_walk {
 	size_t n, cap;
 };
 
-static int leaf_cb(const struct keg_map_walk *w, const void *key, const void *val,
+static int leaf_cb(const struct keg_map_batch *w, const void *key, const void *val,
 		   void *ctx)
 {
 	struct leaf_walk *l = ctx;
@@ -229,7 +230,7 @@ static int read_customers(struct cli_ctx *ctx, struct ifdata *d, const struct ke
 	for (f = 0; f < 2; f++) {
 		before = cw->n;
 		cw->family = f == FAM_V4 ? AF_INET : AF_INET6;
-		ret = keg_map_walk(fds[f], cust_cb, cw);
+		ret = keg_map_batch_walk(fds[f], cust_cb, cw);
 		if (ret)
 			return cli_fail(ctx, ret, "%s: reading the customers: %s", d->att.name,
 					strerror(-ret));
@@ -255,7 +256,7 @@ static int read_shaping(struct cli_ctx *ctx, struct ifdata *d, struct cust_walk 
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return cli_fail(ctx, -errno, "%s: %s", path, strerror(errno));
-	ret = keg_map_walk(fd, leaf_cb, &ls);
+	ret = keg_map_batch_walk(fd, leaf_cb, &ls);
 	close(fd);
 	if (ret) {
 		free(ls.v);
@@ -306,7 +307,7 @@ static int read_shaping(struct cli_ctx *ctx, struct ifdata *d, struct cust_walk 
 	return 0;
 }
 
-static int site_cb(const struct keg_map_walk *w, const void *key, const void *val,
+static int site_cb(const struct keg_map_batch *w, const void *key, const void *val,
 		   void *ctx)
 {
 	const struct keg_icpt_site *s = val;
@@ -342,7 +343,7 @@ static int read_intercept(struct cli_ctx *ctx, struct ifdata *d)
 	keg_icpt_kegd_read(&m, &d->kegd, &d->kegd_running);
 	ret = keg_icpt_list(&m, &d->rules, &d->nrules);
 	if (!ret)
-		ret = keg_map_walk(m.sites, site_cb, d);
+		ret = keg_map_batch_walk(m.sites, site_cb, d);
 	keg_icpt_maps_close(&m);
 	if (ret)
 		return cli_fail(ctx, ret, "%s: reading the intercept rules: %s", d->att.name,
@@ -599,7 +600,7 @@ static void write_kegd(struct prom *p, const struct ifdata *d, size_t n)
 		for (i = 0; i < n; i++) {
 			const struct keg_kegd *k = &d[i].kegd;
 
-			for (q = 0; d[i].kegd_running && q < k->n_queues && q < KEG_KEGD_QUEUES; q++) {
+			for (q = 0; d[i].kegd_running && q < k->n_queues && q < KEG_MAX_QUEUES; q++) {
 				snprintf(qs, sizeof(qs), "%u", q);
 				l[0] = (struct prom_label){ "iface", d[i].att.name };
 				l[1] = (struct prom_label){ "queue", qs };

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "cli.h"
 #include "model.h"
 #include "parse.h"
@@ -153,7 +154,7 @@ static int set_dir_value(struct wan_dir_cfg *c, const struct dir_opt *o,
 
 static int bad_value(const char *opt, const char *v, int err, const char *what)
 {
-	fprintf(stderr, "wanem: --%s: %s '%s'%s%s (see --help)\n", opt,
+	pr_notice("--%s: %s '%s'%s%s (see --help)", opt,
 		err == -ERANGE ? "value out of range" : "bad value", v,
 		what ? ", expected " : "", what ? what : "");
 	return -EINVAL;
@@ -265,10 +266,10 @@ int wan_parse_args(int argc, char **argv, struct opts *o,
 			printf("wanem %s\n", WANEM_VERSION);
 			exit(0);
 		case ':':
-			fprintf(stderr, "wanem: %s needs a value\n", argv[optind - 1]);
+			pr_notice("%s needs a value", argv[optind - 1]);
 			return -EINVAL;
 		case '?':
-			fprintf(stderr, "wanem: unknown option '%s' (see --help)\n",
+			pr_notice("unknown option '%s' (see --help)",
 				argv[optind - 1]);
 			return -EINVAL;
 		default: {
@@ -294,15 +295,15 @@ int wan_parse_args(int argc, char **argv, struct opts *o,
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "wanem: unexpected argument '%s'\n", argv[optind]);
+		pr_notice("unexpected argument '%s'", argv[optind]);
 		return -EINVAL;
 	}
 	if (!o->ifname[0] || !o->ifname[1]) {
-		fprintf(stderr, "wanem: --a and --b are required (see --help)\n");
+		pr_notice("--a and --b are required (see --help)");
 		return -EINVAL;
 	}
 	if (!strcmp(o->ifname[0], o->ifname[1])) {
-		fprintf(stderr, "wanem: --a and --b must differ\n");
+		pr_notice("--a and --b must differ");
 		return -EINVAL;
 	}
 	return 0;

@@ -8,28 +8,8 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "checksum.h"
 #include "csum.h"
-
-uint32_t wan_csum_add(uint32_t sum, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-	uint64_t s = sum;
-
-	for (; len >= 2; p += 2, len -= 2)
-		s += (uint32_t)(p[0] << 8 | p[1]);
-	if (len)
-		s += (uint32_t)(p[0] << 8);
-	while (s >> 32)
-		s = (s & 0xffffffffULL) + (s >> 32);
-	return (uint32_t)s;
-}
-
-uint16_t wan_csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
 
 static int l4_fix(uint8_t *l4, size_t l4len, uint8_t proto, uint32_t pseudo)
 {
@@ -45,7 +25,7 @@ static int l4_fix(uint8_t *l4, size_t l4len, uint8_t proto, uint32_t pseudo)
 	if (l4len < off + 2)
 		return -EINVAL;
 	l4[off] = l4[off + 1] = 0;
-	c = (uint16_t)~wan_csum_fold(wan_csum_add(pseudo, l4, l4len));
+	c = (uint16_t)~keg_csum_fold(keg_csum_add(pseudo, l4, l4len));
 	if (proto == IPPROTO_UDP && c == 0)
 		c = 0xffff;	/* 0 means "no checksum" for UDP */
 	l4[off] = (uint8_t)(c >> 8);
@@ -81,7 +61,7 @@ int wan_csum_complete(uint8_t *f, size_t len)
 			return -EINVAL;
 		if ((ip[6] & 0x3f) || ip[7])	/* MF or fragment offset */
 			return -ENOENT;
-		ps = wan_csum_add(0, ip + 12, 8);	/* saddr, daddr */
+		ps = keg_csum_add(0, ip + 12, 8);	/* saddr, daddr */
 		ps += ip[9];
 		ps += (uint32_t)(tot - ihl);
 		return l4_fix(ip + ihl, tot - ihl, ip[9], ps);
@@ -96,7 +76,7 @@ int wan_csum_complete(uint8_t *f, size_t len)
 		plen = (size_t)(ip[4] << 8 | ip[5]);
 		if ((ip[0] >> 4) != 6 || len < off + 40 + plen)
 			return -EINVAL;
-		ps = wan_csum_add(0, ip + 8, 32);	/* saddr, daddr */
+		ps = keg_csum_add(0, ip + 8, 32);	/* saddr, daddr */
 		ps += ip[6];
 		ps += (uint32_t)plen;
 		/* Extension headers: not produced with partial checksums here. */

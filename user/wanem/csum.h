@@ -22,8 +22,4 @@
  */
 int wan_csum_complete(uint8_t *frame, size_t len);
 
-/* Internet checksum of buf, folded, not inverted, starting from sum. */
-uint32_t wan_csum_add(uint32_t sum, const void *buf, size_t len);
-uint16_t wan_csum_fold(uint32_t sum);
-
 #endif /* WANEM_CSUM_H */

@@ -38,6 +38,8 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "log.h"
 #include "cli.h"
 #include "csum.h"
 #include "model.h"
@@ -99,23 +101,7 @@ static uint64_t clock_ns(clockid_t c)
 	struct timespec ts;
 
 	clock_gettime(c, &ts);
-	return (uint64_t)ts.tv_sec * NSEC + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t mono_ns(void)
-{
-	return clock_ns(CLOCK_MONOTONIC);
-}
-
-static void warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("wanem: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
+	return keg_timespec_ns(&ts);
 }
 
 /* ---- the per-direction data path ---------------------------------------- */
@@ -149,7 +135,7 @@ static void send_batch(struct dir *d, struct mmsghdr *m, int n)
 				continue;
 			/* e.g. ENOBUFS: the peer's backlog is full. Drop one. */
 			if (!d->warned_tx) {
-				warn("%s: send on %s: %s (counted in tx_errors)",
+				pr_notice("%s: send on %s: %s (counted in tx_errors)",
 				     d->name, d->out, strerror(errno));
 				d->warned_tx = true;
 			}
@@ -174,7 +160,7 @@ static void release_due(struct dir *d)
 	const struct wan_relq_ent *e;
 
 	for (;;) {
-		uint64_t now = mono_ns();
+		uint64_t now = keg_now_ns();
 		int n = 0;
 
 		while (n < BATCH && (e = wan_relq_peek(&d->q)) && e->t <= now) {
@@ -233,7 +219,7 @@ static uint32_t copy_frame(struct dir *d, const struct wan_rx_frame *f,
 static void rx_frame(struct dir *d, const struct wan_rx_frame *f,
 		     int64_t real_minus_mono)
 {
-	uint64_t now = mono_ns(), t = now, rel[2];
+	uint64_t now = keg_now_ns(), t = now, rel[2];
 	uint32_t len = f->len;
 	int n;
 
@@ -244,7 +230,7 @@ static void rx_frame(struct dir *d, const struct wan_rx_frame *f,
 	if (f->snaplen < f->len || len > d->slot_sz || f->len < 14) {
 		d->st.oversize++;
 		if (!d->warned_oversize && f->len >= 14) {
-			warn("%s: dropping a %u-byte frame from %s (limit %u): "
+			pr_notice("%s: dropping a %u-byte frame from %s (limit %u): "
 			     "TSO/GSO/GRO on the sender or on %s? "
 			     "(ethtool -K IFACE gro off gso off tso off)",
 			     d->name, f->len, d->in, d->slot_sz, d->in);
@@ -277,7 +263,7 @@ static void rx_frame(struct dir *d, const struct wan_rx_frame *f,
 		if (s == NO_SLOT) {
 			d->st.pool_drops++;
 			if (!d->warned_pool) {
-				warn("%s: all %u frame slots in use: dropping "
+				pr_notice("%s: all %u frame slots in use: dropping "
 				     "(raise --pool)", d->name, d->nslots);
 				d->warned_pool = true;
 			}
@@ -302,7 +288,7 @@ static void *dir_thread(void *arg)
 	while (!__atomic_load_n(&stopping, __ATOMIC_RELAXED)) {
 		struct wan_rx_frame f;
 		const struct wan_relq_ent *e;
-		int64_t off = (int64_t)(clock_ns(CLOCK_REALTIME) - mono_ns());
+		int64_t off = (int64_t)(clock_ns(CLOCK_REALTIME) - keg_now_ns());
 		struct timespec ts;
 		uint64_t now, wait;
 		int budget = RX_BUDGET;
@@ -313,7 +299,7 @@ static void *dir_thread(void *arg)
 			wan_rx_release(&d->rx);
 			budget--;
 		}
-		now = mono_ns();
+		now = keg_now_ns();
 		publish(d, now, false);
 		if (budget < RX_BUDGET) {
 			/*
@@ -336,7 +322,7 @@ static void *dir_thread(void *arg)
 					nanosleep(&rest, NULL);
 					d->st.rests++;
 				}
-				busy_since = mono_ns();
+				busy_since = keg_now_ns();
 				busy_cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID);
 			}
 			continue;
@@ -349,13 +335,13 @@ static void *dir_thread(void *arg)
 		ts.tv_sec = (time_t)(wait / NSEC);
 		ts.tv_nsec = (long)(wait % NSEC);
 		if (ppoll(pfd, 2, &ts, NULL) < 0 && errno != EINTR) {
-			warn("%s: poll: %s", d->name, strerror(errno));
+			pr_notice("%s: poll: %s", d->name, strerror(errno));
 			__atomic_store_n(&thread_failed, 1, __ATOMIC_RELAXED);
 			kill(getpid(), SIGTERM);
 			break;
 		}
 	}
-	publish(d, mono_ns(), true);
+	publish(d, keg_now_ns(), true);
 	return NULL;
 }
 
@@ -391,7 +377,7 @@ static int dir_setup(struct dir *d, const struct opts *o, uint32_t slot_sz,
 	pthread_mutex_init(&d->pub_lock, NULL);
 	err = wan_link_init(&d->link, cfg, seed, &why);
 	if (err) {
-		warn("%s: %s", d->name, why);
+		pr_notice("%s: %s", d->name, why);
 		return err;
 	}
 	bytes = (size_t)d->nslots * slot_sz;
@@ -404,7 +390,7 @@ static int dir_setup(struct dir *d, const struct opts *o, uint32_t slot_sz,
 	    wan_relq_init(&d->q, d->nslots)) {
 		if (d->pool == MAP_FAILED)
 			d->pool = NULL;
-		warn("%s: cannot allocate %u frame slots", d->name, d->nslots);
+		pr_notice("%s: cannot allocate %u frame slots", d->name, d->nslots);
 		return -ENOMEM;
 	}
 	/* Lowest slot on top: a light load keeps reusing a few hot slots. */
@@ -414,12 +400,12 @@ static int dir_setup(struct dir *d, const struct opts *o, uint32_t slot_sz,
 
 	err = wan_rx_open(&d->rx, d->in_ifindex, &o->ring);
 	if (err) {
-		warn("%s: receive ring on %s: %s", d->name, d->in, strerror(-err));
+		pr_notice("%s: receive ring on %s: %s", d->name, d->in, strerror(-err));
 		return err;
 	}
 	err = wan_tx_open(d->out_ifindex, &d->txfd);
 	if (err)
-		warn("%s: transmit socket on %s: %s", d->name, d->out,
+		pr_notice("%s: transmit socket on %s: %s", d->name, d->out,
 		     strerror(-err));
 	return err;
 }
@@ -526,13 +512,14 @@ int main(int argc, char **argv)
 	int ifindex[2], mtu[2], sig = 0, err, started = 0, rc = 0;
 	uint32_t slot_sz;
 
+	keg_log_setup("wanem", 0, 0);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (wan_parse_args(argc, argv, &o, cfg))
 		return EXIT_USAGE;
 	for (int i = 0; i < 2; i++) {
 		ifindex[i] = (int)if_nametoindex(o.ifname[i]);
 		if (!ifindex[i] || if_mtu(o.ifname[i], &mtu[i])) {
-			warn("no interface '%s' here", o.ifname[i]);
+			pr_notice("no interface '%s' here", o.ifname[i]);
 			return EXIT_USAGE;
 		}
 	}
@@ -566,7 +553,7 @@ int main(int argc, char **argv)
 		}
 		if (d->link.cfg.rate_bps &&
 		    d->link.cfg.buffer_bytes < d->slot_sz - 64)
-			warn("%s: buffer of %llu bytes is smaller than a full frame",
+			pr_notice("%s: buffer of %llu bytes is smaller than a full frame",
 			     d->name, (unsigned long long)d->link.cfg.buffer_bytes);
 	}
 	if (!o.quiet) {
@@ -576,7 +563,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 2; i++) {
 		err = pthread_create(&dirs[i].thr, NULL, dir_thread, &dirs[i]);
 		if (err) {
-			warn("thread: %s", strerror(err));
+			pr_notice("thread: %s", strerror(err));
 			rc = EXIT_FAILURE;
 			goto stop;
 		}
@@ -591,7 +578,7 @@ int main(int argc, char **argv)
 
 			err = pthread_setschedparam(dirs[i].thr, SCHED_FIFO, &sp);
 			if (err)
-				warn("%s: SCHED_FIFO %d: %s (running without)",
+				pr_notice("%s: SCHED_FIFO %d: %s (running without)",
 				     dirs[i].name, sp.sched_priority, strerror(err));
 		}
 	}
@@ -608,7 +595,7 @@ int main(int argc, char **argv)
 		if (sig == SIGINT || sig == SIGTERM)
 			break;
 		if (sig < 0 && errno != EAGAIN && errno != EINTR) {
-			warn("sigtimedwait: %s", strerror(errno));
+			pr_notice("sigtimedwait: %s", strerror(errno));
 			break;
 		}
 		if (sig == SIGUSR1 || (sig < 0 && errno == EAGAIN)) {
@@ -621,7 +608,7 @@ int main(int argc, char **argv)
 stop:
 	__atomic_store_n(&stopping, 1, __ATOMIC_RELAXED);
 	if (eventfd_write(stop_efd, 1))
-		warn("eventfd: %s", strerror(errno));
+		pr_notice("eventfd: %s", strerror(errno));
 	for (int i = 0; i < started; i++)
 		pthread_join(dirs[i].thr, NULL);
 	if (started == 2) {

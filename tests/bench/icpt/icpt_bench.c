@@ -132,7 +132,7 @@ int main(void)
 	pb_finish(&p);
 
 	for (int k = 0; k < 3; k++) {
-		struct keg_err err = { "" };
+		struct keg_err err = { 0 };
 		struct keg_icpt_maps m;
 		struct bpf_map *map;
 		struct keg *skel;
