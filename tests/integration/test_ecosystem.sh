@@ -371,7 +371,7 @@ t_check "probing notices an option that does not exist" not probe_opts "$KEGD" \
 # the parser has no keyword the page lacks.
 kw_src=$(awk '/keywords\[\] = \{/ { on = 1; next } on && /^\};/ { exit }
 	on && match($0, /^[[:space:]]*\{ "[a-z]+"/) { s = substr($0, RSTART, RLENGTH); gsub(/[^a-z]/, "", s); print s }' \
-	"$T_ROOT/user/lib/config.c")
+	"$T_ROOT/user/lib/base/config.c")
 conf_page=$(groff -man -Tascii -P-cbou -rLL=250n "$MAN/keg.conf.5" 2>/dev/null)
 tags=$(awk '/^\.SH/ { on = ($0 ~ /STATEMENTS/) }
 	on && /^\.TP/ { tp = 1; next } tp { tp = 0; print $2 }' "$MAN/keg.conf.5" | sort)
