@@ -29,11 +29,8 @@ for pair in "kic-gw1 kic-c1a $C1" "kic-gw2 kic-c2a $C2"; do
 	T_PINS+=("$1" "$2")
 	t_in $GW ip link set "$1" up
 	t_in "$3" ip link set "$2" up
-	# Frames leave through XDP redirect: no checksum offload to finish.
-	t_in $GW ethtool -K "$1" tx off >/dev/null 2>&1
-	t_in "$3" ethtool -K "$2" tx off tso off gso off >/dev/null 2>&1
-	t_in "$3" ip link set dev "$2" xdpdrv obj "$XDP_PASS_OBJ" sec xdp ||
-		t_die "xdp_pass on $2"
+	# The hosts keep their offloads on (veth's default: partial checksums);
+	# kegd completes what they left to the hardware.
 done
 t_in $GW sysctl -qw net.ipv4.ip_forward=1
 t_in $GW ip addr add $N1.1/24 dev kic-gw1

@@ -100,7 +100,8 @@ static struct kegd_sock *out_sock(struct kegd_queue *q, int ifindex)
 	return s;
 }
 
-/* MACs from the metadata, TTL/hop limit - 1. False: drop. */
+/* MACs from the metadata, TTL/hop limit - 1, a TCP/UDP checksum the sender
+ * left to its device completed (checksum.h). False: drop. */
 static bool rewrite(uint8_t *pkt, uint32_t len, const struct keg_xsk_meta *m)
 {
 	struct ethhdr *eth = (void *)pkt;
@@ -128,6 +129,7 @@ static bool rewrite(uint8_t *pkt, uint32_t len, const struct keg_xsk_meta *m)
 		ip->ttl--;
 		ip->check = keg_csum_replace16(ip->check, old,
 					       htons((uint16_t)(ip->ttl << 8 | ip->protocol)));
+		keg_l4_csum_complete(pkt + off, len - off);
 		return true;
 	}
 	if (proto == ETH_P_IPV6) {
@@ -136,6 +138,7 @@ static bool rewrite(uint8_t *pkt, uint32_t len, const struct keg_xsk_meta *m)
 		if (len < off + sizeof(*ip6) || ip6->hop_limit <= 1)
 			return false;
 		ip6->hop_limit--;
+		keg_l4_csum_complete(pkt + off, len - off);
 		return true;
 	}
 	return false;

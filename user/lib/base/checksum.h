@@ -25,4 +25,21 @@ uint16_t keg_csum_fold(uint32_t sum);
  * covers changed from old to new: HC' = ~(~HC + ~m + m'). */
 uint16_t keg_csum_replace16(uint16_t csum, uint16_t old, uint16_t new);
 
+/*
+ * A TCP or UDP checksum left to "hardware": a sender with checksum offload
+ * (veth, virtio) stores only the folded pseudo-header sum in the checksum
+ * field and leaves the rest to the device. Frames that XDP hands to an
+ * AF_XDP socket lose the kernel's note of that, so kegd completes such a
+ * checksum itself before the frame leaves again.
+ *
+ * l3 points at an IPv4 or IPv6 header (version from its first nibble) and
+ * len bytes follow it in the buffer. A checksum that already verifies, one
+ * that is neither valid nor the partial form (corruption stays visible to
+ * the receiver), a fragment, an IPv6 packet with extension headers, a UDP
+ * checksum of zero (none, IPv4) and anything truncated are left alone.
+ * Returns 1 when it completed the checksum, 0 when it left the packet as
+ * it was.
+ */
+int keg_l4_csum_complete(uint8_t *l3, size_t len);
+
 #endif /* KEG_CHECKSUM_H */
