@@ -14,19 +14,20 @@ FUZZ_CC     ?= clang
 FUZZ_TIME   ?= 30
 FUZZ_CFLAGS := -g -O1 -Wall -Wextra -std=gnu11 \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-               -Iheaders -Iuser/lib
+               -Iheaders -Iuser/lib -Iuser/kegd
 
-FUZZ_NAMES := addr config state
+FUZZ_NAMES := addr config state keg_frame
 
 # The library sources each harness needs (only pure code is exercised).
 FUZZ_SRCS_addr   := user/lib/addr.c user/lib/err.c
 FUZZ_SRCS_config := user/lib/config.c user/lib/addr.c user/lib/err.c user/lib/iface.c
 FUZZ_SRCS_state  := user/lib/state.c user/lib/pins.c user/lib/iface.c
+FUZZ_SRCS_keg_frame := user/kegd/keg_frame.c
 
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
 
 define FUZZ_RULE
-$(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(FUZZ_SRCS_$(1)) $(wildcard user/lib/*.h headers/*.h)
+$(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(FUZZ_SRCS_$(1)) $(wildcard user/lib/*.h user/kegd/*.h headers/*.h)
 	$$(call msg,FUZZ-CC,$$@)
 	$(Q)mkdir -p $$(dir $$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $$< $(FUZZ_SRCS_$(1)) -o $$@

@@ -1,0 +1,33 @@
+# mk/transport.mk - the keg transport of kegd (user/kegd: keg framing, flow
+# map, rate bucket, stream buffers, pinned-key TLS, the ngtcp2 glue) and its
+# tests (tests/kegd). Included by the top Makefile; reuses its variables and
+# the generic $(BUILD)/%.o rule.
+#
+#   make kegd-unit   build/kegd_unit: criterion tests of the pure cores and a
+#                    QUIC loopback transfer over 127.0.0.1 (run it from build/)
+#   make kegpipe     build/kegpipe: a TCP stream through one keg connection
+
+LDLIBS_QUIC := $(shell pkg-config --libs libngtcp2_crypto_gnutls libngtcp2 gnutls 2>/dev/null || \
+                 echo -lngtcp2_crypto_gnutls -lngtcp2 -lgnutls)
+
+# The transport's own sources: kegd links them (its sources are
+# user/kegd/*.c), the tests link them without kegd's main.
+KEGT_SRCS := $(addprefix user/kegd/,keg_frame.c flowmap.c ratebucket.c streambuf.c \
+               $(notdir $(wildcard user/kegd/tls_pin.c user/kegd/quic_conn.c)))
+KEGT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KEGT_SRCS))
+
+# kegd's link line takes the QUIC and TLS libraries too.
+$(BUILD)/kegd: LDLIBS_NL += $(LDLIBS_QUIC)
+
+KEGD_UNIT_SRCS := $(wildcard tests/kegd/test_*.c)
+KEGD_UNIT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KEGD_UNIT_SRCS))
+
+$(KEGD_UNIT_OBJS): CFLAGS += -Iuser/kegd
+
+.PHONY: kegd-unit
+all: $(BUILD)/kegd_unit
+kegd-unit: $(BUILD)/kegd_unit
+
+$(BUILD)/kegd_unit: $(KEGD_UNIT_OBJS) $(KEGT_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcriterion $(LDLIBS_QUIC)
