@@ -31,3 +31,14 @@ kegd-unit: $(BUILD)/kegd_unit
 $(BUILD)/kegd_unit: $(KEGD_UNIT_OBJS) $(KEGT_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcriterion $(LDLIBS_QUIC)
+
+# kegpipe: keg's QUIC transport between two hosts, measured (tests/kegd/kegpipe.c).
+.PHONY: kegpipe
+all: $(BUILD)/kegpipe
+kegpipe: $(BUILD)/kegpipe
+
+$(BUILD)/tests/kegd/kegpipe.o: CFLAGS += -Iuser/kegd
+
+$(BUILD)/kegpipe: $(BUILD)/tests/kegd/kegpipe.o $(KEGT_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_QUIC)
