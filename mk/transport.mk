@@ -13,7 +13,7 @@ LDLIBS_QUIC := $(shell pkg-config --libs libngtcp2_crypto_gnutls libngtcp2 gnutl
 # The transport's own sources: kegd links them (its sources are
 # user/kegd/*.c), the tests link them without kegd's main.
 KEGT_SRCS := $(addprefix user/kegd/,keg_frame.c flowmap.c ratebucket.c streambuf.c \
-               $(notdir $(wildcard user/kegd/tls_pin.c user/kegd/quic_conn.c)))
+               tls_pin.c quic_conn.c site_conf.c)
 KEGT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KEGT_SRCS))
 
 # kegd's link line takes the QUIC and TLS libraries too.
@@ -28,9 +28,12 @@ $(KEGD_UNIT_OBJS): CFLAGS += -Iuser/kegd
 all: $(BUILD)/kegd_unit
 kegd-unit: $(BUILD)/kegd_unit
 
-$(BUILD)/kegd_unit: $(KEGD_UNIT_OBJS) $(KEGT_OBJS)
+# site_conf uses the library's rate and error helpers.
+KEGT_LIB_OBJS := $(BUILD)/user/lib/rate.o $(BUILD)/user/lib/err.o
+
+$(BUILD)/kegd_unit: $(KEGD_UNIT_OBJS) $(KEGT_OBJS) $(KEGT_LIB_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcriterion $(LDLIBS_QUIC)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcriterion $(LDLIBS_QUIC) -lm
 
 # kegpipe: keg's QUIC transport between two hosts, measured (tests/kegd/kegpipe.c).
 .PHONY: kegpipe
@@ -39,6 +42,6 @@ kegpipe: $(BUILD)/kegpipe
 
 $(BUILD)/tests/kegd/kegpipe.o: CFLAGS += -Iuser/kegd
 
-$(BUILD)/kegpipe: $(BUILD)/tests/kegd/kegpipe.o $(KEGT_OBJS)
+$(BUILD)/kegpipe: $(BUILD)/tests/kegd/kegpipe.o $(KEGT_OBJS) $(KEGT_LIB_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_QUIC)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_QUIC) -lm
