@@ -88,7 +88,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: kegpipe server|client --local A:P [--peer A:P] --key FILE "
 		"--peer-pub KEY [--cc bbr|bbr2|cubic|reno] [--time S] [--flows N] "
-		"[--rate MBIT] [--rtt MS]\n       kegpipe keygen FILE\n");
+		"[--rate MBIT] [--rtt MS] [--qlog DIR]\n       kegpipe keygen FILE\n");
 	exit(2);
 }
 
@@ -98,7 +98,7 @@ int main(int argc, char **argv)
 		{ "local", 1, 0, 'l' }, { "peer", 1, 0, 'p' }, { "key", 1, 0, 'k' },
 		{ "peer-pub", 1, 0, 'P' }, { "cc", 1, 0, 'c' }, { "time", 1, 0, 't' },
 		{ "flows", 1, 0, 'f' }, { "rate", 1, 0, 'r' }, { "rtt", 1, 0, 'R' },
-		{ "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
+		{ "qlog", 1, 0, 'q' }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
 	};
 	struct sockaddr_in local = { 0 }, peer = { 0 };
 	const char *key = NULL, *pub = NULL;
@@ -146,6 +146,7 @@ int main(int argc, char **argv)
 		case 'f': flows = (uint32_t)atoi(optarg); break;
 		case 'r': cfg.max_rate = (uint64_t)(atof(optarg) * 1e6 / 8); break;
 		case 'R': cfg.initial_rtt_ns = (uint64_t)(atof(optarg) * 1e6); break;
+		case 'q': cfg.qlog_dir = optarg; break;
 		default: usage();
 		}
 	}

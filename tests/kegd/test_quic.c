@@ -467,7 +467,7 @@ Test(quic, server_refuses_wrong_client_key)
  * it forwards again the client reconnects and traffic flows. */
 Test(quic, dead_peer_detected_and_reconnect)
 {
-	struct kq_config base = { .cc = KQ_CC_CUBIC, .initial_rtt_ns = 10 * MS };
+	struct kq_config base = { .cc = KQ_CC_CUBIC, .initial_rtt_ns = 10 * MS, .qlog_dir = dir };
 	struct end cl, sv;
 	struct relay r;
 	struct sockaddr_in ra;
@@ -508,4 +508,11 @@ Test(quic, dead_peer_detected_and_reconnect)
 	end_free(&cl);
 	end_free(&sv);
 	relay_free(&r);
+	/* qlog: a trace per connection and side (two connections here). */
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "test $(find %s -name '*.client.sqlog' -size +1k | wc -l) -ge 2 && "
+		 "test $(find %s -name '*.server.sqlog' -size +1k | wc -l) -ge 2 && "
+		 "grep -q '\"qlog_version\"' %s/*.client.sqlog", dir, dir, dir);
+	cr_expect_eq(system(cmd), 0, "qlog traces missing in %s", dir);
 }

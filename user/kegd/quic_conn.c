@@ -13,6 +13,7 @@
 #define _GNU_SOURCE     /* sendmmsg, recvmmsg */
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -77,6 +78,7 @@ struct kq_link {
 	uint64_t         lost_closed;   /* loss counts of closed streams */
 	uint64_t         key_gens;      /* update_key calls */
 	uint64_t         last_key_update;
+	FILE            *qlog;          /* cfg.qlog_dir: this connection's trace */
 };
 
 struct kq_conn {
@@ -548,6 +550,39 @@ static const ngtcp2_callbacks kq_callbacks_server = {
 
 /* ---- links: one ngtcp2_conn each ------------------------------------------ */
 
+/* qlog's JSON-SEQ records, as the library writes them (for qvis). */
+static void qlog_write_cb(void *user_data, uint32_t flags, const void *data, size_t len)
+{
+	struct kq_link *l = user_data;
+
+	if (!l->qlog)
+		return;
+	fwrite(data, 1, len, l->qlog);
+	if (flags & NGTCP2_QLOG_WRITE_FLAG_FIN)
+		fflush(l->qlog);
+}
+
+/* DIR/<original DCID in hex>.<client|server>.sqlog; no trace if it cannot
+ * be created (the connection matters more than its trace). */
+static void qlog_open(struct kq_conn *c, struct kq_link *l, const ngtcp2_cid *odcid,
+		      ngtcp2_settings *s)
+{
+	char path[4096], hex[2 * NGTCP2_MAX_CIDLEN + 1];
+
+	if (!c->cfg.qlog_dir)
+		return;
+	for (size_t i = 0; i < odcid->datalen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", odcid->data[i]);
+	hex[2 * odcid->datalen] = 0;
+	snprintf(path, sizeof(path), "%s/%s.%s.sqlog", c->cfg.qlog_dir, hex,
+		 c->cfg.server ? "server" : "client");
+	l->qlog = fopen(path, "we");
+	if (!l->qlog)
+		return;
+	s->qlog.odcid = *odcid;
+	s->qlog.write = qlog_write_cb;
+}
+
 static void settings_for(const struct kq_conn *c, ngtcp2_settings *s,
 			 ngtcp2_transport_params *p, uint64_t now)
 {
@@ -611,6 +646,8 @@ static void link_free(struct kq_conn *c, struct kq_link *l)
 		free(rs);
 	}
 	keg_tls_deinit(&l->tls);
+	if (l->qlog)
+		fclose(l->qlog);
 	if (c->cur == l)
 		c->cur = NULL;
 	if (c->pend == l)
@@ -646,6 +683,7 @@ static int client_connect(struct kq_conn *c, uint64_t now)
 		return -EIO;
 	}
 	settings_for(c, &s, &p, now);
+	qlog_open(c, l, &dcid, &s);
 	path = link_path(c, l);
 	if (ngtcp2_conn_client_new(&l->conn, &dcid, &scid, &path, NGTCP2_PROTO_VER_V1,
 				   &kq_callbacks_client, &s, &p, NULL, l)) {
@@ -681,6 +719,7 @@ static int server_accept(struct kq_conn *c, const ngtcp2_pkt_hd *hd,
 		return -EIO;
 	}
 	settings_for(c, &s, &p, now);
+	qlog_open(c, l, &hd->dcid, &s);
 	p.original_dcid = hd->dcid;
 	path = link_path(c, l);
 	if (ngtcp2_conn_server_new(&l->conn, &hd->scid, &scid, &path, hd->version,

@@ -65,6 +65,7 @@ struct kq_config {
 	uint64_t     max_streams;               /* peer's concurrent streams; 0: 256 */
 	uint64_t     window;                    /* initial conn window; 0: 16 MiB */
 	uint64_t     max_window;                /* autotuned to; 0: 64 MiB */
+	const char  *qlog_dir;                  /* qlog traces (qvis) here; NULL: none */
 };
 
 enum kq_state { KQ_DOWN, KQ_CONNECTING, KQ_UP };
