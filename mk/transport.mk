@@ -4,7 +4,9 @@
 # the generic $(BUILD)/%.o rule.
 #
 #   make kegd-unit   build/kegd_unit: criterion tests of the pure cores and a
-#                    QUIC loopback transfer over 127.0.0.1 (run it from build/)
+#                    QUIC loopback transfer over 127.0.0.1; `make test-unit`
+#                    (so `make test`) runs it too
+#   tests/kegd/kegpipe_lab.sh   goodput across the WAN lab next to TCP
 #   make kegpipe     build/kegpipe: a TCP stream through one keg connection
 
 LDLIBS_QUIC := $(shell pkg-config --libs libngtcp2_crypto_gnutls libngtcp2 gnutls 2>/dev/null || \
@@ -24,9 +26,13 @@ KEGD_UNIT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KEGD_UNIT_SRCS))
 
 $(KEGD_UNIT_OBJS): CFLAGS += -Iuser/kegd
 
-.PHONY: kegd-unit
+.PHONY: kegd-unit test-kegd-unit
 all: $(BUILD)/kegd_unit
 kegd-unit: $(BUILD)/kegd_unit
+
+test-unit: test-kegd-unit
+test-kegd-unit: $(BUILD)/kegd_unit
+	$(Q)cd $(BUILD) && ./kegd_unit --jobs 1
 
 # site_conf uses the library's rate and error helpers.
 KEGT_LIB_OBJS := $(BUILD)/user/lib/rate.o $(BUILD)/user/lib/err.o
