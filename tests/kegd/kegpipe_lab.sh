@@ -63,8 +63,11 @@ run_tcp() {         # cc -> mbit/s of iperf3's receiver
 	local spid=$!
 	sleep 0.5
 	"$LAB" exec --prefix "$P" gwa iperf3 -c "$GWB" -t "$T" -C "$cc" -J >"$TMP/ip.json" 2>&1 || true
-	wait "$spid" || true
-	jq -r '.end.sum_received.bits_per_second / 1e6 | floor' "$TMP/ip.json" 2>/dev/null || echo "?"
+	# A client that never connected leaves the one-shot server waiting.
+	kill "$spid" 2>/dev/null || true
+	wait "$spid" 2>/dev/null || true
+	jq -r 'if .error then "error: " + .error else .end.sum_received.bits_per_second / 1e6 | floor end' \
+		"$TMP/ip.json" 2>/dev/null || echo "?"
 }
 
 first=1
