@@ -7,7 +7,8 @@ set -e
 PKGS="clang llvm gcc make pkg-config libbpf-dev libxdp-dev bpftool xdp-tools
 libelf-dev zlib1g-dev libmnl-dev libcriterion-dev iproute2 iputils-ping
 arping ndisc6 iperf3 tcpdump ethtool jq kmod python3-scapy
-prometheus groff-base man-db bash-completion"
+prometheus groff-base man-db bash-completion
+libngtcp2-dev libngtcp2-crypto-gnutls-dev libgnutls28-dev"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

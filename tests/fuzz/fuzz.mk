@@ -14,20 +14,21 @@ FUZZ_CC     ?= clang
 FUZZ_TIME   ?= 30
 FUZZ_CFLAGS := -g -O1 -Wall -Wextra -std=gnu11 \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-               -Iheaders -Iuser/lib/base -Iuser/lib/net -Iuser/lib/bpf
+               -Iheaders -Iuser/lib/base -Iuser/lib/net -Iuser/lib/bpf -Iuser/kegd
 
-FUZZ_NAMES := addr config state
+FUZZ_NAMES := addr config state keg_frame
 
 # The library sources each harness needs (only pure code is exercised).
 FUZZ_SRCS_addr   := user/lib/base/addr.c user/lib/base/err.c
 FUZZ_SRCS_config := $(wildcard user/lib/base/*.c)
 FUZZ_SRCS_state  := user/lib/bpf/state.c user/lib/bpf/pins.c user/lib/base/iface.c \
                     user/lib/base/note.c
+FUZZ_SRCS_keg_frame := user/kegd/keg_frame.c
 
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
 
 define FUZZ_RULE
-$(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(FUZZ_SRCS_$(1)) $(wildcard user/lib/*/*.h headers/*.h)
+$(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(FUZZ_SRCS_$(1)) $(wildcard user/lib/*/*.h user/kegd/*.h headers/*.h)
 	$$(call msg,FUZZ-CC,$$@)
 	$(Q)mkdir -p $$(dir $$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $$< $(FUZZ_SRCS_$(1)) -o $$@

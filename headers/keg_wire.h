@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * keg_wire.h - the keg wire format carried between two sites' kegd inside
+ * QUIC streams (ALPN "keg/1", UDP port 3919). The one definition: the
+ * encoder and decoder (user/kegd/keg_frame.c), the fuzz harness and the
+ * docs refer to this file.
+ *
+ * A QUIC stream carries a sequence of kegs. A keg is a header followed by
+ * exactly `npkts` packet records filling exactly `len` bytes:
+ *
+ *   0      1      2             4                     8                    12
+ *   +------+------+-------------+---------------------+--------------------+
+ *   | ver  | flags|   npkts     |      flow_id        |        len         |
+ *   +------+------+-------------+---------------------+--------------------+
+ *   | rec_len (2) | packet bytes (rec_len) | rec_len (2) | packet ... |
+ *
+ * All multi-byte fields are big-endian. A record holds one whole original
+ * packet (an IPv4 or IPv6 datagram, starting at its IP header); rec_len is
+ * never 0. Unknown versions and unknown flag bits are refused (not skipped):
+ * a peer speaking a newer format must be negotiated with, not guessed at.
+ *
+ * Fixed-width types only, explicit padding (none is needed: every field is
+ * naturally aligned), no bitfields.
+ */
+#ifndef KEG_WIRE_H
+#define KEG_WIRE_H
+
+#include <linux/types.h>
+
+#define KEG_UDP_PORT        3919
+#define KEG_ALPN            "keg/1"
+
+#define KEG_WIRE_VERSION    1
+
+/* No flag is defined yet; compression (a later issue) takes the first bit. */
+#define KEG_F_KNOWN         0x00
+
+/* Segsize: the most packet-record bytes one keg holds (HyperIP's name). */
+#define KEG_SEGSIZE_DEFAULT 32768
+#define KEG_SEGSIZE_MIN     2048
+#define KEG_SEGSIZE_MAX     262144
+
+/* A record's length field is 16 bits: no IP packet kegd captures is larger. */
+#define KEG_PKT_MAX         65535
+
+/* Flush deadline: an idle flow's keg waits at most this long (1 ms). */
+#define KEG_DEADLINE_NS_DEFAULT 1000000ULL
+
+struct keg_hdr {
+	__u8   version;   /* KEG_WIRE_VERSION */
+	__u8   flags;     /* KEG_F_*; unknown bits refused */
+	__be16 npkts;     /* packet records that follow, >= 1 */
+	__be32 flow_id;   /* sender's flow identifier (stats, demultiplexing) */
+	__be32 len;       /* bytes of records that follow, <= KEG_SEGSIZE_MAX */
+};
+
+struct keg_rec_hdr {
+	__be16 len;       /* packet bytes that follow, 1..KEG_PKT_MAX */
+};
+
+#define KEG_HDR_LEN      12
+#define KEG_REC_HDR_LEN  2
+
+_Static_assert(sizeof(struct keg_hdr) == KEG_HDR_LEN, "keg_hdr is 12 bytes on the wire");
+_Static_assert(sizeof(struct keg_rec_hdr) == KEG_REC_HDR_LEN, "keg_rec_hdr is 2 bytes");
+
+#endif /* KEG_WIRE_H */

@@ -1,0 +1,53 @@
+# mk/transport.mk - the keg transport of kegd (user/kegd: keg framing, flow
+# map, rate bucket, stream buffers, pinned-key TLS, the ngtcp2 glue) and its
+# tests (tests/kegd). Included by the top Makefile; reuses its variables and
+# the generic $(BUILD)/%.o rule.
+#
+#   make kegd-unit   build/kegd_unit: criterion tests of the pure cores and a
+#                    QUIC loopback transfer over 127.0.0.1; `make test-unit`
+#                    (so `make test`) runs it too
+#   tests/kegd/kegpipe_lab.sh   goodput across the WAN lab next to TCP
+#   make kegpipe     build/kegpipe: a TCP stream through one keg connection
+
+LDLIBS_QUIC := $(shell pkg-config --libs libngtcp2_crypto_gnutls libngtcp2 gnutls 2>/dev/null || \
+                 echo -lngtcp2_crypto_gnutls -lngtcp2 -lgnutls)
+
+# The transport's own sources: kegd links them (its sources are
+# user/kegd/*.c), the tests link them without kegd's main.
+KEGT_SRCS := $(addprefix user/kegd/,keg_frame.c flowmap.c ratebucket.c streambuf.c \
+               tls_pin.c quic_conn.c site_conf.c)
+KEGT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KEGT_SRCS))
+
+# kegd's link line takes the QUIC and TLS libraries too.
+$(BUILD)/kegd: LDLIBS_NL += $(LDLIBS_QUIC)
+
+KEGD_UNIT_SRCS := $(wildcard tests/kegd/test_*.c)
+KEGD_UNIT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KEGD_UNIT_SRCS))
+
+$(KEGD_UNIT_OBJS): CFLAGS += -Iuser/kegd
+
+.PHONY: kegd-unit test-kegd-unit
+all: $(BUILD)/kegd_unit
+kegd-unit: $(BUILD)/kegd_unit
+
+test-unit: test-kegd-unit
+test-kegd-unit: $(BUILD)/kegd_unit
+	$(Q)cd $(BUILD) && ./kegd_unit --jobs 1
+
+# site_conf uses the library's rate and error helpers (its base layer).
+KEGT_LIB_OBJS := $(LIB_BASE)
+
+$(BUILD)/kegd_unit: $(KEGD_UNIT_OBJS) $(KEGT_OBJS) $(KEGT_LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcriterion $(LDLIBS_QUIC) -lm
+
+# kegpipe: keg's QUIC transport between two hosts, measured (tests/kegd/kegpipe.c).
+.PHONY: kegpipe
+all: $(BUILD)/kegpipe
+kegpipe: $(BUILD)/kegpipe
+
+$(BUILD)/tests/kegd/kegpipe.o: CFLAGS += -Iuser/kegd
+
+$(BUILD)/kegpipe: $(BUILD)/tests/kegd/kegpipe.o $(KEGT_OBJS) $(KEGT_LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_QUIC) -lm

@@ -1,0 +1,1379 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * quic_conn.c - keg over QUIC: the ngtcp2 glue of one site connection
+ * (see quic_conn.h). The only file of kegd that calls ngtcp2.
+ *
+ * One event loop shape, as ngtcp2's examples drive a connection:
+ * datagrams -> ngtcp2_conn_read_pkt; ngtcp2_conn_writev_stream until it
+ * writes nothing (congestion window, pacing); then
+ * ngtcp2_conn_update_pkt_tx_time and one timer at ngtcp2_conn_get_expiry,
+ * whose expiry runs ngtcp2_conn_handle_expiry. Reliability, loss recovery,
+ * congestion control, pacing, AEAD, key update and PMTUD are the library's.
+ */
+#define _GNU_SOURCE     /* sendmmsg, recvmmsg */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gnutls/crypto.h>
+#include <ngtcp2/ngtcp2.h>
+#include <ngtcp2/ngtcp2_crypto.h>
+
+#include "flowmap.h"
+#include "keg_frame.h"
+#include "quic_conn.h"
+#include "ratebucket.h"
+#include "streambuf.h"
+
+#define KQ_SCID_LEN      16
+#define KQ_MAX_SCIDS     8
+#define KQ_BATCH         64
+#define KQ_TX_PKT        NGTCP2_MAX_PMTUD_UDP_PAYLOAD_SIZE
+#define KQ_RX_PKT        2048
+#define KQ_MAX_UDP_RX    1472            /* advertised max_udp_payload_size */
+#define KQ_MS            1000000ULL
+#define KQ_BACKOFF_MIN   (100 * KQ_MS)
+#define KQ_BACKOFF_MAX   (5000 * KQ_MS)
+#define KQ_APP_ERR_KEG   0x6b01          /* stream reset: malformed keg */
+#define KQ_BURST_MIN     (64 * 1024)     /* MaxRate bucket depth floor */
+
+struct kq_conn;
+struct kq_link;
+
+/* One pool slot: the kegs of its flows on one outgoing stream at a time. */
+struct kq_slot {
+	int64_t           stream_id;    /* -1: no stream open */
+	bool              fin_pending;  /* retire the stream after its queued bytes */
+	bool              fin_sent;
+	bool              blocked;      /* peer's stream window full this round */
+	uint8_t          *kbuf;         /* NULL until first use */
+	struct keg_packer pk;
+	struct keg_sbuf   sb;
+};
+
+/* One incoming stream of the peer. */
+struct kq_rxs {
+	struct keg_rx  rx;
+	int64_t        stream_id;
+	bool           broken;
+	bool           fin_rcvd;        /* the peer ended it: answer with our FIN */
+	bool           fin_sent;
+	struct kq_rxs *next, *prev;     /* the link's list, freed with it */
+};
+
+struct kq_link {
+	struct kq_conn  *c;
+	ngtcp2_conn     *conn;
+	struct keg_tls   tls;
+	struct sockaddr_storage remote;
+	socklen_t        remote_len;
+	ngtcp2_cid       scids[KQ_MAX_SCIDS];
+	size_t           nscids;
+	bool             up;
+	struct kq_rxs   *rxs;
+	uint64_t         lost_closed;   /* loss counts of closed streams */
+	uint64_t         key_gens;      /* update_key calls */
+	uint64_t         last_key_update;
+	FILE            *qlog;          /* cfg.qlog_dir: this connection's trace */
+};
+
+struct kq_conn {
+	struct kq_config cfg;
+	struct kq_ops    ops;
+	void            *ctx;
+	int              fd;
+	struct sockaddr_storage local;
+	socklen_t        local_len;
+	struct sockaddr_storage peer;
+	socklen_t        peer_len;
+	struct kq_link  *cur;           /* the connection in use */
+	struct kq_link  *pend;          /* server: a handshake beside it */
+	enum kq_state    state;
+	bool             closed;
+	uint64_t         reconnect_at;
+	uint64_t         backoff;
+	struct keg_flowmap fm;
+	struct kq_slot  *slots;
+	uint32_t         rr;
+	struct keg_rbucket rb;
+	struct kq_stats  st;
+	uint64_t         key_updates_closed;
+	uint64_t         lost_closed;
+	/* transmit batch */
+	int              ntx;
+	struct mmsghdr   txm[KQ_BATCH];
+	struct iovec     txv[KQ_BATCH];
+	uint8_t          txb[KQ_BATCH][KQ_TX_PKT];
+	/* receive batch */
+	struct mmsghdr   rxm[KQ_BATCH];
+	struct iovec     rxv[KQ_BATCH];
+	struct sockaddr_storage rxa[KQ_BATCH];
+	uint8_t          rxb[KQ_BATCH][KQ_RX_PKT];
+};
+
+/*
+ * ngtcp2's decrypt callback has no user_data argument, yet an AEAD failure
+ * is a forged or corrupted packet that must be counted per connection. The
+ * connection being read is recorded here for the duration of one
+ * ngtcp2_conn_read_pkt call on this thread, and nowhere else.
+ */
+static __thread struct kq_conn *kq_reading;
+
+uint64_t kq_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+int kq_cc_parse(const char *name)
+{
+	static const char *const names[] = { "bbr", "bbr2", "cubic", "reno" };
+
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return -EINVAL;
+}
+
+const char *kq_cc_name(enum kq_cc cc)
+{
+	static const char *const names[] = { "bbr", "bbr2", "cubic", "reno" };
+
+	return (unsigned)cc < 4 ? names[cc] : "?";
+}
+
+static ngtcp2_cc_algo cc_algo(enum kq_cc cc)
+{
+	switch (cc) {
+	case KQ_CC_BBR2:  return NGTCP2_CC_ALGO_BBR2;
+	case KQ_CC_CUBIC: return NGTCP2_CC_ALGO_CUBIC;
+	case KQ_CC_RENO:  return NGTCP2_CC_ALGO_RENO;
+	default:          return NGTCP2_CC_ALGO_BBR;
+	}
+}
+
+int kq_udp_socket(const struct sockaddr *local, socklen_t len)
+{
+	int fd, one = 1, buf = 8 << 20, df;
+
+	fd = socket(local->sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* DF on every datagram: PMTUD is the library's, never IP fragmentation. */
+	if (local->sa_family == AF_INET6) {
+		df = IPV6_PMTUDISC_PROBE;
+		setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &df, sizeof(df));
+	} else {
+		df = IP_PMTUDISC_PROBE;
+		setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &df, sizeof(df));
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* Best effort: the FORCE variants need CAP_NET_ADMIN. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
+	if (bind(fd, local, len) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* ---- slots ---------------------------------------------------------------- */
+
+static int slot_ready(struct kq_conn *c, struct kq_slot *s)
+{
+	int err;
+
+	if (s->kbuf)
+		return 0;
+	s->kbuf = malloc(keg_buf_size(c->cfg.segsize));
+	if (!s->kbuf)
+		return -ENOMEM;
+	err = keg_packer_init(&s->pk, s->kbuf, c->cfg.segsize, c->cfg.deadline_ns);
+	if (!err)
+		err = keg_sbuf_init(&s->sb, c->cfg.slot_buf);
+	if (err) {
+		free(s->kbuf);
+		s->kbuf = NULL;
+	}
+	return err;
+}
+
+/* The connection is gone: what was queued for it is dropped. */
+static void slots_reset(struct kq_conn *c)
+{
+	for (uint32_t i = 0; i < c->cfg.nslots; i++) {
+		struct kq_slot *s = &c->slots[i];
+
+		s->stream_id = -1;
+		s->fin_pending = s->fin_sent = s->blocked = false;
+		if (!s->kbuf)
+			continue;
+		keg_packer_finish(&s->pk);
+		s->sb.acked = s->sb.sent = s->sb.end = 0;
+	}
+}
+
+/* Move the slot's keg into its stream buffer. -ENOBUFS when it does not fit
+ * or the slot's stream is being retired. */
+static int slot_flush(struct kq_conn *c, struct kq_slot *s)
+{
+	size_t n;
+
+	if (keg_packer_empty(&s->pk))
+		return 0;
+	if (s->fin_pending || keg_sbuf_room(&s->sb) < KEG_HDR_LEN + s->pk.used)
+		return -ENOBUFS;
+	n = keg_packer_finish(&s->pk);
+	keg_sbuf_write(&s->sb, s->kbuf, n);
+	c->st.kegs_tx++;
+	if (c->cfg.stream_bytes && s->sb.end >= c->cfg.stream_bytes)
+		s->fin_pending = true;
+	return 0;
+}
+
+/* ---- ngtcp2 callbacks ----------------------------------------------------- */
+
+static ngtcp2_conn *get_conn(ngtcp2_crypto_conn_ref *ref)
+{
+	struct kq_link *l = ref->user_data;
+
+	return l->conn;
+}
+
+static void rand_cb(uint8_t *dest, size_t len, const ngtcp2_rand_ctx *ctx)
+{
+	(void)ctx;
+	(void)gnutls_rnd(GNUTLS_RND_RANDOM, dest, len);
+}
+
+static int add_scid(struct kq_link *l, const ngtcp2_cid *cid)
+{
+	if (l->nscids == KQ_MAX_SCIDS)
+		return -ENOSPC;
+	l->scids[l->nscids++] = *cid;
+	return 0;
+}
+
+static int new_cid_cb(ngtcp2_conn *conn, ngtcp2_cid *cid, uint8_t *token,
+		      size_t cidlen, void *user_data)
+{
+	struct kq_link *l = user_data;
+
+	(void)conn;
+	if (gnutls_rnd(GNUTLS_RND_RANDOM, cid->data, cidlen) < 0 ||
+	    gnutls_rnd(GNUTLS_RND_RANDOM, token, NGTCP2_STATELESS_RESET_TOKENLEN) < 0)
+		return NGTCP2_ERR_CALLBACK_FAILURE;
+	cid->datalen = cidlen;
+	return add_scid(l, cid) ? NGTCP2_ERR_CALLBACK_FAILURE : 0;
+}
+
+static int remove_cid_cb(ngtcp2_conn *conn, const ngtcp2_cid *cid, void *user_data)
+{
+	struct kq_link *l = user_data;
+
+	(void)conn;
+	for (size_t i = 0; i < l->nscids; i++)
+		if (ngtcp2_cid_eq(&l->scids[i], cid)) {
+			l->scids[i] = l->scids[--l->nscids];
+			break;
+		}
+	return 0;
+}
+
+static int decrypt_cb(uint8_t *dest, const ngtcp2_crypto_aead *aead,
+		      const ngtcp2_crypto_aead_ctx *aead_ctx, const uint8_t *ct,
+		      size_t ctlen, const uint8_t *nonce, size_t noncelen,
+		      const uint8_t *aad, size_t aadlen)
+{
+	int rv = ngtcp2_crypto_decrypt_cb(dest, aead, aead_ctx, ct, ctlen, nonce,
+					  noncelen, aad, aadlen);
+
+	if (rv && kq_reading)
+		kq_reading->st.drop_aead++;
+	return rv;
+}
+
+static int update_key_cb(ngtcp2_conn *conn, uint8_t *rx_secret, uint8_t *tx_secret,
+			 ngtcp2_crypto_aead_ctx *rx_aead_ctx, uint8_t *rx_iv,
+			 ngtcp2_crypto_aead_ctx *tx_aead_ctx, uint8_t *tx_iv,
+			 const uint8_t *cur_rx, const uint8_t *cur_tx,
+			 size_t secretlen, void *user_data)
+{
+	struct kq_link *l = user_data;
+	int rv = ngtcp2_crypto_update_key_cb(conn, rx_secret, tx_secret, rx_aead_ctx,
+					     rx_iv, tx_aead_ctx, tx_iv, cur_rx, cur_tx,
+					     secretlen, user_data);
+	if (!rv)
+		l->key_gens++;
+	return rv;
+}
+
+static void set_state(struct kq_conn *c, enum kq_state st)
+{
+	if (c->state == st)
+		return;
+	c->state = st;
+	if (c->ops.state)
+		c->ops.state(c->ctx, st);
+}
+
+static void link_free(struct kq_conn *c, struct kq_link *l);
+
+/* The peer is authenticated: the connection carries kegs from now on. A
+ * server's new connection replaces the one it had. */
+static void link_up(struct kq_link *l)
+{
+	struct kq_conn *c = l->c;
+
+	l->up = true;
+	l->last_key_update = 0;
+	c->st.handshakes++;
+	if (l == c->pend) {
+		if (c->cur)
+			link_free(c, c->cur);
+		c->cur = l;
+		c->pend = NULL;
+	}
+	slots_reset(c);
+	c->backoff = KQ_BACKOFF_MIN;
+	set_state(c, KQ_UP);
+}
+
+/* Server: the handshake completes with the client's Finished, after its
+ * certificate was verified (ngtcp2 0.12 calls no handshake_confirmed on a
+ * server). */
+static int handshake_completed_cb(ngtcp2_conn *conn, void *user_data)
+{
+	struct kq_link *l = user_data;
+
+	(void)conn;
+	if (keg_tls_check_alpn(&l->tls))
+		return NGTCP2_ERR_CALLBACK_FAILURE;
+	if (l->c->cfg.server)
+		link_up(l);
+	return 0;
+}
+
+/* Client: confirmed (HANDSHAKE_DONE) only once the server has verified the
+ * client's certificate too; completion alone would be too early. */
+static int handshake_confirmed_cb(ngtcp2_conn *conn, void *user_data)
+{
+	(void)conn;
+	link_up(user_data);
+	return 0;
+}
+
+static int stream_open_cb(ngtcp2_conn *conn, int64_t stream_id, void *user_data)
+{
+	(void)conn, (void)stream_id, (void)user_data;
+	return 0;
+}
+
+static int deliver_pkt(void *ctx, const struct keg_view *k, const uint8_t *pkt, size_t len)
+{
+	struct kq_conn *c = ctx;
+
+	c->st.pkts_rx++;
+	if (c->ops.packet)
+		c->ops.packet(c->ctx, k->flow_id, pkt, len);
+	return 0;
+}
+
+static int recv_stream_data_cb(ngtcp2_conn *conn, uint32_t flags, int64_t stream_id,
+			       uint64_t offset, const uint8_t *data, size_t datalen,
+			       void *user_data, void *stream_user_data)
+{
+	struct kq_link *l = user_data;
+	struct kq_conn *c = l->c;
+	struct kq_rxs *rs = stream_user_data;
+	uint64_t kegs;
+	int rc;
+
+	(void)offset;
+	ngtcp2_conn_extend_max_stream_offset(conn, stream_id, datalen);
+	ngtcp2_conn_extend_max_offset(conn, datalen);
+	/* Our own (bidirectional) streams carry nothing back but the FIN that
+	 * lets them close. */
+	if (ngtcp2_conn_is_local_stream(conn, stream_id))
+		return 0;
+	if (!rs) {
+		rs = calloc(1, sizeof(*rs));
+		if (!rs)
+			return NGTCP2_ERR_CALLBACK_FAILURE;
+		if (keg_rx_init(&rs->rx, KEG_SEGSIZE_MAX)) {
+			free(rs);
+			return NGTCP2_ERR_CALLBACK_FAILURE;
+		}
+		rs->stream_id = stream_id;
+		rs->next = l->rxs;
+		if (l->rxs)
+			l->rxs->prev = rs;
+		l->rxs = rs;
+		ngtcp2_conn_set_stream_user_data(conn, stream_id, rs);
+	}
+	/* (Flow control credit went back at once above: kegd consumes as it
+	 * receives.) */
+	c->st.stream_rx_bytes += datalen;
+	if (flags & NGTCP2_STREAM_DATA_FLAG_FIN)
+		rs->fin_rcvd = true;
+	if (rs->broken)
+		return 0;
+	kegs = rs->rx.kegs;
+	rc = keg_rx_push(&rs->rx, data, datalen, deliver_pkt, c);
+	c->st.kegs_rx += rs->rx.kegs - kegs;
+	if (rc < 0) {
+		/* A hostile or broken keg: this stream stops, the connection stays. */
+		rs->broken = true;
+		c->st.drop_keg++;
+		ngtcp2_conn_shutdown_stream_read(conn, stream_id, KQ_APP_ERR_KEG);
+	}
+	return 0;
+}
+
+static int acked_cb(ngtcp2_conn *conn, int64_t stream_id, uint64_t offset,
+		    uint64_t datalen, void *user_data, void *stream_user_data)
+{
+	struct kq_slot *s = stream_user_data;
+
+	(void)conn, (void)stream_id, (void)user_data;
+	if (s && keg_sbuf_ack(&s->sb, offset, datalen))
+		return NGTCP2_ERR_CALLBACK_FAILURE;
+	return 0;
+}
+
+static int stream_close_cb(ngtcp2_conn *conn, uint32_t flags, int64_t stream_id,
+			   uint64_t app_error_code, void *user_data, void *stream_user_data)
+{
+	struct kq_link *l = user_data;
+
+	(void)flags, (void)app_error_code;
+	l->lost_closed += ngtcp2_conn_get_stream_loss_count(conn, stream_id);
+	if (ngtcp2_conn_is_local_stream(conn, stream_id)) {
+		struct kq_slot *s = stream_user_data;
+
+		if (!s)
+			return 0;
+		/* Retired (or reset): the next keg of the slot opens a new
+		 * stream; offsets restart. Unacked bytes of a reset stream
+		 * are lost with it. */
+		if (keg_sbuf_restart(&s->sb))
+			s->sb.acked = s->sb.sent = s->sb.end = 0;
+		s->stream_id = -1;
+		s->fin_pending = s->fin_sent = false;
+		return 0;
+	}
+	struct kq_rxs *rs = stream_user_data;
+
+	if (rs) {
+		if (rs->prev)
+			rs->prev->next = rs->next;
+		else
+			l->rxs = rs->next;
+		if (rs->next)
+			rs->next->prev = rs->prev;
+		keg_rx_free(&rs->rx);
+		free(rs);
+	}
+	/* The library does not replenish stream limits: one closed, one more. */
+	ngtcp2_conn_extend_max_streams_bidi(conn, 1);
+	return 0;
+}
+
+static int extend_max_stream_data_cb(ngtcp2_conn *conn, int64_t stream_id,
+				     uint64_t max_data, void *user_data,
+				     void *stream_user_data)
+{
+	struct kq_slot *s = stream_user_data;
+
+	(void)conn, (void)stream_id, (void)max_data, (void)user_data;
+	if (s)
+		s->blocked = false;
+	return 0;
+}
+
+static const ngtcp2_callbacks kq_callbacks_client = {
+	.client_initial = ngtcp2_crypto_client_initial_cb,
+	.recv_crypto_data = ngtcp2_crypto_recv_crypto_data_cb,
+	.handshake_completed = handshake_completed_cb,
+	.handshake_confirmed = handshake_confirmed_cb,
+	.encrypt = ngtcp2_crypto_encrypt_cb,
+	.decrypt = decrypt_cb,
+	.hp_mask = ngtcp2_crypto_hp_mask_cb,
+	.recv_stream_data = recv_stream_data_cb,
+	.acked_stream_data_offset = acked_cb,
+	.stream_open = stream_open_cb,
+	.stream_close = stream_close_cb,
+	.recv_retry = ngtcp2_crypto_recv_retry_cb,
+	.rand = rand_cb,
+	.get_new_connection_id = new_cid_cb,
+	.remove_connection_id = remove_cid_cb,
+	.update_key = update_key_cb,
+	.extend_max_stream_data = extend_max_stream_data_cb,
+	.delete_crypto_aead_ctx = ngtcp2_crypto_delete_crypto_aead_ctx_cb,
+	.delete_crypto_cipher_ctx = ngtcp2_crypto_delete_crypto_cipher_ctx_cb,
+	.get_path_challenge_data = ngtcp2_crypto_get_path_challenge_data_cb,
+	.version_negotiation = ngtcp2_crypto_version_negotiation_cb,
+};
+
+static const ngtcp2_callbacks kq_callbacks_server = {
+	.recv_client_initial = ngtcp2_crypto_recv_client_initial_cb,
+	.recv_crypto_data = ngtcp2_crypto_recv_crypto_data_cb,
+	.handshake_completed = handshake_completed_cb,
+	.encrypt = ngtcp2_crypto_encrypt_cb,
+	.decrypt = decrypt_cb,
+	.hp_mask = ngtcp2_crypto_hp_mask_cb,
+	.recv_stream_data = recv_stream_data_cb,
+	.acked_stream_data_offset = acked_cb,
+	.stream_open = stream_open_cb,
+	.stream_close = stream_close_cb,
+	.rand = rand_cb,
+	.get_new_connection_id = new_cid_cb,
+	.remove_connection_id = remove_cid_cb,
+	.update_key = update_key_cb,
+	.extend_max_stream_data = extend_max_stream_data_cb,
+	.delete_crypto_aead_ctx = ngtcp2_crypto_delete_crypto_aead_ctx_cb,
+	.delete_crypto_cipher_ctx = ngtcp2_crypto_delete_crypto_cipher_ctx_cb,
+	.get_path_challenge_data = ngtcp2_crypto_get_path_challenge_data_cb,
+	.version_negotiation = ngtcp2_crypto_version_negotiation_cb,
+};
+
+/* ---- links: one ngtcp2_conn each ------------------------------------------ */
+
+/* qlog's JSON-SEQ records, as the library writes them (for qvis). */
+static void qlog_write_cb(void *user_data, uint32_t flags, const void *data, size_t len)
+{
+	struct kq_link *l = user_data;
+
+	if (!l->qlog)
+		return;
+	fwrite(data, 1, len, l->qlog);
+	if (flags & NGTCP2_QLOG_WRITE_FLAG_FIN)
+		fflush(l->qlog);
+}
+
+/* DIR/<original DCID in hex>.<client|server>.sqlog; no trace if it cannot
+ * be created (the connection matters more than its trace). */
+static void qlog_open(struct kq_conn *c, struct kq_link *l, const ngtcp2_cid *odcid,
+		      ngtcp2_settings *s)
+{
+	char path[4096], hex[2 * NGTCP2_MAX_CIDLEN + 1];
+
+	if (!c->cfg.qlog_dir)
+		return;
+	for (size_t i = 0; i < odcid->datalen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", odcid->data[i]);
+	hex[2 * odcid->datalen] = 0;
+	snprintf(path, sizeof(path), "%s/%s.%s.sqlog", c->cfg.qlog_dir, hex,
+		 c->cfg.server ? "server" : "client");
+	l->qlog = fopen(path, "we");
+	if (!l->qlog)
+		return;
+	s->qlog.odcid = *odcid;
+	s->qlog.write = qlog_write_cb;
+}
+
+static void settings_for(const struct kq_conn *c, ngtcp2_settings *s,
+			 ngtcp2_transport_params *p, uint64_t now)
+{
+	ngtcp2_settings_default(s);
+	s->initial_ts = now;
+	s->cc_algo = cc_algo(c->cfg.cc);
+	s->initial_rtt = c->cfg.initial_rtt_ns;
+	s->max_window = c->cfg.max_window;
+	s->max_stream_window = c->cfg.max_window;
+	s->handshake_timeout = 10 * c->cfg.idle_timeout_ns;
+	ngtcp2_transport_params_default(p);
+	/* Bidirectional streams, one way used: in ngtcp2 0.12 a peer's
+	 * unidirectional stream never closes (so its limit could never be
+	 * replenished); a bidirectional one closes once the receiver answers
+	 * the sender's FIN with its own. */
+	p->initial_max_streams_bidi = c->cfg.max_streams;
+	p->initial_max_streams_uni = 0;
+	p->initial_max_stream_data_bidi_remote = c->cfg.window;
+	p->initial_max_stream_data_bidi_local = 65536;
+	p->initial_max_data = c->cfg.window;
+	p->max_idle_timeout = c->cfg.idle_timeout_ns;
+	p->max_udp_payload_size = KQ_MAX_UDP_RX;
+	p->disable_active_migration = 1;
+}
+
+static struct kq_link *link_alloc(struct kq_conn *c, const struct sockaddr *remote,
+				  socklen_t len)
+{
+	struct kq_link *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return NULL;
+	l->c = c;
+	memcpy(&l->remote, remote, len);
+	l->remote_len = len;
+	if (keg_tls_init(&l->tls, c->cfg.id, c->cfg.server, c->cfg.peer_key, get_conn, l)) {
+		free(l);
+		return NULL;
+	}
+	return l;
+}
+
+static void link_free(struct kq_conn *c, struct kq_link *l)
+{
+	struct kq_rxs *rs, *n;
+
+	if (!l)
+		return;
+	if (l->conn) {
+		for (uint32_t i = 0; l == c->cur && i < c->cfg.nslots; i++)
+			if (c->slots[i].stream_id >= 0)
+				l->lost_closed += ngtcp2_conn_get_stream_loss_count(
+					l->conn, c->slots[i].stream_id);
+		ngtcp2_conn_del(l->conn);
+	}
+	c->lost_closed += l->lost_closed;
+	c->key_updates_closed += l->key_gens > 1 ? l->key_gens - 1 : 0;
+	for (rs = l->rxs; rs; rs = n) {
+		n = rs->next;
+		keg_rx_free(&rs->rx);
+		free(rs);
+	}
+	keg_tls_deinit(&l->tls);
+	if (l->qlog)
+		fclose(l->qlog);
+	if (c->cur == l)
+		c->cur = NULL;
+	if (c->pend == l)
+		c->pend = NULL;
+	free(l);
+}
+
+static ngtcp2_path link_path(struct kq_conn *c, struct kq_link *l)
+{
+	ngtcp2_path path = {
+		.local = { (struct sockaddr *)&c->local, c->local_len },
+		.remote = { (struct sockaddr *)&l->remote, l->remote_len },
+	};
+	return path;
+}
+
+static int client_connect(struct kq_conn *c, uint64_t now)
+{
+	ngtcp2_cid dcid, scid;
+	ngtcp2_settings s;
+	ngtcp2_transport_params p;
+	struct kq_link *l;
+	ngtcp2_path path;
+
+	l = link_alloc(c, (struct sockaddr *)&c->peer, c->peer_len);
+	if (!l)
+		return -ENOMEM;
+	dcid.datalen = NGTCP2_MIN_INITIAL_DCIDLEN;
+	scid.datalen = KQ_SCID_LEN;
+	if (gnutls_rnd(GNUTLS_RND_RANDOM, dcid.data, dcid.datalen) < 0 ||
+	    gnutls_rnd(GNUTLS_RND_RANDOM, scid.data, scid.datalen) < 0) {
+		link_free(c, l);
+		return -EIO;
+	}
+	settings_for(c, &s, &p, now);
+	qlog_open(c, l, &dcid, &s);
+	path = link_path(c, l);
+	if (ngtcp2_conn_client_new(&l->conn, &dcid, &scid, &path, NGTCP2_PROTO_VER_V1,
+				   &kq_callbacks_client, &s, &p, NULL, l)) {
+		link_free(c, l);
+		return -ENOMEM;
+	}
+	add_scid(l, &scid);
+	ngtcp2_conn_set_tls_native_handle(l->conn, l->tls.session);
+	ngtcp2_conn_set_keep_alive_timeout(l->conn, c->cfg.keepalive_ns);
+	c->cur = l;
+	set_state(c, KQ_CONNECTING);
+	return 0;
+}
+
+/* Server: a client's first Initial; runs beside the connection in use. */
+static int server_accept(struct kq_conn *c, const ngtcp2_pkt_hd *hd,
+			 const struct sockaddr *from, socklen_t fromlen, uint64_t now)
+{
+	ngtcp2_settings s;
+	ngtcp2_transport_params p;
+	ngtcp2_cid scid;
+	struct kq_link *l;
+	ngtcp2_path path;
+
+	if (c->pend)
+		link_free(c, c->pend);
+	l = link_alloc(c, from, fromlen);
+	if (!l)
+		return -ENOMEM;
+	scid.datalen = KQ_SCID_LEN;
+	if (gnutls_rnd(GNUTLS_RND_RANDOM, scid.data, scid.datalen) < 0) {
+		link_free(c, l);
+		return -EIO;
+	}
+	settings_for(c, &s, &p, now);
+	qlog_open(c, l, &hd->dcid, &s);
+	p.original_dcid = hd->dcid;
+	path = link_path(c, l);
+	if (ngtcp2_conn_server_new(&l->conn, &hd->scid, &scid, &path, hd->version,
+				   &kq_callbacks_server, &s, &p, NULL, l)) {
+		link_free(c, l);
+		return -ENOMEM;
+	}
+	add_scid(l, &scid);
+	add_scid(l, &hd->dcid);      /* the client's first packets are sent to it */
+	ngtcp2_conn_set_tls_native_handle(l->conn, l->tls.session);
+	ngtcp2_conn_set_keep_alive_timeout(l->conn, c->cfg.keepalive_ns);
+	c->pend = l;
+	if (!c->cur)
+		set_state(c, KQ_CONNECTING);
+	return 0;
+}
+
+/* ---- transmit ------------------------------------------------------------- */
+
+static void tx_flush(struct kq_conn *c)
+{
+	int done = 0;
+
+	while (done < c->ntx) {
+		int n = sendmmsg(c->fd, c->txm + done, (unsigned)(c->ntx - done), 0);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			/* The socket buffer is full or the route refused: these
+			 * packets are lost; QUIC's loss recovery resends. */
+			c->st.udp_tx_errors += (uint64_t)(c->ntx - done);
+			break;
+		}
+		for (int i = done; i < done + n; i++) {
+			c->st.udp_tx_pkts++;
+			c->st.udp_tx_bytes += c->txm[i].msg_len;
+		}
+		done += n;
+	}
+	c->ntx = 0;
+}
+
+static uint8_t *tx_slot(struct kq_conn *c)
+{
+	if (c->ntx == KQ_BATCH)
+		tx_flush(c);
+	return c->txb[c->ntx];
+}
+
+static void tx_queue(struct kq_conn *c, struct kq_link *l, size_t len)
+{
+	struct mmsghdr *m = &c->txm[c->ntx];
+
+	c->txv[c->ntx].iov_base = c->txb[c->ntx];
+	c->txv[c->ntx].iov_len = len;
+	memset(m, 0, sizeof(*m));
+	m->msg_hdr.msg_name = &l->remote;
+	m->msg_hdr.msg_namelen = l->remote_len;
+	m->msg_hdr.msg_iov = &c->txv[c->ntx];
+	m->msg_hdr.msg_iovlen = 1;
+	c->ntx++;
+}
+
+/* The peer allows no more streams: idle slots give theirs back (FIN), so a
+ * slot with kegs waiting gets one within a round trip. */
+static void retire_idle(struct kq_conn *c)
+{
+	for (uint32_t i = 0; i < c->cfg.nslots; i++) {
+		struct kq_slot *s = &c->slots[i];
+
+		if (s->kbuf && s->stream_id >= 0 && !s->fin_pending &&
+		    !keg_sbuf_unsent(&s->sb) && keg_packer_empty(&s->pk))
+			s->fin_pending = true;
+	}
+}
+
+/* The next slot with bytes (or a FIN) to send, its stream opened; NULL if none. */
+static struct kq_slot *next_slot(struct kq_conn *c, struct kq_link *l, bool *no_streams)
+{
+	for (uint32_t k = 0; k < c->cfg.nslots; k++) {
+		uint32_t i = (c->rr + k) % c->cfg.nslots;
+		struct kq_slot *s = &c->slots[i];
+
+		if (!s->kbuf || s->blocked || s->fin_sent)
+			continue;
+		if (!keg_sbuf_unsent(&s->sb) && !(s->fin_pending && s->stream_id >= 0))
+			continue;
+		if (s->stream_id < 0) {
+			if (*no_streams)
+				continue;
+			if (ngtcp2_conn_open_bidi_stream(l->conn, &s->stream_id, s)) {
+				/* NGTCP2_ERR_STREAM_ID_BLOCKED: the peer has not
+				 * given more streams yet. */
+				s->stream_id = -1;
+				*no_streams = true;
+				retire_idle(c);
+				continue;
+			}
+		}
+		c->rr = i + 1;
+		return s;
+	}
+	return NULL;
+}
+
+/* A stream of the peer that ended and waits for our FIN to close. */
+static struct kq_rxs *next_fin(struct kq_link *l)
+{
+	for (struct kq_rxs *rs = l->rxs; rs; rs = rs->next)
+		if (rs->fin_rcvd && !rs->fin_sent)
+			return rs;
+	return NULL;
+}
+
+static void consumed(struct kq_conn *c, struct kq_slot *s, uint64_t n, bool fin,
+		     uint64_t *budget, uint64_t now)
+{
+	keg_sbuf_consume(&s->sb, n);
+	keg_rbucket_take(&c->rb, n, now);
+	*budget -= n < *budget ? n : *budget;
+	c->st.stream_tx_bytes += n;
+	if (fin && !keg_sbuf_unsent(&s->sb))
+		s->fin_sent = true;
+}
+
+static int link_write(struct kq_conn *c, struct kq_link *l, uint64_t now)
+{
+	bool app = l == c->cur && l->up, no_streams = false;
+	uint64_t budget = app ? keg_rbucket_avail(&c->rb, now) : 0;
+	size_t quantum = ngtcp2_conn_get_send_quantum(l->conn), sent = 0;
+	ngtcp2_path_storage ps;
+	ngtcp2_pkt_info pi;
+
+	for (uint32_t i = 0; app && i < c->cfg.nslots; i++)
+		c->slots[i].blocked = false;
+	ngtcp2_path_storage_zero(&ps);
+	for (;;) {
+		struct kq_rxs *fr = l->up ? next_fin(l) : NULL;
+		struct kq_slot *s = !fr && app && budget ? next_slot(c, l, &no_streams) : NULL;
+		uint32_t flags = NGTCP2_WRITE_STREAM_FLAG_MORE;
+		ngtcp2_vec vec[2];
+		struct iovec iov[2];
+		ngtcp2_ssize nw, ndata = -1;
+		int64_t sid = -1;
+		size_t nv = 0;
+		bool fin = false;
+
+		if (fr) {
+			sid = fr->stream_id;
+			flags |= NGTCP2_WRITE_STREAM_FLAG_FIN;
+		} else if (s) {
+			uint64_t unsent = keg_sbuf_unsent(&s->sb);
+
+			nv = (size_t)keg_sbuf_peek(&s->sb, budget, iov);
+			for (size_t k = 0; k < nv; k++) {
+				vec[k].base = iov[k].iov_base;
+				vec[k].len = iov[k].iov_len;
+			}
+			sid = s->stream_id;
+			if (s->fin_pending && budget >= unsent) {
+				flags |= NGTCP2_WRITE_STREAM_FLAG_FIN;
+				fin = true;
+			}
+		}
+		nw = ngtcp2_conn_writev_stream(l->conn, &ps.path, &pi, tx_slot(c), KQ_TX_PKT,
+					       &ndata, flags, sid, vec, nv, now);
+		if (fr && (ndata >= 0 || nw == NGTCP2_ERR_STREAM_SHUT_WR ||
+			   nw == NGTCP2_ERR_STREAM_NOT_FOUND))
+			fr->fin_sent = true;
+		if (nw < 0) {
+			switch (nw) {
+			case NGTCP2_ERR_WRITE_MORE:
+				if (s)
+					consumed(c, s, (uint64_t)ndata, fin, &budget, now);
+				continue;
+			case NGTCP2_ERR_STREAM_DATA_BLOCKED:
+				if (s)
+					s->blocked = true;
+				continue;
+			case NGTCP2_ERR_STREAM_SHUT_WR:
+			case NGTCP2_ERR_STREAM_NOT_FOUND:
+				if (s)
+					s->fin_sent = true;     /* wait for its close */
+				continue;
+			default:
+				tx_flush(c);
+				return (int)nw;
+			}
+		}
+		if (s && ndata >= 0)
+			consumed(c, s, (uint64_t)ndata, fin, &budget, now);
+		if (nw == 0)
+			break;
+		tx_queue(c, l, (size_t)nw);
+		sent += (size_t)nw;
+		if (sent >= quantum)
+			break;
+	}
+	tx_flush(c);
+	ngtcp2_conn_update_pkt_tx_time(l->conn, now);
+	return 0;
+}
+
+/* Tell the peer why (once) and forget the connection. */
+static void link_close(struct kq_conn *c, struct kq_link *l, int liberr, uint64_t now)
+{
+	bool was_up = l->up && l == c->cur;
+
+	if (liberr != NGTCP2_ERR_DRAINING && liberr != NGTCP2_ERR_IDLE_CLOSE &&
+	    liberr != NGTCP2_ERR_HANDSHAKE_TIMEOUT && liberr != NGTCP2_ERR_DROP_CONN &&
+	    !ngtcp2_conn_is_in_closing_period(l->conn) &&
+	    !ngtcp2_conn_is_in_draining_period(l->conn)) {
+		ngtcp2_connection_close_error ccerr;
+		ngtcp2_path_storage ps;
+		ngtcp2_pkt_info pi;
+		ngtcp2_ssize n;
+
+		if (liberr == NGTCP2_ERR_CRYPTO)
+			ngtcp2_connection_close_error_set_transport_error_tls_alert(
+				&ccerr, ngtcp2_conn_get_tls_alert(l->conn), NULL, 0);
+		else
+			ngtcp2_connection_close_error_set_transport_error_liberr(
+				&ccerr, liberr, NULL, 0);
+		ngtcp2_path_storage_zero(&ps);
+		n = ngtcp2_conn_write_connection_close(l->conn, &ps.path, &pi, tx_slot(c),
+						       KQ_TX_PKT, &ccerr, now);
+		if (n > 0) {
+			tx_queue(c, l, (size_t)n);
+			tx_flush(c);
+		}
+	}
+	if (!l->up)
+		c->st.handshake_failures++;
+	if (was_up)
+		c->st.conn_lost++;
+	link_free(c, l);
+	if (c->cur)
+		return;
+	slots_reset(c);
+	set_state(c, c->pend ? KQ_CONNECTING : KQ_DOWN);
+	if (!c->cfg.server && !c->closed) {
+		c->reconnect_at = now + c->backoff;
+		c->backoff = c->backoff * 2 > KQ_BACKOFF_MAX ? KQ_BACKOFF_MAX : c->backoff * 2;
+	}
+}
+
+/* ---- receive -------------------------------------------------------------- */
+
+static bool link_owns(const struct kq_link *l, const uint8_t *dcid, size_t len)
+{
+	for (size_t i = 0; l && i < l->nscids; i++)
+		if (l->scids[i].datalen == len && !memcmp(l->scids[i].data, dcid, len))
+			return true;
+	return false;
+}
+
+static void on_datagram(struct kq_conn *c, const uint8_t *buf, size_t len,
+			const struct sockaddr *from, socklen_t fromlen, uint64_t now)
+{
+	ngtcp2_version_cid vc;
+	ngtcp2_pkt_info pi = { 0 };
+	struct kq_link *l = NULL;
+	ngtcp2_path path;
+	ngtcp2_pkt_hd hd;
+	int rv;
+
+	if (ngtcp2_pkt_decode_version_cid(&vc, buf, len, KQ_SCID_LEN)) {
+		c->st.drop_garbage++;
+		return;
+	}
+	if (link_owns(c->cur, vc.dcid, vc.dcidlen))
+		l = c->cur;
+	else if (link_owns(c->pend, vc.dcid, vc.dcidlen))
+		l = c->pend;
+	if (!l) {
+		if (!c->cfg.server || c->closed || ngtcp2_accept(&hd, buf, len) ||
+		    server_accept(c, &hd, from, fromlen, now)) {
+			c->st.drop_garbage++;
+			return;
+		}
+		l = c->pend;
+	}
+	path = link_path(c, l);
+	path.remote.addr = (struct sockaddr *)from;
+	path.remote.addrlen = fromlen;
+	kq_reading = c;
+	rv = ngtcp2_conn_read_pkt(l->conn, &path, &pi, buf, len, now);
+	kq_reading = NULL;
+	if (!rv)
+		return;
+	if (rv == NGTCP2_ERR_CRYPTO || l->tls.refused) {
+		if (l->tls.refused)
+			c->st.refused_key++;
+		if (c->ops.refused)
+			c->ops.refused(c->ctx, from, (int)l->tls.refused);
+	}
+	link_close(c, l, rv, now);
+}
+
+int kq_conn_read(struct kq_conn *c, uint64_t now)
+{
+	for (int round = 0; round < 16; round++) {
+		int n;
+
+		for (int i = 0; i < KQ_BATCH; i++) {
+			c->rxv[i].iov_base = c->rxb[i];
+			c->rxv[i].iov_len = KQ_RX_PKT;
+			memset(&c->rxm[i], 0, sizeof(c->rxm[i]));
+			c->rxm[i].msg_hdr.msg_name = &c->rxa[i];
+			c->rxm[i].msg_hdr.msg_namelen = sizeof(c->rxa[i]);
+			c->rxm[i].msg_hdr.msg_iov = &c->rxv[i];
+			c->rxm[i].msg_hdr.msg_iovlen = 1;
+		}
+		n = recvmmsg(c->fd, c->rxm, KQ_BATCH, MSG_DONTWAIT, NULL);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+				break;
+			return -errno;
+		}
+		for (int i = 0; i < n; i++) {
+			struct msghdr *h = &c->rxm[i].msg_hdr;
+
+			c->st.udp_rx_pkts++;
+			c->st.udp_rx_bytes += c->rxm[i].msg_len;
+			if (h->msg_flags & MSG_TRUNC) {
+				c->st.drop_garbage++;
+				continue;
+			}
+			on_datagram(c, c->rxb[i], c->rxm[i].msg_len,
+				    (struct sockaddr *)&c->rxa[i], h->msg_namelen, now);
+		}
+		if (n < KQ_BATCH)
+			break;
+	}
+	return kq_conn_write(c, now);
+}
+
+/* ---- the API -------------------------------------------------------------- */
+
+static void defaults(struct kq_config *cfg)
+{
+	if (!cfg->initial_rtt_ns)
+		cfg->initial_rtt_ns = 100 * KQ_MS;
+	if (!cfg->idle_timeout_ns)
+		cfg->idle_timeout_ns = 2500 * KQ_MS;
+	if (!cfg->keepalive_ns)
+		cfg->keepalive_ns = cfg->idle_timeout_ns / 3;
+	if (!cfg->key_update_ns)
+		cfg->key_update_ns = 600000 * KQ_MS;
+	if (!cfg->segsize)
+		cfg->segsize = KEG_SEGSIZE_DEFAULT;
+	if (!cfg->nslots)
+		cfg->nslots = 64;
+	if (!cfg->max_flows)
+		cfg->max_flows = 65536;
+	if (!cfg->slot_buf)
+		cfg->slot_buf = 4 << 20;
+	if (!cfg->max_streams)
+		cfg->max_streams = 256;
+	if (!cfg->window)
+		cfg->window = 16 << 20;
+	if (!cfg->max_window)
+		cfg->max_window = 64 << 20;
+}
+
+static uint64_t burst_for(uint64_t rate)
+{
+	/* 2 ms at the cap, at least 64 KiB: the pacer smooths below that. */
+	uint64_t b = rate / 500;
+
+	return b < KQ_BURST_MIN ? KQ_BURST_MIN : b;
+}
+
+int kq_conn_new(struct kq_conn **out, const struct kq_config *cfg, int fd,
+		const struct sockaddr *peer, socklen_t peerlen,
+		const struct kq_ops *ops, void *ctx, uint64_t now)
+{
+	struct kq_conn *c;
+	int err;
+
+	if (!cfg->id || !cfg->id->cred || (!cfg->server && (!peer || !peerlen)) ||
+	    peerlen > sizeof(struct sockaddr_storage))
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->cfg = *cfg;
+	defaults(&c->cfg);
+	if (c->cfg.segsize < KEG_SEGSIZE_MIN || c->cfg.segsize > KEG_SEGSIZE_MAX ||
+	    c->cfg.slot_buf < keg_buf_size(c->cfg.segsize)) {
+		free(c);
+		return -EINVAL;
+	}
+	c->ops = *ops;
+	c->ctx = ctx;
+	c->fd = fd;
+	c->local_len = sizeof(c->local);
+	if (getsockname(fd, (struct sockaddr *)&c->local, &c->local_len) < 0) {
+		err = -errno;
+		free(c);
+		return err;
+	}
+	if (peer) {
+		memcpy(&c->peer, peer, peerlen);
+		c->peer_len = peerlen;
+	}
+	c->backoff = KQ_BACKOFF_MIN;
+	c->slots = calloc(c->cfg.nslots, sizeof(*c->slots));
+	err = c->slots ? keg_flowmap_init(&c->fm, c->cfg.nslots, c->cfg.max_flows,
+					  30000 * KQ_MS) : -ENOMEM;
+	if (!err)
+		err = keg_rbucket_init(&c->rb, c->cfg.max_rate, burst_for(c->cfg.max_rate), now);
+	if (err) {
+		kq_conn_free(c);
+		return err;
+	}
+	slots_reset(c);
+	if (!c->cfg.server) {
+		err = client_connect(c, now);
+		if (err) {
+			kq_conn_free(c);
+			return err;
+		}
+		kq_conn_write(c, now);     /* the Initial goes out now */
+	}
+	*out = c;
+	return 0;
+}
+
+void kq_conn_free(struct kq_conn *c)
+{
+	if (!c)
+		return;
+	link_free(c, c->pend);
+	link_free(c, c->cur);
+	for (uint32_t i = 0; c->slots && i < c->cfg.nslots; i++) {
+		free(c->slots[i].kbuf);
+		keg_sbuf_free(&c->slots[i].sb);
+	}
+	free(c->slots);
+	keg_flowmap_free(&c->fm);
+	free(c);
+}
+
+int kq_conn_send(struct kq_conn *c, uint32_t flow_id, const void *pkt, size_t len,
+		 uint64_t now)
+{
+	struct kq_slot *s;
+	int rc;
+
+	if (!c->cur || !c->cur->up)
+		return -ENOTCONN;
+	s = &c->slots[keg_flowmap_get(&c->fm, flow_id, now)];
+	rc = slot_ready(c, s);
+	if (rc)
+		return rc;
+	rc = keg_packer_add(&s->pk, flow_id, pkt, len, now);
+	if (rc == -ENOBUFS) {
+		if (slot_flush(c, s)) {
+			c->st.backpressure++;
+			return -ENOBUFS;
+		}
+		rc = keg_packer_add(&s->pk, flow_id, pkt, len, now);
+	}
+	if (rc < 0)
+		return rc;
+	c->st.pkts_tx++;
+	if (rc == 1)
+		slot_flush(c, s);       /* if it cannot go yet, the next add says so */
+	return 0;
+}
+
+int kq_conn_write(struct kq_conn *c, uint64_t now)
+{
+	struct kq_link *links[2] = { c->pend, c->cur };
+
+	for (int i = 0; i < 2; i++) {
+		struct kq_link *l = links[i];
+		int rv;
+
+		if (!l || (l != c->pend && l != c->cur))
+			continue;
+		rv = link_write(c, l, now);
+		if (rv)
+			link_close(c, l, rv, now);
+	}
+	return 0;
+}
+
+int kq_conn_timer(struct kq_conn *c, uint64_t now)
+{
+	struct kq_link *links[2] = { c->pend, c->cur };
+
+	for (int i = 0; i < 2; i++) {
+		struct kq_link *l = links[i];
+		int rv;
+
+		if (!l || (l != c->pend && l != c->cur) || ngtcp2_conn_get_expiry(l->conn) > now)
+			continue;
+		rv = ngtcp2_conn_handle_expiry(l->conn, now);
+		if (rv)
+			link_close(c, l, rv, now);
+	}
+	if (!c->cfg.server && !c->closed && !c->cur && now >= c->reconnect_at &&
+	    client_connect(c, now))
+		c->reconnect_at = now + c->backoff;     /* out of memory: later */
+	if (c->cur && c->cur->up) {
+		for (uint32_t i = 0; i < c->cfg.nslots; i++) {
+			struct kq_slot *s = &c->slots[i];
+
+			if (s->kbuf && keg_packer_due(&s->pk, now) && slot_flush(c, s))
+				c->st.backpressure++;   /* stays packed; retried */
+		}
+		if (c->cur->last_key_update == 0)
+			c->cur->last_key_update = now;
+		else if (now - c->cur->last_key_update >= c->cfg.key_update_ns)
+			kq_conn_key_update(c, now);
+	}
+	return kq_conn_write(c, now);
+}
+
+uint64_t kq_conn_next(const struct kq_conn *c)
+{
+	uint64_t t = UINT64_MAX;
+	bool unsent = false;
+
+	if (c->pend)
+		t = ngtcp2_conn_get_expiry(c->pend->conn);
+	if (c->cur) {
+		uint64_t e = ngtcp2_conn_get_expiry(c->cur->conn);
+
+		t = e < t ? e : t;
+	} else if (!c->cfg.server && !c->closed) {
+		t = c->reconnect_at < t ? c->reconnect_at : t;
+	}
+	if (!c->cur || !c->cur->up)
+		return t;
+	for (uint32_t i = 0; i < c->cfg.nslots; i++) {
+		const struct kq_slot *s = &c->slots[i];
+
+		if (!s->kbuf)
+			continue;
+		if (keg_packer_deadline(&s->pk) < t)
+			t = keg_packer_deadline(&s->pk);
+		unsent |= keg_sbuf_unsent(&s->sb) > 0 && !s->fin_sent;
+	}
+	if (unsent && c->cfg.max_rate) {
+		/* Wake when the bucket holds a full packet again. */
+		struct keg_rbucket rb = c->rb;
+		uint64_t w = keg_rbucket_wait(&rb, KQ_TX_PKT, kq_now());
+
+		if (w && kq_now() + w < t)
+			t = kq_now() + w;
+	}
+	if (c->cur->last_key_update && c->cur->last_key_update + c->cfg.key_update_ns < t)
+		t = c->cur->last_key_update + c->cfg.key_update_ns;
+	return t;
+}
+
+int kq_conn_key_update(struct kq_conn *c, uint64_t now)
+{
+	int rv;
+
+	if (!c->cur || !c->cur->up)
+		return -ENOTCONN;
+	rv = ngtcp2_conn_initiate_key_update(c->cur->conn, now);
+	if (rv == NGTCP2_ERR_INVALID_STATE)
+		return -EAGAIN;
+	if (rv)
+		return -EIO;
+	c->cur->last_key_update = now;
+	return 0;
+}
+
+int kq_conn_set_rate(struct kq_conn *c, uint64_t max_rate, uint64_t now)
+{
+	int err = keg_rbucket_set(&c->rb, max_rate, burst_for(max_rate), now);
+
+	if (!err)
+		c->cfg.max_rate = max_rate;
+	return err;
+}
+
+uint64_t kq_conn_buffered(const struct kq_conn *c)
+{
+	uint64_t n = 0;
+
+	for (uint32_t i = 0; i < c->cfg.nslots; i++)
+		if (c->slots[i].kbuf)
+			n += c->slots[i].sb.end - c->slots[i].sb.acked + c->slots[i].pk.used;
+	return n;
+}
+
+enum kq_state kq_conn_state(const struct kq_conn *c)
+{
+	return c->state;
+}
+
+void kq_conn_stats(struct kq_conn *c, struct kq_stats *st)
+{
+	*st = c->st;
+	st->state = c->state;
+	st->flows_shared = c->fm.shared;
+	st->lost_pkts = c->lost_closed;
+	st->key_updates = c->key_updates_closed;
+	if (c->cur && c->cur->conn) {
+		struct kq_link *l = c->cur;
+		ngtcp2_conn_stat cs;
+
+		ngtcp2_conn_get_conn_stat(l->conn, &cs);
+		st->srtt_ns = cs.smoothed_rtt;
+		st->min_rtt_ns = cs.min_rtt == UINT64_MAX ? 0 : cs.min_rtt;
+		st->latest_rtt_ns = cs.latest_rtt;
+		st->rttvar_ns = cs.rttvar;
+		st->cwnd = cs.cwnd;
+		st->ssthresh = cs.ssthresh;
+		st->bytes_in_flight = cs.bytes_in_flight;
+		/* pacing_rate is bytes per ns in 0.12. */
+		st->pacing_rate = (uint64_t)(cs.pacing_rate * 1e9);
+		st->delivery_rate = cs.delivery_rate_sec;
+		st->max_udp_payload = cs.max_tx_udp_payload_size;
+		st->lost_pkts += l->lost_closed;
+		for (uint32_t i = 0; i < c->cfg.nslots; i++)
+			if (c->slots[i].stream_id >= 0)
+				st->lost_pkts += ngtcp2_conn_get_stream_loss_count(
+					l->conn, c->slots[i].stream_id);
+		st->key_updates += l->key_gens > 1 ? l->key_gens - 1 : 0;
+	}
+	st->retx_bytes_est = st->lost_pkts * (st->max_udp_payload ? st->max_udp_payload
+								  : KQ_TX_PKT);
+}
+
+void kq_conn_close(struct kq_conn *c, uint64_t now)
+{
+	c->closed = true;
+	if (c->pend)
+		link_close(c, c->pend, NGTCP2_ERR_CALLBACK_FAILURE, now);
+	if (c->cur) {
+		ngtcp2_connection_close_error ccerr;
+		ngtcp2_path_storage ps;
+		ngtcp2_pkt_info pi;
+		ngtcp2_ssize n;
+
+		ngtcp2_connection_close_error_default(&ccerr);
+		ngtcp2_path_storage_zero(&ps);
+		n = ngtcp2_conn_write_connection_close(c->cur->conn, &ps.path, &pi, tx_slot(c),
+						       KQ_TX_PKT, &ccerr, now);
+		if (n > 0) {
+			tx_queue(c, c->cur, (size_t)n);
+			tx_flush(c);
+		}
+		link_free(c, c->cur);
+	}
+	slots_reset(c);
+	set_state(c, KQ_DOWN);
+}

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * site_conf.c - site definitions from words and lines (site_conf.h).
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keg_wire.h"
+#include "rate.h"
+#include "site_conf.h"
+
+static int bad_name(const char *n)
+{
+	size_t len = strlen(n);
+
+	if (len == 0 || len > KEG_SITE_NAME_MAX || !isalpha((unsigned char)n[0]))
+		return 1;
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum((unsigned char)n[i]) && n[i] != '-' && n[i] != '_')
+			return 1;
+	return 0;
+}
+
+static int parse_port(const char *p, uint16_t *port)
+{
+	char *end;
+	long v;
+
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	v = strtol(p, &end, 10);
+	if (*end || v < 1 || v > 65535)
+		return -EINVAL;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+/* 1.2.3.4  1.2.3.4:3919  2001:db8::1  [2001:db8::1]  [2001:db8::1]:3919 */
+static int parse_addr(const char *w, struct keg_site *s)
+{
+	char host[INET6_ADDRSTRLEN + 1];
+	const char *port = NULL, *h = w, *e;
+	size_t hl;
+
+	s->port = KEG_UDP_PORT;
+	if (w[0] == '[') {
+		e = strchr(w, ']');
+		if (!e || (e[1] && e[1] != ':'))
+			return -EINVAL;
+		h = w + 1;
+		hl = (size_t)(e - h);
+		if (e[1] == ':')
+			port = e + 2;
+	} else if (strchr(w, ':') && strchr(w, ':') == strrchr(w, ':')) {
+		e = strchr(w, ':');             /* one colon: IPv4 with a port */
+		hl = (size_t)(e - w);
+		port = e + 1;
+	} else {
+		hl = strlen(w);
+	}
+	if (hl == 0 || hl >= sizeof(host))
+		return -EINVAL;
+	memcpy(host, h, hl);
+	host[hl] = 0;
+	memset(s->addr, 0, sizeof(s->addr));
+	if (inet_pton(AF_INET, host, s->addr) == 1 && w[0] != '[')
+		s->family = AF_INET;
+	else if (inet_pton(AF_INET6, host, s->addr) == 1)
+		s->family = AF_INET6;
+	else
+		return -EINVAL;
+	return port ? parse_port(port, &s->port) : 0;
+}
+
+static const char *opt(const char *w)
+{
+	return strncmp(w, "--", 2) ? w : w + 2;
+}
+
+int keg_site_parse(char *const *words, size_t n, struct keg_site *s, struct keg_err *err)
+{
+	bool have_rate = false, have_seg = false, have_key = false, have_pub = false;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	keg_err_clear(err);
+	if (n < 2)
+		return keg_err_set(err, -EINVAL, "site: expected NAME ADDR[:PORT] and options");
+	if (bad_name(words[0]))
+		return keg_err_set(err, -EINVAL, "site '%s': a name is 1-%d letters, digits, "
+				   "'-' or '_', starting with a letter", words[0],
+				   KEG_SITE_NAME_MAX);
+	strcpy(s->name, words[0]);
+	if (parse_addr(words[1], s))
+		return keg_err_set(err, -EINVAL, "site %s: '%s' is not ADDR[:PORT] (IPv6 with a "
+				   "port as [ADDR]:PORT)", s->name, words[1]);
+	s->segsize = KEG_SEGSIZE_DEFAULT;
+	for (size_t i = 2; i < n; i++) {
+		const char *o = opt(words[i]);
+		const char *v = i + 1 < n ? words[i + 1] : NULL;
+
+		if (!strcmp(o, "local")) {
+			if (s->local)
+				return keg_err_set(err, -EINVAL, "site %s: 'local' twice", s->name);
+			s->local = true;
+			continue;
+		}
+		if (strcmp(o, "key") && strcmp(o, "pubkey") && strcmp(o, "maxrate") &&
+		    strcmp(o, "segsize"))
+			return keg_err_set(err, -EINVAL, "site %s: unknown option '%s'", s->name,
+					   words[i]);
+		if (!v)
+			return keg_err_set(err, -EINVAL, "site %s: '%s' needs a value", s->name,
+					   words[i]);
+		i++;
+		if (!strcmp(o, "key")) {
+			if (have_key)
+				return keg_err_set(err, -EINVAL, "site %s: 'key' twice", s->name);
+			if (!*v || strlen(v) > KEG_SITE_PATH_MAX)
+				return keg_err_set(err, -EINVAL, "site %s: key file name '%s' is "
+						   "empty or too long", s->name, v);
+			strcpy(s->key_path, v);
+			have_key = true;
+		} else if (!strcmp(o, "pubkey")) {
+			if (have_pub)
+				return keg_err_set(err, -EINVAL, "site %s: 'pubkey' twice", s->name);
+			if (keg_pubkey_parse(v, s->pubkey))
+				return keg_err_set(err, -EINVAL, "site %s: '%s' is not a public key "
+						   "(44 base64 characters, as `kegctl pubkey` "
+						   "prints)", s->name, v);
+			have_pub = true;
+		} else if (!strcmp(o, "maxrate")) {
+			if (have_rate)
+				return keg_err_set(err, -EINVAL, "site %s: 'maxrate' twice", s->name);
+			rc = keg_rate_parse(v, &s->maxrate_kbit, err);
+			if (rc)
+				return keg_err_prefix(err, rc, "site %s: maxrate", s->name);
+			have_rate = true;
+		} else {
+			if (have_seg)
+				return keg_err_set(err, -EINVAL, "site %s: 'segsize' twice", s->name);
+			rc = keg_size_parse(v, &s->segsize, err);
+			if (rc)
+				return keg_err_prefix(err, rc, "site %s: segsize", s->name);
+			if (s->segsize < KEG_SEGSIZE_MIN || s->segsize > KEG_SEGSIZE_MAX)
+				return keg_err_set(err, -EINVAL, "site %s: segsize %s is outside "
+						   "%u-%u bytes", s->name, v, KEG_SEGSIZE_MIN,
+						   KEG_SEGSIZE_MAX);
+			have_seg = true;
+		}
+	}
+	if (s->local && !have_key)
+		return keg_err_set(err, -EINVAL, "site %s: a local site needs 'key FILE'", s->name);
+	if (s->local && have_pub)
+		return keg_err_set(err, -EINVAL, "site %s: a local site has a key file, not a "
+				   "pubkey", s->name);
+	if (!s->local && !have_pub)
+		return keg_err_set(err, -EINVAL, "site %s: a remote site needs 'pubkey KEY'",
+				   s->name);
+	if (!s->local && have_key)
+		return keg_err_set(err, -EINVAL, "site %s: 'key' is for the local site; a "
+				   "remote site has a pubkey", s->name);
+	return 0;
+}
+
+#define MAX_WORDS 16
+
+int keg_site_parse_line(const char *line, struct keg_site *s, struct keg_err *err)
+{
+	char buf[1024], *words[MAX_WORDS], *save = NULL, *w, *hash;
+	size_t n = 0;
+
+	if (strlen(line) >= sizeof(buf))
+		return keg_err_set(err, -EINVAL, "site: line too long");
+	strcpy(buf, line);
+	hash = strchr(buf, '#');
+	if (hash)
+		*hash = 0;
+	for (w = strtok_r(buf, " \t\r\n", &save); w; w = strtok_r(NULL, " \t\r\n", &save)) {
+		if (n == MAX_WORDS)
+			return keg_err_set(err, -EINVAL, "site: too many words");
+		words[n++] = w;
+	}
+	if (n == 0 || strcmp(words[0], "site"))
+		return keg_err_set(err, -EINVAL, "not a site line");
+	return keg_site_parse(words + 1, n - 1, s, err);
+}
+
+int keg_sites_check(const struct keg_site *v, size_t n, struct keg_err *err)
+{
+	keg_err_clear(err);
+	if (n && !v[0].local)
+		return keg_err_set(err, -EINVAL, "site %s: the first site defined is this "
+				   "gateway's own (local)", v[0].name);
+	for (size_t i = 0; i < n; i++) {
+		if (i && v[i].local)
+			return keg_err_set(err, -EINVAL, "site %s: only one local site (%s is)",
+					   v[i].name, v[0].name);
+		for (size_t j = 0; j < i; j++) {
+			if (!strcmp(v[i].name, v[j].name))
+				return keg_err_set(err, -EINVAL, "site %s: defined twice",
+						   v[i].name);
+			if (!v[i].local && !v[j].local && v[i].family == v[j].family &&
+			    v[i].port == v[j].port && !memcmp(v[i].addr, v[j].addr, 16))
+				return keg_err_set(err, -EINVAL, "site %s: same address and "
+						   "port as site %s", v[i].name, v[j].name);
+		}
+	}
+	return 0;
+}
+
+socklen_t keg_site_sockaddr(const struct keg_site *s, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (s->family == AF_INET) {
+		struct sockaddr_in *a = (struct sockaddr_in *)ss;
+
+		a->sin_family = AF_INET;
+		a->sin_port = htons(s->port);
+		memcpy(&a->sin_addr, s->addr, 4);
+		return sizeof(*a);
+	}
+	struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+
+	a->sin6_family = AF_INET6;
+	a->sin6_port = htons(s->port);
+	memcpy(&a->sin6_addr, s->addr, 16);
+	return sizeof(*a);
+}

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * tls_pin.c - site keys, self-signed certificates and pinned-key
+ * verification for keg's QUIC connections (see tls_pin.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gnutls/abstract.h>
+#include <gnutls/crypto.h>
+#include <gnutls/x509.h>
+#include <ngtcp2/ngtcp2_crypto_gnutls.h>
+
+#include "keg_wire.h"
+#include "tls_pin.h"
+
+/* TLS 1.3 only (QUIC requires it), AEADs ngtcp2 supports, no compat mode. */
+static const char tls_priority[] =
+	"NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM:"
+	"+CHACHA20-POLY1305:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:"
+	"%DISABLE_TLS13_COMPAT_MODE";
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int pub_b64(gnutls_pubkey_t pub, char out[KEG_PUBKEY_B64])
+{
+	gnutls_datum_t x = { NULL, 0 }, b = { NULL, 0 };
+	gnutls_ecc_curve_t curve;
+	int err = -EINVAL;
+
+	if (gnutls_pubkey_export_ecc_raw2(pub, &curve, &x, NULL, 0) < 0)
+		return -EINVAL;
+	if (curve != GNUTLS_ECC_CURVE_ED25519 || x.size != KEG_KEY_LEN)
+		goto out;
+	if (gnutls_base64_encode2(&x, &b) < 0 || b.size != KEG_PUBKEY_B64 - 1) {
+		err = -EIO;
+		goto out;
+	}
+	memcpy(out, b.data, b.size);
+	out[b.size] = 0;
+	err = 0;
+out:
+	gnutls_free(x.data);
+	gnutls_free(b.data);
+	return err;
+}
+
+static int privkey_pub_b64(gnutls_x509_privkey_t xkey, char out[KEG_PUBKEY_B64])
+{
+	gnutls_privkey_t pk = NULL;
+	gnutls_pubkey_t pub = NULL;
+	int err = -EIO;
+
+	if (gnutls_privkey_init(&pk) < 0 || gnutls_pubkey_init(&pub) < 0)
+		goto out;
+	if (gnutls_privkey_import_x509(pk, xkey, 0) < 0 ||
+	    gnutls_pubkey_import_privkey(pub, pk, 0, 0) < 0)
+		goto out;
+	err = pub_b64(pub, out);
+out:
+	gnutls_pubkey_deinit(pub);
+	gnutls_privkey_deinit(pk);
+	return err;
+}
+
+int keg_key_generate(const char *path, char out[KEG_PUBKEY_B64])
+{
+	gnutls_x509_privkey_t xkey = NULL;
+	gnutls_datum_t pem = { NULL, 0 };
+	int fd, err = -EIO;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (gnutls_x509_privkey_init(&xkey) < 0 ||
+	    gnutls_x509_privkey_generate(xkey, GNUTLS_PK_EDDSA_ED25519, 0, 0) < 0 ||
+	    gnutls_x509_privkey_export2_pkcs8(xkey, GNUTLS_X509_FMT_PEM, NULL,
+					      GNUTLS_PKCS_PLAIN, &pem) < 0)
+		goto fail;
+	/* umask cannot widen 0600, but an inherited ACL default could. */
+	if (fchmod(fd, 0600) < 0) {
+		err = -errno;
+		goto fail;
+	}
+	err = write_all(fd, pem.data, pem.size);
+	if (!err && fsync(fd) < 0)
+		err = -errno;
+	if (!err)
+		err = privkey_pub_b64(xkey, out);
+	if (err)
+		goto fail;
+	if (close(fd) < 0) {
+		fd = -1;
+		err = -errno;
+		goto fail;
+	}
+	gnutls_free(pem.data);
+	gnutls_x509_privkey_deinit(xkey);
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+	gnutls_free(pem.data);
+	gnutls_x509_privkey_deinit(xkey);
+	return err;
+}
+
+/* Read the key file; refuse one that group or others may read. */
+static int load_key(const char *path, gnutls_x509_privkey_t *out)
+{
+	gnutls_datum_t data = { NULL, 0 };
+	gnutls_x509_privkey_t xkey = NULL;
+	struct stat st;
+	int fd, err;
+	ssize_t n;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		err = -errno;
+		goto out;
+	}
+	if (st.st_mode & 077) {
+		err = -EACCES;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0 || st.st_size > 16384) {
+		err = -EINVAL;
+		goto out;
+	}
+	data.data = gnutls_malloc((size_t)st.st_size);
+	if (!data.data) {
+		err = -ENOMEM;
+		goto out;
+	}
+	n = read(fd, data.data, (size_t)st.st_size);
+	if (n != st.st_size) {
+		err = n < 0 ? -errno : -EIO;
+		goto out;
+	}
+	data.size = (unsigned int)n;
+	err = -EINVAL;
+	if (gnutls_x509_privkey_init(&xkey) < 0)
+		goto out;
+	if (gnutls_x509_privkey_import2(xkey, &data, GNUTLS_X509_FMT_PEM, NULL,
+					GNUTLS_PKCS_PLAIN) < 0 ||
+	    gnutls_x509_privkey_get_pk_algorithm2(xkey, NULL) != GNUTLS_PK_EDDSA_ED25519) {
+		gnutls_x509_privkey_deinit(xkey);
+		goto out;
+	}
+	*out = xkey;
+	err = 0;
+out:
+	if (data.data) {
+		gnutls_memset(data.data, 0, (size_t)st.st_size);
+		gnutls_free(data.data);
+	}
+	close(fd);
+	return err;
+}
+
+int keg_key_pubkey(const char *path, char out[KEG_PUBKEY_B64])
+{
+	gnutls_x509_privkey_t xkey;
+	int err = load_key(path, &xkey);
+
+	if (err)
+		return err;
+	err = privkey_pub_b64(xkey, out);
+	gnutls_x509_privkey_deinit(xkey);
+	return err;
+}
+
+int keg_pubkey_parse(const char *b64, uint8_t key[KEG_KEY_LEN])
+{
+	gnutls_datum_t in, raw = { NULL, 0 }, again = { NULL, 0 };
+	size_t len = strnlen(b64, KEG_PUBKEY_B64);
+	int err = -EINVAL;
+
+	if (len != KEG_PUBKEY_B64 - 1)
+		return -EINVAL;
+	in.data = (unsigned char *)b64;
+	in.size = (unsigned int)len;
+	if (gnutls_base64_decode2(&in, &raw) < 0 || raw.size != KEG_KEY_LEN)
+		goto out;
+	/* Canonical only: one spelling per key, so configs compare as strings. */
+	if (gnutls_base64_encode2(&raw, &again) < 0 || again.size != len ||
+	    memcmp(again.data, b64, len))
+		goto out;
+	memcpy(key, raw.data, KEG_KEY_LEN);
+	err = 0;
+out:
+	gnutls_free(raw.data);
+	gnutls_free(again.data);
+	return err;
+}
+
+static int spki_pin(gnutls_pubkey_t pub, uint8_t pin[KEG_PIN_LEN])
+{
+	gnutls_datum_t der = { NULL, 0 };
+	int err = 0;
+
+	if (gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &der) < 0)
+		return -EINVAL;
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, der.data, der.size, pin) < 0)
+		err = -EIO;
+	gnutls_free(der.data);
+	return err;
+}
+
+int keg_pubkey_pin(const uint8_t key[KEG_KEY_LEN], uint8_t pin[KEG_PIN_LEN])
+{
+	gnutls_datum_t x = { (unsigned char *)key, KEG_KEY_LEN };
+	gnutls_pubkey_t pub;
+	int err = -EINVAL;
+
+	if (gnutls_pubkey_init(&pub) < 0)
+		return -ENOMEM;
+	if (gnutls_pubkey_import_ecc_raw(pub, GNUTLS_ECC_CURVE_ED25519, &x, NULL) >= 0)
+		err = spki_pin(pub, pin);
+	gnutls_pubkey_deinit(pub);
+	return err;
+}
+
+/*
+ * The only check of the peer, run by GnuTLS during the handshake on both
+ * sides: exactly the pinned key, nothing else is trusted (no CA, no name,
+ * no dates). A non-zero return aborts the handshake.
+ */
+static int verify_pinned(gnutls_session_t session)
+{
+	struct keg_tls *t = gnutls_session_get_ptr(session);
+	const gnutls_datum_t *certs;
+	unsigned int n = 0;
+	gnutls_pubkey_t pub;
+	uint8_t pin[KEG_PIN_LEN];
+	int ok = 0;
+
+	if (!t)
+		return -1;
+	certs = gnutls_certificate_get_peers(session, &n);
+	if (!certs || n == 0) {
+		t->refused = KEG_TLS_NO_CERT;
+		return -1;
+	}
+	if (gnutls_pubkey_init(&pub) < 0) {
+		t->refused = KEG_TLS_BAD_CERT;
+		return -1;
+	}
+	if (gnutls_pubkey_import_x509_raw(pub, &certs[0], GNUTLS_X509_FMT_DER, 0) < 0 ||
+	    spki_pin(pub, pin) < 0) {
+		t->refused = KEG_TLS_BAD_CERT;
+	} else if (gnutls_memcmp(pin, t->peer_pin, KEG_PIN_LEN) != 0) {
+		t->refused = KEG_TLS_WRONG_KEY;
+	} else {
+		ok = 1;
+	}
+	gnutls_pubkey_deinit(pub);
+	return ok ? 0 : -1;
+}
+
+int keg_tls_id_load(struct keg_tls_id *id, const char *path)
+{
+	gnutls_x509_privkey_t xkey = NULL;
+	gnutls_x509_crt_t crt = NULL;
+	char b64[KEG_PUBKEY_B64];
+	uint8_t serial[16];
+	time_t now = time(NULL);
+	int err;
+
+	memset(id, 0, sizeof(*id));
+	err = load_key(path, &xkey);
+	if (err)
+		return err;
+	err = privkey_pub_b64(xkey, b64);
+	if (!err)
+		err = keg_pubkey_parse(b64, id->pubkey);
+	if (err)
+		goto out;
+	err = -EIO;
+	if (gnutls_rnd(GNUTLS_RND_NONCE, serial, sizeof(serial)) < 0)
+		goto out;
+	serial[0] &= 0x7f;     /* a positive INTEGER */
+	if (gnutls_x509_crt_init(&crt) < 0 ||
+	    gnutls_x509_crt_set_version(crt, 3) < 0 ||
+	    gnutls_x509_crt_set_serial(crt, serial, sizeof(serial)) < 0 ||
+	    gnutls_x509_crt_set_activation_time(crt, now - 86400) < 0 ||
+	    gnutls_x509_crt_set_expiration_time(crt, now + 10 * 365 * 86400L) < 0 ||
+	    gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, "keg", 3) < 0 ||
+	    gnutls_x509_crt_set_key(crt, xkey) < 0 ||
+	    gnutls_x509_crt_sign2(crt, crt, xkey, GNUTLS_DIG_SHA512, 0) < 0)
+		goto out;
+	if (gnutls_certificate_allocate_credentials(&id->cred) < 0)
+		goto out;
+	if (gnutls_certificate_set_x509_key(id->cred, &crt, 1, xkey) < 0) {
+		gnutls_certificate_free_credentials(id->cred);
+		id->cred = NULL;
+		goto out;
+	}
+	gnutls_certificate_set_verify_function(id->cred, verify_pinned);
+	err = 0;
+out:
+	gnutls_x509_crt_deinit(crt);
+	gnutls_x509_privkey_deinit(xkey);
+	return err;
+}
+
+void keg_tls_id_free(struct keg_tls_id *id)
+{
+	if (id->cred)
+		gnutls_certificate_free_credentials(id->cred);
+	id->cred = NULL;
+}
+
+int keg_tls_init(struct keg_tls *t, const struct keg_tls_id *id, bool server,
+		 const uint8_t peer_key[KEG_KEY_LEN],
+		 ngtcp2_crypto_get_conn get_conn, void *user_data)
+{
+	static const gnutls_datum_t alpn = { (unsigned char *)KEG_ALPN,
+					     sizeof(KEG_ALPN) - 1 };
+	/* No tickets: no resumption, so never 0-RTT. */
+	unsigned int flags = (server ? GNUTLS_SERVER : GNUTLS_CLIENT) | GNUTLS_NO_TICKETS;
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	t->conn_ref.get_conn = get_conn;
+	t->conn_ref.user_data = user_data;
+	err = keg_pubkey_pin(peer_key, t->peer_pin);
+	if (err)
+		return err;
+	if (gnutls_init(&t->session, flags) < 0)
+		return -ENOMEM;
+	err = server ? ngtcp2_crypto_gnutls_configure_server_session(t->session)
+		     : ngtcp2_crypto_gnutls_configure_client_session(t->session);
+	if (err ||
+	    gnutls_priority_set_direct(t->session, tls_priority, NULL) < 0 ||
+	    gnutls_credentials_set(t->session, GNUTLS_CRD_CERTIFICATE, id->cred) < 0 ||
+	    gnutls_alpn_set_protocols(t->session, &alpn, 1, GNUTLS_ALPN_MANDATORY) < 0) {
+		keg_tls_deinit(t);
+		return -EIO;
+	}
+	if (server)
+		gnutls_certificate_server_set_request(t->session, GNUTLS_CERT_REQUIRE);
+	gnutls_session_set_ptr(t->session, &t->conn_ref);
+	return 0;
+}
+
+void keg_tls_deinit(struct keg_tls *t)
+{
+	if (t->session)
+		gnutls_deinit(t->session);
+	t->session = NULL;
+}
+
+int keg_tls_check_alpn(const struct keg_tls *t)
+{
+	gnutls_datum_t p;
+
+	if (gnutls_alpn_get_selected_protocol(t->session, &p) < 0 ||
+	    p.size != sizeof(KEG_ALPN) - 1 || memcmp(p.data, KEG_ALPN, p.size))
+		return -EPROTO;
+	return 0;
+}

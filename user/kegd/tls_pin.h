@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * tls_pin.h - site keys and mutual TLS 1.3 authentication by pinned public
+ * keys, for QUIC (ngtcp2's GnuTLS backend). WireGuard's key model:
+ *
+ *  - a site key is an Ed25519 private key in a file of mode 0600 (PEM,
+ *    PKCS#8); keg_key_generate() refuses to overwrite and refuses to load a
+ *    key file that others may read;
+ *  - its public key is one base64 line of the 32 raw key bytes (44 chars);
+ *  - at start-up a self-signed X.509 certificate is made from the key
+ *    (gnutls_x509_crt_sign2); each side presents it, the server requires
+ *    the client's (GNUTLS_CERT_REQUIRE);
+ *  - the certificate verify function is the only check, and is strict: the
+ *    SHA-256 of the peer's SubjectPublicKeyInfo must equal the SHA-256 of
+ *    the public key configured for the site (compared in constant time);
+ *    TLS 1.3's CertificateVerify proves the peer holds the private key.
+ *
+ * ALPN "keg/1" is mandatory; no session tickets, so no resumption and no
+ * 0-RTT (it can be replayed). Functions return 0 or a negative errno and
+ * never print.
+ */
+#ifndef KEGD_TLS_PIN_H
+#define KEGD_TLS_PIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <gnutls/gnutls.h>
+#include <ngtcp2/ngtcp2_crypto.h>
+
+#define KEG_KEY_LEN      32      /* raw Ed25519 public key */
+#define KEG_PUBKEY_B64   45      /* 44 base64 characters + NUL */
+#define KEG_PIN_LEN      32      /* SHA-256 */
+
+/* Create a new site key in `path` (O_EXCL, mode 0600); its public key goes
+ * to pub_b64. -EEXIST if the file exists; other errno from the file system;
+ * -EIO if GnuTLS fails. */
+int keg_key_generate(const char *path, char pub_b64[KEG_PUBKEY_B64]);
+
+/* The public key of the key in `path`. -EACCES if group or others may read
+ * the file, -EINVAL if it is no Ed25519 key. */
+int keg_key_pubkey(const char *path, char pub_b64[KEG_PUBKEY_B64]);
+
+/* Parse a public key line: exactly 44 canonical base64 characters of 32
+ * bytes. -EINVAL otherwise. */
+int keg_pubkey_parse(const char *b64, uint8_t key[KEG_KEY_LEN]);
+
+/* The pin of a raw public key: SHA-256 of its SubjectPublicKeyInfo. */
+int keg_pubkey_pin(const uint8_t key[KEG_KEY_LEN], uint8_t pin[KEG_PIN_LEN]);
+
+/* This site's identity: its key and the certificate made from it. */
+struct keg_tls_id {
+	gnutls_certificate_credentials_t cred;
+	uint8_t pubkey[KEG_KEY_LEN];
+};
+
+/* Load the key in `path` and make its certificate (valid from a day ago
+ * for ten years; the peer checks only the key). */
+int  keg_tls_id_load(struct keg_tls_id *id, const char *path);
+void keg_tls_id_free(struct keg_tls_id *id);
+
+/* Why a handshake was refused (keg_tls.refused). */
+enum keg_tls_refusal {
+	KEG_TLS_OK = 0,
+	KEG_TLS_NO_CERT,        /* the peer presented no certificate */
+	KEG_TLS_BAD_CERT,       /* it could not be parsed */
+	KEG_TLS_WRONG_KEY,      /* a key other than the pinned one */
+};
+
+/* One TLS session of one QUIC connection. conn_ref must stay the first
+ * member: ngtcp2's GnuTLS backend finds it with gnutls_session_get_ptr(). */
+struct keg_tls {
+	ngtcp2_crypto_conn_ref conn_ref;
+	gnutls_session_t       session;
+	uint8_t                peer_pin[KEG_PIN_LEN];
+	enum keg_tls_refusal   refused;
+};
+
+/*
+ * Set up the session of a client or server connection that accepts only
+ * the peer whose public key is `peer_key`. get_conn/user_data: how
+ * ngtcp2's callbacks find the ngtcp2_conn (see ngtcp2_crypto_conn_ref).
+ * The caller hands t->session to ngtcp2_conn_set_tls_native_handle().
+ */
+int  keg_tls_init(struct keg_tls *t, const struct keg_tls_id *id, bool server,
+		  const uint8_t peer_key[KEG_KEY_LEN],
+		  ngtcp2_crypto_get_conn get_conn, void *user_data);
+void keg_tls_deinit(struct keg_tls *t);
+
+/* After the handshake: 0 if ALPN "keg/1" was negotiated, -EPROTO if not. */
+int keg_tls_check_alpn(const struct keg_tls *t);
+
+#endif /* KEGD_TLS_PIN_H */
