@@ -139,22 +139,44 @@ keg_shape_customer(const struct keg_l3l4 *l, bool up)
 	return NULL;
 }
 
+/* MurmurHash3 (x86, 32-bit): the block mix's multipliers, rotations and
+ * step, and the finaliser's multipliers and shifts, as its author published
+ * them; the flow hash only needs a good spread, not the exact algorithm. */
+#define MM3_C1        0xcc9e2d51U
+#define MM3_C2        0x1b873593U
+#define MM3_R1        15
+#define MM3_R2        13
+#define MM3_M         5
+#define MM3_N         0xe6546b64U
+#define MM3_F1        0x85ebca6bU
+#define MM3_F2        0xc2b2ae35U
+#define MM3_S1        16
+#define MM3_S2        13
+#define U32_BITS      32
+#define KEG_HASH_SEED 0x6b6567U	/* "keg" */
+
+static __always_inline __u32 keg_rotl32(__u32 v, int r)
+{
+	return (v << r) | (v >> (U32_BITS - r));
+}
+
 static __always_inline __u32 keg_mix(__u32 h, __u32 v)
 {
-	v *= 0xcc9e2d51;
-	v = (v << 15) | (v >> 17);
-	v *= 0x1b873593;
+	v *= MM3_C1;
+	v = keg_rotl32(v, MM3_R1);
+	v *= MM3_C2;
 	h ^= v;
-	h = (h << 13) | (h >> 19);
-	return h * 5 + 0xe6546b64;
+	h = keg_rotl32(h, MM3_R2);
+	return h * MM3_M + MM3_N;
 }
 
 /* murmur3-style hash of the innermost 5-tuple; never 0 (0 = "no hash").
  * IPv6 addresses are XOR-folded to one word each first: four rounds
- * instead of ten (the hash was half of the classifier's cost). */
+ * instead of ten (the hash was half of the classifier's cost). Ports and
+ * protocol/family are packed two to a word (16 + 16, 8 + 8 bits). */
 static __always_inline __u32 keg_flow_hash(const struct keg_l3l4 *l)
 {
-	__u32 h = 0x6b6567;	/* "keg" */
+	__u32 h = KEG_HASH_SEED;
 	__u32 s = l->saddr[0] ^ l->saddr[1] ^ l->saddr[2] ^ l->saddr[3];
 	__u32 d = l->daddr[0] ^ l->daddr[1] ^ l->daddr[2] ^ l->daddr[3];
 
@@ -162,11 +184,11 @@ static __always_inline __u32 keg_flow_hash(const struct keg_l3l4 *l)
 	h = keg_mix(h, d);
 	h = keg_mix(h, ((__u32)l->sport << 16) | l->dport);
 	h = keg_mix(h, ((__u32)l->proto << 8) | l->family);
-	h ^= h >> 16;
-	h *= 0x85ebca6b;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35;
-	h ^= h >> 16;
+	h ^= h >> MM3_S1;
+	h *= MM3_F1;
+	h ^= h >> MM3_S2;
+	h *= MM3_F2;
+	h ^= h >> MM3_S1;
 	return h ? h : 1;
 }
 

@@ -84,7 +84,14 @@
 #define NDISC_NEIGHBOUR_ADVERTISEMENT  136
 #define ND_OPT_SOURCE_LL_ADDR          1
 #define ND_OPT_TARGET_LL_ADDR          2
-#define ND_OPT_LEN_UNIT                8
+#define ND_OPT_LEN_UNIT                8	/* an option's length counts 8-byte units */
+/* An ND option starts with a type byte and a length byte (RFC 4861 §4.6). */
+#define ND_OPT_TYPE_OFF                0
+#define ND_OPT_LEN_OFF                 1
+#define ND_OPT_HDR_LEN                 2
+/* Multicast addresses start with 0xff (RFC 4291 §2.7); an NS target
+ * must not be one (RFC 4861 §7.1.1). */
+#define IPV6_MCAST_FIRST_BYTE          0xff
 #define NDISC_HOP_LIMIT                255
 #define BE_NA_FLAG_SOLICITED           bpf_htonl(0x40000000)
 /* Solicited-node multicast ff02::1:ffXX:XXXX (RFC 4291 §2.7.1). */

@@ -316,42 +316,10 @@ static __always_inline __u8 icpt_proto_bit(__u8 proto)
 }
 
 /* Lowest matching position of header l in both directions, at most best.
- * A global function: the verifier checks it once, on its own, instead of
- * at each call site on every path of keg_xdp. */
-__noinline __u32 icpt_classify(const struct keg_l3l4 *l, __u32 match,
-			       __u32 best)
-{
-	struct icpt_scan *st = icpt_scan_get();
-	struct icpt_pair pr;
-	int dir;
-
-	if (!st || !l)
-		return best;
-	__builtin_memset(st, 0, sizeof(*st));
-	st->proto = icpt_proto_bit(l->proto);
-	if (!st->proto)
-		return best;
-	st->match = match;
-	st->family = l->family;
-	st->l4 = l->l4_off && st->proto != KEG_ICPT_P_ICMP;
-	st->best = best;
-	for (dir = 0; dir < 2; dir++) {
-		pr.s = icpt_trie(true, l->family, match, dir ? l->daddr : l->saddr);
-		if (!pr.s)
-			continue;
-		pr.d = icpt_trie(false, l->family, match, dir ? l->saddr : l->daddr);
-		if (!pr.d)
-			continue;
-		st->sport = bpf_ntohs(dir ? l->dport : l->sport);
-		st->dport = bpf_ntohs(dir ? l->sport : l->dport);
-		st->si = 0;
-		st->sw = pr.s->summary[0] & pr.d->summary[0];
-		st->m = 0;
-		bpf_loop(KEG_ICPT_MAX_RULES + KEG_ICPT_WORDS + KEG_ICPT_SUMMARY + 1,
-			 icpt_step, &pr, 0);
-	}
-	return st->best;
-}
+ * A global function, so the verifier checks it once, on its own, instead of
+ * at each call site on every path of keg_xdp; being global it is defined in
+ * keg.bpf.c, not in this header. */
+__u32 icpt_classify(const struct keg_l3l4 *l, __u32 match, __u32 best);
 
 /* One side of a flow key, the lower (address, port) first. */
 static __always_inline void icpt_tuple(struct keg_icpt_tuple *t,

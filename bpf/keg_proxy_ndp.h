@@ -139,11 +139,11 @@ static __always_inline bool keg_ns_options_invalid(struct ipv6hdr *ip6,
 		if (off > KEG_NS_MAX_LEN)
 			return true;
 		opt = (void *)ns + off;
-		if ((void *)(opt + 2) > data_end || opt[1] == 0)
+		if ((void *)(opt + ND_OPT_HDR_LEN) > data_end || opt[ND_OPT_LEN_OFF] == 0)
 			return true;
-		if (opt[0] == ND_OPT_SOURCE_LL_ADDR)
+		if (opt[ND_OPT_TYPE_OFF] == ND_OPT_SOURCE_LL_ADDR)
 			sllao = true;
-		off += opt[1] * ND_OPT_LEN_UNIT;
+		off += opt[ND_OPT_LEN_OFF] * ND_OPT_LEN_UNIT;
 	}
 	if (off != len)
 		return true;
@@ -164,7 +164,7 @@ static __always_inline __u32 keg_ns_invalid(struct ipv6hdr *ip6,
 		return KEG_STAT_ns_bad_hop_limit;
 	if (ns->code != 0 || len < sizeof(*ns) || len % KEG_NS_CHUNK ||
 	    len > KEG_NS_MAX_LEN || (void *)ns + len > data_end ||
-	    ns->target.in6_u.u6_addr8[0] == 0xff ||
+	    ns->target.in6_u.u6_addr8[0] == IPV6_MCAST_FIRST_BYTE ||
 	    keg_ns_options_invalid(ip6, ns, len, data_end))
 		return KEG_STAT_ns_malformed;
 	if (keg_csum_fold(keg_icmp6_sum(ns, data_end, len,

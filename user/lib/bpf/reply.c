@@ -63,49 +63,17 @@ const char *keg_reply_path_why(enum keg_reply_path p, bool veth,
 	return "native XDP_TX leaves through the driver";
 }
 
-static void ingress_hook(struct bpf_tc_hook *h, int ifindex)
-{
-	h->ifindex = ifindex;
-	h->attach_point = BPF_TC_INGRESS;
-}
-
 int keg_tc_reply_query(int ifindex, uint32_t *prog_id)
 {
-	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook);
-	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = KEG_TC_HANDLE,
-			    .priority = KEG_TC_PRIO);
-	int ret;
-
-	ingress_hook(&hook, ifindex);
-	ret = bpf_tc_query(&hook, &opts);
-	/* No clsact qdisc gives -EINVAL from the kernel. */
-	if (ret == -ENOENT || ret == -EINVAL)
-		return -ENOENT;
-	if (ret)
-		return ret;
-	*prog_id = opts.prog_id;
-	return 0;
+	return keg_tc_query_at(ifindex, BPF_TC_INGRESS, prog_id);
 }
 
 int keg_tc_reply_attach(int ifindex, int prog_fd, bool replace)
 {
-	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook);
-	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd,
-			    .handle = KEG_TC_HANDLE, .priority = KEG_TC_PRIO,
-			    .flags = replace ? BPF_TC_F_REPLACE : 0);
-
-	ingress_hook(&hook, ifindex);
-	return bpf_tc_attach(&hook, &opts);
+	return keg_tc_attach_at(ifindex, BPF_TC_INGRESS, prog_fd, replace);
 }
 
 int keg_tc_reply_detach(int ifindex)
 {
-	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook);
-	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = KEG_TC_HANDLE,
-			    .priority = KEG_TC_PRIO);
-	int ret;
-
-	ingress_hook(&hook, ifindex);
-	ret = bpf_tc_detach(&hook, &opts);
-	return ret == -EINVAL ? -ENOENT : ret;
+	return keg_tc_detach_at(ifindex, BPF_TC_INGRESS);
 }

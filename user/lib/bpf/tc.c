@@ -9,20 +9,20 @@
 
 #include "tc.h"
 
-static void egress_hook(struct bpf_tc_hook *h, int ifindex)
+static void hook_at(struct bpf_tc_hook *h, int ifindex, enum bpf_tc_attach_point at)
 {
 	h->ifindex = ifindex;
-	h->attach_point = BPF_TC_EGRESS;
+	h->attach_point = at;
 }
 
-int keg_tc_query(int ifindex, uint32_t *prog_id)
+int keg_tc_query_at(int ifindex, enum bpf_tc_attach_point at, uint32_t *prog_id)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook);
 	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = KEG_TC_HANDLE,
 			    .priority = KEG_TC_PRIO);
 	int ret;
 
-	egress_hook(&hook, ifindex);
+	hook_at(&hook, ifindex, at);
 	ret = bpf_tc_query(&hook, &opts);
 	/* No clsact qdisc gives -EINVAL from the kernel. */
 	if (ret == -ENOENT || ret == -EINVAL)
@@ -33,38 +33,54 @@ int keg_tc_query(int ifindex, uint32_t *prog_id)
 	return 0;
 }
 
+int keg_tc_query(int ifindex, uint32_t *prog_id)
+{
+	return keg_tc_query_at(ifindex, BPF_TC_EGRESS, prog_id);
+}
+
 int keg_tc_hook_ensure(int ifindex, bool *created)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook);
 	int ret;
 
-	egress_hook(&hook, ifindex);
+	/* The clsact qdisc serves both directions. */
+	hook_at(&hook, ifindex, BPF_TC_EGRESS);
 	ret = bpf_tc_hook_create(&hook);
 	*created = ret == 0;
 	return ret == -EEXIST ? 0 : ret;
 }
 
-int keg_tc_attach(int ifindex, int prog_fd, bool replace)
+int keg_tc_attach_at(int ifindex, enum bpf_tc_attach_point at, int prog_fd, bool replace)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook);
 	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd,
 			    .handle = KEG_TC_HANDLE, .priority = KEG_TC_PRIO,
 			    .flags = replace ? BPF_TC_F_REPLACE : 0);
 
-	egress_hook(&hook, ifindex);
+	hook_at(&hook, ifindex, at);
 	return bpf_tc_attach(&hook, &opts);
 }
 
-int keg_tc_detach(int ifindex)
+int keg_tc_attach(int ifindex, int prog_fd, bool replace)
+{
+	return keg_tc_attach_at(ifindex, BPF_TC_EGRESS, prog_fd, replace);
+}
+
+int keg_tc_detach_at(int ifindex, enum bpf_tc_attach_point at)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook);
 	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = KEG_TC_HANDLE,
 			    .priority = KEG_TC_PRIO);
 	int ret;
 
-	egress_hook(&hook, ifindex);
+	hook_at(&hook, ifindex, at);
 	ret = bpf_tc_detach(&hook, &opts);
 	return ret == -EINVAL ? -ENOENT : ret;
+}
+
+int keg_tc_detach(int ifindex)
+{
+	return keg_tc_detach_at(ifindex, BPF_TC_EGRESS);
 }
 
 static int count_cb(const struct nlmsghdr *nlh, void *data)
