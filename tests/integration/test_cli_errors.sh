@@ -157,6 +157,24 @@ t_expect_err "apply to an interface keg is not attached to" "kte-gw2" apply "$co
 t_check "failed applies changed nothing" [ "$before" = "$(snapshot)" ]
 t_expect_err "apply of a missing file" 'kte-missing|no such file' apply /tmp/kte-missing.conf
 
+# Bounded input: endless or oversized input is refused naming the limit,
+# and the input is read before the lock, so a slow one holds nobody up.
+t_expect_err "apply of endless input (/dev/zero)" 'larger than 16 MiB' apply /dev/zero
+t_expect_err "schedule show of endless input (/dev/zero)" 'larger than 16 MiB' schedule show /dev/zero
+t_expect_err "apply of a directory" 'is a directory' apply /tmp
+awk 'BEGIN { printf "#"; for (i = 0; i < 5000; i++) printf "x"; print "" }' >"$conf"
+t_expect_err "apply with a 5001-byte line" "$conf:1: line longer than 4096" apply "$conf"
+t_check "refused inputs changed nothing" [ "$before" = "$(snapshot)" ]
+( sleep 8 | timeout 30 nsenter --net=/run/netns/$GW "$KEGCTL" apply - >/dev/null 2>&1 ) &
+slow=$!
+sleep 0.5
+t_keg_ok $GW "status while an apply waits for its standard input" status
+t_check "that apply is still waiting for its input (status did not wait for it)" \
+	kill -0 $slow
+wait $slow
+t_keg_ok $GW "customer add while no apply holds the lock" customer add $NET.41 --iface kte-gw0
+t_keg_ok $GW "customer del" customer del $NET.41 --iface kte-gw0
+
 # A change that can only fail on the system (a foreign route in the way),
 # after others succeeded: all undone.
 t_in $GW ip route add $NET.31/32 dev kte-gw0 proto static

@@ -5,6 +5,8 @@
  * files that must parse, with what they must give.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -187,4 +189,34 @@ Test(config, large)
 		cr_assert_lt(keg_addr_cmp(&conf.ifaces[0].customers.v[i - 1].addr,
 					  &conf.ifaces[0].customers.v[i].addr), 0);
 	keg_conf_free(&conf);
+}
+
+/* The line limit at its boundary: a line of exactly KEG_CONF_LINE_MAX bytes
+ * (besides its newline) parses, one byte more is refused with -EFBIG on its
+ * line; a last line without a newline counts the same. */
+Test(config, line_limit)
+{
+	size_t n = KEG_CONF_LINE_MAX + 64;
+	char *buf = malloc(n + 32);
+	struct keg_conf conf;
+	struct keg_err err = { 0 };
+	size_t len;
+
+	cr_assert(buf);
+	len = (size_t)snprintf(buf, n + 32, "# ok\n#");
+	memset(buf + len, 'x', KEG_CONF_LINE_MAX - 1);	/* '#' + x...: the limit */
+	len += KEG_CONF_LINE_MAX - 1;
+	buf[len++] = '\n';
+	cr_assert_eq(keg_conf_parse_buf(buf, len, &conf, &err), 0, "%s", err.msg);
+	keg_conf_free(&conf);
+
+	buf[len - 1] = 'x';	/* the same line, one byte longer */
+	buf[len++] = '\n';
+	cr_assert_eq(keg_conf_parse_buf(buf, len, &conf, &err), -EFBIG);
+	cr_assert_eq(err.line, 2);
+	cr_assert(strstr(err.msg, "4096"), "%s", err.msg);
+
+	len--;			/* no newline at the end: still too long */
+	cr_assert_eq(keg_conf_parse_buf(buf, len, &conf, &err), -EFBIG);
+	free(buf);
 }

@@ -279,11 +279,16 @@ static int run_cmd(const struct cli_cmd *c, int verbose, int argc, char **argv)
 	}
 	if (!ret) {
 		keg_log_init(ctx.verbose);
-		ret = prepare(&ctx, &lock_fd);
+		if (c->load)
+			ret = c->load(&ctx, opts);
 	}
+	if (!ret)
+		ret = prepare(&ctx, &lock_fd);
 	if (!ret)
 		ret = c->run(&ctx, opts);
 	keg_unlock(lock_fd);
+	if (c->unload)
+		c->unload(opts);
 	free(opts);
 	if (!ret)
 		return 0;

@@ -91,6 +91,11 @@ struct cli_cmd {
 	bool needs_root;
 	bool mount_bpffs;	/* mount bpffs and create the pin root first */
 	enum cli_lock lock;
+	/* Optional: reads the command's input before the lock is taken (a
+	 * slow or endless input must not hold other commands up); unload
+	 * frees what it kept in opts, whatever happened after. */
+	int (*load)(struct cli_ctx *ctx, void *opts);
+	void (*unload)(void *opts);
 	int (*run)(struct cli_ctx *ctx, const void *opts);
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* cmd_apply.c - `kegctl apply FILE` */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "apply.h"
 #include "commands.h"
@@ -8,7 +9,21 @@
 struct apply_opts {
 	const char *file;
 	bool dry_run;
+	char *text;		/* the file, read before the lock */
+	size_t len;
 };
+
+static int load_apply(struct cli_ctx *ctx, void *o)
+{
+	struct apply_opts *opts = o;
+
+	return keg_conf_read(opts->file, &opts->text, &opts->len, &ctx->err);
+}
+
+static void unload_apply(void *o)
+{
+	free(((struct apply_opts *)o)->text);
+}
 
 static int run_apply(struct cli_ctx *ctx, const void *o)
 {
@@ -16,7 +31,8 @@ static int run_apply(struct cli_ctx *ctx, const void *o)
 	struct keg_apply_result r;
 	int ret;
 
-	ret = keg_apply_file(opts->file, opts->dry_run, &cli_note, &r, &ctx->err);
+	ret = keg_apply_buf(opts->file, opts->text, opts->len, opts->dry_run, &cli_note, &r,
+			    &ctx->err);
 	if (ret)
 		return ret;
 	printf("%s%zu change%s (%zu added, %zu removed), %zu unchanged, %zu interface%s\n",
@@ -46,12 +62,16 @@ const struct cli_cmd cmd_apply = {
 		"routes until each interface it names holds exactly what it lists;\n"
 		"interfaces it does not name are left alone. The whole file is checked\n"
 		"first (errors as FILE:LINE: message, nothing changed); if a change fails\n"
-		"midway the earlier ones are undone. Prints one line per change\n"
+		"midway the earlier ones are undone. The file is read whole before keg's\n"
+		"lock is taken, at most 16 MiB with lines of at most 4096 bytes.\n"
+		"Prints one line per change\n"
 		"(\"eth0: + subnet 10.1.2.0/24\", \"eth0: - customer 10.1.2.9\") and a summary.",
 	.args = apply_args,
 	.opts = apply_opts_tab,
 	.opts_size = sizeof(struct apply_opts),
 	.needs_root = true,
 	.lock = CLI_LOCK_EXCL,
+	.load = load_apply,
+	.unload = unload_apply,
 	.run = run_apply,
 };

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "grow.h"
 #include "config.h"
@@ -407,20 +408,55 @@ int keg_conf_parse_file(FILE *f, struct keg_conf *conf, struct keg_err *err)
 	return ret;
 }
 
+/* One line of f into line[KEG_CONF_LINE_MAX + 2] (its newline kept, NUL
+ * appended): its length, 0 at the end, or -EFBIG when it holds more than
+ * KEG_CONF_LINE_MAX bytes besides its newline; *nul says a NUL byte was in
+ * it. */
+static ssize_t read_line(FILE *f, char *line, bool *nul)
+{
+	size_t n = 0;
+	int c;
+
+	*nul = false;
+	while ((c = getc(f)) != EOF) {
+		if (c == '\n') {
+			line[n++] = '\n';
+			break;
+		}
+		if (n == KEG_CONF_LINE_MAX)
+			return -EFBIG;
+		if (c == 0)
+			*nul = true;
+		line[n++] = (char)c;
+	}
+	line[n] = 0;
+	return (ssize_t)n;
+}
+
 /* keg_conf_parse_file() with err never NULL. */
 static int parse_file(FILE *f, struct keg_conf *conf, struct keg_err *err)
 {
 	struct parser p = { .conf = conf };
 	struct keg_err e = { 0 };
-	char *line = NULL;
-	size_t cap = 0;
+	size_t total = 0;
+	char *line;
+	bool nul;
 	int ret = 0;
 	ssize_t n;
 
 	memset(conf, 0, sizeof(*conf));
-	while ((n = getline(&line, &cap, f)) >= 0) {
+	line = malloc(KEG_CONF_LINE_MAX + 2);
+	if (!line)
+		return keg_err_set(err, -ENOMEM, "out of memory");
+	while ((n = read_line(f, line, &nul)) != 0) {
 		p.line++;
-		if (strlen(line) != (size_t)n) {
+		if (n < 0) {
+			ret = keg_err_set(&e, -EFBIG, "line longer than %u bytes (the most a line may hold)",
+					  KEG_CONF_LINE_MAX);
+		} else if ((total += (size_t)n) > KEG_CONF_MAX_BYTES) {
+			ret = keg_err_set(&e, -EFBIG, "input larger than %u MiB (the most a config may hold)",
+					  KEG_CONF_MAX_BYTES >> 20);
+		} else if (nul) {
 			ret = keg_err_set(&e, -EINVAL, "NUL byte in line");
 		} else {
 			ret = parse_line(&p, line, &e);
@@ -435,7 +471,7 @@ static int parse_file(FILE *f, struct keg_conf *conf, struct keg_err *err)
 	if (!ret && ferror(f)) {
 		ret = keg_err_set(err, -EIO, "read error");
 	}
-	if (ret != -ENOMEM && ret != -EIO)
+	if (ret != -ENOMEM && ret != -EIO && ret != -EFBIG)
 		ret = check_all(conf, ret, err);
 	if (ret) {
 		keg_conf_free(conf);
@@ -446,6 +482,59 @@ static int parse_file(FILE *f, struct keg_conf *conf, struct keg_err *err)
 	if (ret)
 		keg_conf_free(conf);
 	return ret;
+}
+
+int keg_conf_read(const char *file, char **buf, size_t *len, struct keg_err *err)
+{
+	FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	size_t cap = 0, n = 0, got;
+	char *b = NULL, *nb;
+	struct stat st;
+	int ret = 0;
+
+	*buf = NULL;
+	*len = 0;
+	if (!f)
+		return keg_err_set(err, -errno, "%s: %s", file, strerror(errno));
+	if (!fstat(fileno(f), &st) && S_ISDIR(st.st_mode)) {
+		ret = keg_err_set(err, -EISDIR, "%s: is a directory, not a config file", file);
+		goto out;
+	}
+	for (;;) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 65536;
+			/* One byte past the limit tells "too large" from "exactly". */
+			if (cap > KEG_CONF_MAX_BYTES + 1)
+				cap = KEG_CONF_MAX_BYTES + 1;
+			nb = realloc(b, cap);
+			if (!nb) {
+				ret = keg_err_set(err, -ENOMEM, "%s: out of memory", file);
+				goto out;
+			}
+			b = nb;
+		}
+		got = fread(b + n, 1, cap - n, f);
+		n += got;
+		if (n > KEG_CONF_MAX_BYTES) {
+			ret = keg_err_set(err, -EFBIG, "%s: larger than %u MiB (the most a config may hold)",
+					  file, KEG_CONF_MAX_BYTES >> 20);
+			goto out;
+		}
+		if (got == 0)
+			break;
+	}
+	if (ferror(f))
+		ret = keg_err_set(err, -EIO, "%s: read error: %s", file, strerror(errno ? errno : EIO));
+out:
+	if (f != stdin)
+		fclose(f);
+	if (ret) {
+		free(b);
+		return ret;
+	}
+	*buf = b;
+	*len = n;
+	return 0;
 }
 
 int keg_conf_parse_buf(const char *buf, size_t len, struct keg_conf *conf,

@@ -101,12 +101,26 @@ struct keg_conf {
 	size_t cap_ifaces;
 };
 
+/* The most a config may hold: a file (or standard input) larger than
+ * KEG_CONF_MAX_BYTES, or a line of more than KEG_CONF_LINE_MAX bytes (its
+ * newline not counted), is
+ * refused with a message naming the limit, so no input can exhaust memory
+ * (`kegctl apply /dev/zero`). 16 MiB holds ~500,000 customer lines. */
+#define KEG_CONF_MAX_BYTES (16u << 20)
+#define KEG_CONF_LINE_MAX  4096u
+
+/* Read all of file (a path, or "-" for standard input) into *buf (free()
+ * it), at most KEG_CONF_MAX_BYTES: 0, or a negative errno with *err
+ * naming the file ("FILE: ..."). Reading before any lock is taken keeps
+ * a slow or endless input from holding other commands up. */
+int keg_conf_read(const char *file, char **buf, size_t *len, struct keg_err *err);
+
 /*
  * Parse the whole stream. Returns 0 with *conf filled (free it with
  * keg_conf_free()), or a negative errno with *conf empty and *err (may be NULL) set
  * to the first error in line order (err->line, the message without file or
- * line prefix): -EINVAL for a problem in the text, -ENOMEM,
- * or -EIO when reading fails. *conf must not hold a previous result.
+ * line prefix): -EINVAL for a problem in the text, -EFBIG for a stream
+ * or line over the limits above, -ENOMEM, or -EIO when reading fails. *conf must not hold a previous result.
  */
 int keg_conf_parse_file(FILE *f, struct keg_conf *conf, struct keg_err *err);
 

@@ -461,19 +461,15 @@ void keg_plan_free(struct keg_plan *plan)
 	memset(plan, 0, sizeof(*plan));
 }
 
-/* Phase 1: the file, whole. Errors: "FILE:LINE: why" or "FILE: why". */
-static int parse(const char *file, struct keg_conf *conf, struct keg_err *err)
+/* Phase 1: the file, whole (read before, parsed here). Errors:
+ * "FILE:LINE: why" or "FILE: why". */
+static int parse(const char *file, const char *buf, size_t len, struct keg_conf *conf,
+		 struct keg_err *err)
 {
 	struct keg_err e = { 0 };
-	FILE *f;
 	int ret;
 
-	f = strcmp(file, "-") ? fopen(file, "r") : stdin;
-	if (!f)
-		return keg_err_set(err, -errno, "%s: %s", file, strerror(errno));
-	ret = keg_conf_parse_file(f, conf, &e);
-	if (f != stdin)
-		fclose(f);
+	ret = keg_conf_parse_buf(buf, len, conf, &e);
 	if (!ret)
 		return 0;
 	if (e.line)
@@ -524,6 +520,23 @@ static int store_schedules(const struct keg_conf *conf, const struct keg_note *n
 int keg_apply_file(const char *file, bool dry_run, const struct keg_note *note,
 		   struct keg_apply_result *res, struct keg_err *err)
 {
+	size_t len;
+	char *buf;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	ret = keg_conf_read(file, &buf, &len, err);
+	if (ret)
+		return ret;
+	ret = keg_apply_buf(file, buf, len, dry_run, note, res, err);
+	free(buf);
+	return ret;
+}
+
+int keg_apply_buf(const char *file, const char *text, size_t len, bool dry_run,
+		  const struct keg_note *note, struct keg_apply_result *res,
+		  struct keg_err *err)
+{
 	struct keg_err e = { 0 };
 	struct keg_conf conf;
 	struct keg_plan plan;
@@ -532,7 +545,7 @@ int keg_apply_file(const char *file, bool dry_run, const struct keg_note *note,
 	int ret;
 
 	memset(res, 0, sizeof(*res));
-	ret = parse(file, &conf, err);
+	ret = parse(file, text, len, &conf, err);
 	if (ret)
 		return ret;
 	/* Phase 2: what differs from the maps. */

@@ -15,7 +15,9 @@
  * reload in kegd): parse the file, build the plan, carry it out, then the
  * intercept rules and the stored schedules, noting each change.
  *
- * All expect keg_lock(true) held from build to apply.
+ * All expect keg_lock(true) held from build to apply (keg_apply_file() also
+ * while it reads the file: callers that can, read first with keg_conf_read()
+ * and call keg_apply_buf() under the lock).
  */
 #ifndef KEG_APPLY_H
 #define KEG_APPLY_H
@@ -86,5 +88,12 @@ struct keg_apply_result {
  * customer changes says that those were made. */
 int keg_apply_file(const char *file, bool dry_run, const struct keg_note *note,
 		   struct keg_apply_result *res, struct keg_err *err);
+
+/* The same for a config already read (keg_conf_read()): len bytes of text,
+ * file only names it in messages. kegctl reads the file before it takes
+ * the lock, so a slow input holds nobody up. */
+int keg_apply_buf(const char *file, const char *text, size_t len, bool dry_run,
+		  const struct keg_note *note, struct keg_apply_result *res,
+		  struct keg_err *err);
 
 #endif /* KEG_APPLY_H */

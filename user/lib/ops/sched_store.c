@@ -12,6 +12,7 @@
 #include "grow.h"
 #include "customer.h"
 #include "rate.h"
+#include "config.h"
 #include "sched_store.h"
 #include "shape.h"
 
@@ -25,21 +26,42 @@ static struct keg_sched_entry *grow(struct keg_sched_entry **v, size_t *n, size_
 int keg_sched_file_load(const char *file, struct keg_sched_entry **v, size_t *n,
 			struct keg_err *err)
 {
-	FILE *f = fopen(file, "r");
 	size_t cap = *n;	/* grow() doubles from here: realloc is safe */
+	size_t len, pos = 0, ll;
 	unsigned int ln = 0;
-	char *line = NULL;
-	size_t lcap = 0;
-	int ret = 0;
+	char *text, *line;
+	int ret;
 
-	if (!f)
-		return keg_err_set(err, -errno, "%s: %s", file, strerror(errno));
-	while (!ret && getline(&line, &lcap, f) >= 0) {
-		char *hash = strchr(line, '#'), iface[IF_NAMESIZE], who[64];
+	/* Bounded like a config (config.h): no input exhausts memory. */
+	ret = keg_conf_read(file, &text, &len, err);
+	if (ret)
+		return ret;
+	line = malloc(KEG_CONF_LINE_MAX + 1);
+	if (!line) {
+		free(text);
+		return keg_err_set(err, -ENOMEM, "out of memory");
+	}
+	while (!ret && pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		char *hash, iface[IF_NAMESIZE], who[64];
 		struct keg_sched_entry *e;
 		int off = 0;
 
 		ln++;
+		ll = (nl ? (size_t)(nl - text) : len) - pos;
+		if (ll > KEG_CONF_LINE_MAX) {
+			ret = keg_err_set(err, -EFBIG, "%s:%u: line longer than %u bytes (the most a line may hold)",
+					  file, ln, KEG_CONF_LINE_MAX);
+			break;
+		}
+		memcpy(line, text + pos, ll);
+		line[ll] = '\0';
+		pos += ll + 1;
+		if (strlen(line) != ll) {
+			ret = keg_err_set(err, -EINVAL, "%s:%u: NUL byte in line", file, ln);
+			break;
+		}
+		hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
 		line[strcspn(line, "\r\n")] = '\0';
@@ -67,7 +89,7 @@ int keg_sched_file_load(const char *file, struct keg_sched_entry **v, size_t *n,
 			keg_err_prefix(err, ret, "%s:%u", file, ln);
 	}
 	free(line);
-	fclose(f);
+	free(text);
 	return ret;
 }
 
