@@ -127,9 +127,43 @@ t_cleanup_stale() {
 	return 0
 }
 
+# ---- kegd -------------------------------------------------------------------
+
+KEGD=${KEGD:-$T_ROOT/build/kegd}
+T_KEGD_PID=""		# the suite's kegd, stopped first by t_cleanup
+T_KEGD_LOG=""
+
+# t_kegd_start NS IFACE...: kegd on IFACEs inside NS, its log in
+# $T_KEGD_LOG; succeeds once it says it runs (within 5 s), else prints the
+# log and fails.
+t_kegd_start() {
+	local ns=$1 ifc args=()
+	shift
+	for ifc; do args+=(--iface "$ifc"); done
+	t_tmp T_KEGD_LOG
+	nsenter --net="/run/netns/$ns" "$KEGD" "${args[@]}" >"$T_KEGD_LOG" 2>&1 &
+	T_KEGD_PID=$!
+	for _ in $(seq 50); do
+		grep -q "running on" "$T_KEGD_LOG" && return 0
+		kill -0 "$T_KEGD_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	t_info "$(cat "$T_KEGD_LOG")"
+	return 1
+}
+
+# t_kegd_stop: SIGTERM, and wait for it to leave the XSKMAP and exit.
+t_kegd_stop() {
+	[ -n "$T_KEGD_PID" ] || return 0
+	kill -TERM "$T_KEGD_PID" 2>/dev/null
+	wait "$T_KEGD_PID" 2>/dev/null
+	T_KEGD_PID=""
+}
+
 t_cleanup() {
 	local rc=$? a ns ifc
 	trap - EXIT
+	t_kegd_stop
 	for a in "${T_ATTACHED[@]+"${T_ATTACHED[@]}"}"; do
 		ns=${a% *}
 		ifc=${a#* }

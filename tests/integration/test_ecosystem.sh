@@ -22,13 +22,11 @@
 t_init kec
 t_need ping arping ethtool promtool groff man awk
 
-KEGD=${KEGD:-$T_ROOT/build/kegd}
 WANEM=${WANEM:-$T_ROOT/build/wanem}
 [ -x "$KEGD" ] || t_skip "no $KEGD (run make)"
 [ -x "$WANEM" ] || t_skip "no $WANEM (run make)"
 A=kec-a B=kec-b C=kec-c E=kec-e
 MAN=$T_ROOT/docs/man
-KEGD_PID=""
 
 # not CMD...: CMD fails (for t_check).
 not() {
@@ -67,28 +65,7 @@ t_keg_ok $A "intercept rule" intercept add --site hq --src 10.235.0.0/24 \
 	--dst 10.236.0.0/24 --proto IUT
 RULE=$T_OUT
 
-kegd_start() {
-	t_tmp KEGD_LOG
-	nsenter --net=/run/netns/$A "$KEGD" --iface kec-a0 >"$KEGD_LOG" 2>&1 &
-	KEGD_PID=$!
-	for _ in $(seq 50); do
-		grep -q "running on" "$KEGD_LOG" && return 0
-		kill -0 $KEGD_PID 2>/dev/null || break
-		sleep 0.1
-	done
-	t_info "$(cat "$KEGD_LOG")"
-	return 1
-}
-
-kegd_stop() {
-	[ -n "$KEGD_PID" ] || return 0
-	kill -TERM $KEGD_PID 2>/dev/null
-	wait $KEGD_PID 2>/dev/null
-	KEGD_PID=""
-}
-# kegd goes first; t_cleanup still sees the suite's exit status.
-trap '_rc=$?; kegd_stop; sh -c "exit $_rc"; t_cleanup' EXIT
-t_check "kegd starts on kec-a0" kegd_start
+t_check "kegd starts on kec-a0" t_kegd_start $A kec-a0
 
 # Traffic: ARP answered by keg, pings to a shaped customer, pings through
 # the intercept rule into kegd.

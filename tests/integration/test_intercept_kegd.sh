@@ -14,10 +14,8 @@
 t_init kic
 t_need ping iperf3 ethtool
 
-KEGD=${KEGD:-$T_ROOT/build/kegd}
 [ -x "$KEGD" ] || t_skip "no $KEGD (run make)"
 GW=kic-gw C1=kic-c1 C2=kic-c2 N1=10.210.1 N2=10.210.2
-KEGD_PID=""
 
 t_netns $GW
 t_netns $C1
@@ -50,28 +48,6 @@ for ifc in kic-gw1 kic-gw2; do
 		--dst $N2.0/24 --proto IUT --iface $ifc
 done
 
-kegd_start() {
-	t_tmp KEGD_LOG
-	nsenter --net=/run/netns/$GW "$KEGD" --iface kic-gw1 --iface kic-gw2 \
-		>"$KEGD_LOG" 2>&1 &
-	KEGD_PID=$!
-	for _ in $(seq 50); do
-		grep -q "running on" "$KEGD_LOG" && return 0
-		kill -0 $KEGD_PID 2>/dev/null || break
-		sleep 0.1
-	done
-	t_info "$(cat "$KEGD_LOG")"
-	return 1
-}
-
-kegd_stop() {
-	[ -n "$KEGD_PID" ] || return 0
-	kill -TERM $KEGD_PID 2>/dev/null
-	wait $KEGD_PID 2>/dev/null
-	KEGD_PID=""
-}
-# kegd goes first; t_cleanup still sees the suite's exit status.
-trap '_rc=$?; kegd_stop; sh -c "exit $_rc"; t_cleanup' EXIT
 
 # kegd_stat IFACE FIELD: sum over queues of keg_kegd's rx, tx or drop.
 kegd_stat() {
@@ -79,9 +55,9 @@ kegd_stat() {
 		jq -r --arg f "$2" '[.[0].formatted.value.q[][$f]] | add // 0'
 }
 
-t_check "kegd starts on kic-gw1 and kic-gw2" kegd_start
+t_check "kegd starts on kic-gw1 and kic-gw2" t_kegd_start $GW kic-gw1 kic-gw2
 t_check "kegd opened a socket per queue (2 + 2)" \
-	test "$(grep -c 'AF_XDP socket up' "$KEGD_LOG")" -eq 4
+	test "$(grep -c 'AF_XDP socket up' "$T_KEGD_LOG")" -eq 4
 t_keg_ok $GW "intercept list" intercept list --iface kic-gw1
 t_check "rule state A while kegd runs" grep -q "^kic-gw1 1 A " <<<"$T_OUT"
 
@@ -133,8 +109,8 @@ t_in $C1 iperf3 -c $N2.10 -p 5203 -t 4 -J >"$IPERF_OUT" 2>&1 &
 iperf_pid=$!
 sleep 1.5
 f1=$(t_stat kic-gw1 icpt_down_forward)
-kegd_stop
-t_check "kegd logged removing its sockets" grep -q "removed from the XSKMAP" "$KEGD_LOG"
+t_kegd_stop
+t_check "kegd logged removing its sockets" grep -q "removed from the XSKMAP" "$T_KEGD_LOG"
 wait $iperf_pid
 bytes=$(jq -r '.end.sum_received.bytes // 0' <"$IPERF_OUT" 2>/dev/null)
 t_check "TCP transfer survives kegd's death (forward): $bytes bytes" \
@@ -156,9 +132,9 @@ t_check "ping blocked while kegd is down (block)" \
 t_check "blocked packets counted" test "$(t_stat kic-gw1 icpt_down_block)" -ge $((b1 + 2))
 
 # kegd back: traffic returns to the AF_XDP path.
-t_check "kegd restarts" kegd_start
+t_check "kegd restarts" t_kegd_start $GW kic-gw1 kic-gw2
 r1=$(t_stat kic-gw1 icpt_redirected)
 t_check "ping through kegd again" t_quiet t_in $C1 ping -c 3 -i 0.2 -W 1 $N2.10
 t_check "redirected again" test "$(t_stat kic-gw1 icpt_redirected)" -ge $((r1 + 3))
-kegd_stop
+t_kegd_stop
 t_done
