@@ -33,6 +33,9 @@ static int add_entry(struct keg_conf_list *l, const struct keg_addr *a,
 {
 	if (keg_grow(&l->v, &l->cap, l->n, sizeof(*l->v)))
 		return -ENOMEM;
+	/* keg_grow() leaves new room as realloc() does: unset. Rates and the
+	 * schedule link are read later whether a line gave them or not. */
+	memset(&l->v[l->n], 0, sizeof(l->v[l->n]));
 	l->v[l->n].addr = *a;
 	l->v[l->n].line = line;
 	l->n++;
