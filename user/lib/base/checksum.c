@@ -47,7 +47,7 @@ static uint16_t get16(const uint8_t *p)
 
 int keg_l4_csum_complete(uint8_t *l3, size_t len)
 {
-	uint32_t pseudo, l4len, hlen;
+	uint32_t pseudo, l4len, hlen, sum;
 	uint8_t proto, zero_proto[2], len_be[2];
 	uint8_t *l4, *cs;
 	uint16_t stored, csum;
@@ -94,12 +94,21 @@ int keg_l4_csum_complete(uint8_t *l3, size_t len)
 	stored = get16(cs);
 	if (proto == IPPROTO_UDP_NUM && stored == 0 && l3[0] >> 4 == 4)
 		return 0;
-	if (keg_csum_fold(keg_csum_add(pseudo, l4, l4len)) == 0xffff)
-		return 0;	/* valid */
+	/* Anything but the partial form (a valid sum, a corrupt one) is left
+	 * alone, so most frames cost only the pseudo-header sum above. */
 	if (stored != keg_csum_fold(pseudo))
-		return 0;	/* not the partial form: leave it to the receiver */
+		return 0;
+	/* One pass over the segment with the field zeroed: with the stored
+	 * value added back it tells whether that value was valid after all
+	 * (a one-in-65536 coincidence); otherwise it is the checksum. */
 	memset(cs, 0, 2);
-	csum = (uint16_t)~keg_csum_fold(keg_csum_add(pseudo, l4, l4len));
+	sum = keg_csum_add(pseudo, l4, l4len);
+	if (keg_csum_fold((uint32_t)keg_csum_fold(sum) + stored) == 0xffff) {
+		cs[0] = (uint8_t)(stored >> 8);
+		cs[1] = (uint8_t)stored;
+		return 0;
+	}
+	csum = (uint16_t)~keg_csum_fold(sum);
 	if (proto == IPPROTO_UDP_NUM && csum == 0)
 		csum = 0xffff;
 	cs[0] = (uint8_t)(csum >> 8);

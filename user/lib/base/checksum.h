@@ -33,9 +33,11 @@ uint16_t keg_csum_replace16(uint16_t csum, uint16_t old, uint16_t new);
  * checksum itself before the frame leaves again.
  *
  * l3 points at an IPv4 or IPv6 header (version from its first nibble) and
- * len bytes follow it in the buffer. A checksum that already verifies, one
- * that is neither valid nor the partial form (corruption stays visible to
- * the receiver), a fragment, an IPv6 packet with extension headers, a UDP
+ * len bytes follow it in the buffer. Only a field holding exactly the
+ * partial form is summed and completed (kegd calls this per frame: other
+ * frames cost the pseudo-header sum only). A checksum that already
+ * verifies, one that is neither valid nor the partial form (corruption
+ * stays visible to the receiver), a fragment, an IPv6 packet with extension headers, a UDP
  * checksum of zero (none, IPv4) and anything truncated are left alone.
  * Returns 1 when it completed the checksum, 0 when it left the packet as
  * it was.
