@@ -221,19 +221,28 @@ int keg_tcb_flush(struct keg_tcb *b)
 	return b->ret;
 }
 
-void keg_htb_qdisc_add(struct keg_tcb *b, int ifindex, uint32_t defcls)
+/* An HTB qdisc with handle major: at parent, unclassified traffic to
+ * minor defcls (0: none, as in a group's qdisc, which only its parent
+ * class feeds). */
+static void qdisc_add(struct keg_tcb *b, int ifindex, uint32_t parent, uint32_t major,
+		      uint32_t defcls)
 {
 	struct nlmsghdr *nlh = req(b, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, 0);
 	struct tc_htb_glob g = { .version = TC_HTB_PROTOVER, .rate2quantum = 10,
 				 .defcls = defcls & 0xffff };
 	struct nlattr *nest;
 
-	tcm_put(nlh, ifindex, KEG_HTB_MAJOR << 16, TC_H_ROOT);
+	tcm_put(nlh, ifindex, major << 16, parent);
 	mnl_attr_put_strz(nlh, TCA_KIND, "htb");
 	nest = mnl_attr_nest_start(nlh, TCA_OPTIONS);
 	mnl_attr_put(nlh, TCA_HTB_INIT, sizeof(g), &g);
 	mnl_attr_nest_end(nlh, nest);
 	done(b, nlh);
+}
+
+void keg_htb_qdisc_add(struct keg_tcb *b, int ifindex, uint32_t defcls)
+{
+	qdisc_add(b, ifindex, TC_H_ROOT, KEG_HTB_MAJOR, defcls);
 }
 
 void keg_htb_qdisc_del(struct keg_tcb *b, int ifindex)
@@ -328,16 +337,7 @@ void keg_htb_leaf_add(struct keg_tcb *b, int ifindex, uint32_t classid,
 void keg_htb_qdisc_add_under(struct keg_tcb *b, int ifindex, uint32_t parent,
 			     uint32_t major)
 {
-	struct nlmsghdr *nlh = req(b, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, 0);
-	struct tc_htb_glob g = { .version = TC_HTB_PROTOVER, .rate2quantum = 10 };
-	struct nlattr *nest;
-
-	tcm_put(nlh, ifindex, major << 16, parent);
-	mnl_attr_put_strz(nlh, TCA_KIND, "htb");
-	nest = mnl_attr_nest_start(nlh, TCA_OPTIONS);
-	mnl_attr_put(nlh, TCA_HTB_INIT, sizeof(g), &g);
-	mnl_attr_nest_end(nlh, nest);
-	done(b, nlh);
+	qdisc_add(b, ifindex, parent, major, 0);
 }
 
 void keg_htb_filter_add(struct keg_tcb *b, int ifindex, int prog_fd, const char *name)
