@@ -11,6 +11,7 @@
 #include "attached.h"
 #include "commands.h"
 #include "customer.h"
+#include "grow.h"
 #include "htb.h"
 #include "ifmaps.h"
 #include "intercept.h"
@@ -50,7 +51,7 @@ struct ifdata {
 	struct keg_icpt_entry *rules;
 	size_t nrules;
 	struct site *sites;
-	size_t nsites;
+	size_t nsites, cap_sites;
 	bool kegd_running;
 	struct keg_kegd kegd;
 };
@@ -79,15 +80,8 @@ static int cust_cb(const struct keg_map_batch *w, const void *key, const void *v
 		c->n++;
 		return 0;
 	}
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 1024;
-		struct cust *v = realloc(c->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		c->v = v;
-		c->cap = cap;
-	}
+	if (keg_grow(&c->v, &c->cap, c->n, sizeof(*c->v)))
+		return -ENOMEM;
 	e = &c->v[c->n++];
 	memset(&e->addr, 0, sizeof(e->addr));
 	e->addr.family = c->family;
@@ -99,7 +93,7 @@ static int cust_cb(const struct keg_map_batch *w, const void *key, const void *v
 
 struct leafsum {
 	uint32_t classid;
-	uint64_t packets, bytes;
+	struct keg_leaf_stats st;	/* summed over CPUs */
 };
 
 struct leaf_walk {
@@ -112,27 +106,15 @@ static int leaf_cb(const struct keg_map_batch *w, const void *key, const void *v
 {
 	struct leaf_walk *l = ctx;
 	struct leafsum *e;
-	int c;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 1024;
-		struct leafsum *v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (keg_grow(&l->v, &l->cap, l->n, sizeof(*l->v)))
+		return -ENOMEM;
 	e = &l->v[l->n++];
 	memcpy(&e->classid, key, sizeof(e->classid));
-	e->packets = e->bytes = 0;
-	for (c = 0; c < w->ncpu; c++) {
-		const struct keg_leaf_stats *s =
-			(const void *)((const char *)val + (size_t)c * w->stride);
-
-		e->packets += s->packets;
-		e->bytes += s->bytes;
-	}
+	memset(&e->st, 0, sizeof(e->st));
+	/* A struct of __u64 counters only, summed field by field. */
+	keg_percpu_add(val, w->ncpu, w->stride, (uint64_t *)&e->st,
+		       sizeof(e->st) / sizeof(uint64_t));
 	return 0;
 }
 
@@ -174,8 +156,8 @@ static void fill_leaves(struct shaped *r, uint32_t parent, const struct leaf_wal
 		id = parent + off[k];
 		l = ls->n ? bsearch(&id, ls->v, ls->n, sizeof(*ls->v), cmp_leafkey) : NULL;
 		c = ncs ? bsearch(&id, cs, ncs, sizeof(*cs), cmp_classid) : NULL;
-		r->packets[k] = l ? l->packets : 0;
-		r->bytes[k] = l ? l->bytes : 0;
+		r->packets[k] = l ? l->st.packets : 0;
+		r->bytes[k] = l ? l->st.bytes : 0;
 		r->drops[k] = c ? c->drops : 0;
 	}
 }
@@ -318,13 +300,8 @@ static int site_cb(const struct keg_map_batch *w, const void *key, const void *v
 	(void)key;
 	if (!s->name[0])
 		return 0;
-	if (!(d->nsites & (d->nsites - 1)) || !d->sites) {
-		struct site *v = realloc(d->sites, (d->nsites ? d->nsites * 2 : 1) * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		d->sites = v;
-	}
+	if (keg_grow(&d->sites, &d->cap_sites, d->nsites, sizeof(*d->sites)))
+		return -ENOMEM;
 	e = &d->sites[d->nsites++];
 	snprintf(e->name, sizeof(e->name), "%.*s", (int)sizeof(s->name), s->name);
 	e->down = s->down != 0;

@@ -66,6 +66,16 @@ static uint8_t *percpu_buf(size_t n_u64, int *ncpu)
 	return calloc((size_t)*ncpu, stride(n_u64));
 }
 
+void keg_percpu_add(const void *vals, int ncpu, size_t stride, uint64_t *out, size_t n_u64)
+{
+	for (int c = 0; c < ncpu; c++) {
+		const uint64_t *cpu = (const uint64_t *)((const uint8_t *)vals + (size_t)c * stride);
+
+		for (size_t i = 0; i < n_u64; i++)
+			out[i] += cpu[i];
+	}
+}
+
 int keg_percpu_sum(int fd, const void *key, uint64_t *out, size_t n_u64)
 {
 	int ncpu, ret = 0;
@@ -77,12 +87,7 @@ int keg_percpu_sum(int fd, const void *key, uint64_t *out, size_t n_u64)
 	if (bpf_map_lookup_elem(fd, key, buf) < 0) {
 		ret = -errno;
 	} else {
-		for (int c = 0; c < ncpu; c++) {
-			const uint64_t *cpu = (const uint64_t *)(buf + (size_t)c * stride(n_u64));
-
-			for (size_t i = 0; i < n_u64; i++)
-				out[i] += cpu[i];
-		}
+		keg_percpu_add(buf, ncpu, stride(n_u64), out, n_u64);
 	}
 	free(buf);
 	return ret;

@@ -29,6 +29,11 @@ int keg_map_count(int fd, size_t *n);
 /* Sum the value at key over every possible CPU into out[0..n_u64). */
 int keg_percpu_sum(int fd, const void *key, uint64_t *out, size_t n_u64);
 
+/* Add ncpu per-CPU copies of such a value, stride bytes apart (as a lookup
+ * or a batch read returns them), into out[0..n_u64), which the caller
+ * zeroes. */
+void keg_percpu_add(const void *vals, int ncpu, size_t stride, uint64_t *out, size_t n_u64);
+
 /* Store val[0..n_u64) as the value at key (CPU 0; other CPUs zero). */
 int keg_percpu_set(int fd, const void *key, const uint64_t *val, size_t n_u64);
 
