@@ -454,6 +454,7 @@ static __always_inline int icpt_steer(struct xdp_md *ctx,
 	meta->magic = KEG_XSK_META_MAGIC;
 	meta->ifindex = fib.ifindex;
 	meta->pos = pos;
+	meta->site = rule->site;
 	__builtin_memcpy(meta->dmac, fib.dmac, 6);
 	__builtin_memcpy(meta->smac, fib.smac, 6);
 	if (bpf_redirect_map(&KEG_MAP_XSKS, qid, 0) == XDP_REDIRECT) {

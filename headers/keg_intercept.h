@@ -188,6 +188,7 @@ struct keg_xsk_meta {
 	__u32 magic;		/* KEG_XSK_META_MAGIC */
 	__u32 ifindex;		/* egress interface */
 	__u32 pos;		/* rule position that matched */
+	__u32 site;		/* the rule's site: index into keg_icpt_sites */
 	__u8 dmac[6];
 	__u8 smac[6];
 };

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * keg_site.h - the sites of the keg transport, as pinned BTF maps shared by
+ * kegctl (writes keg_sites) and kegd (reads keg_sites, writes
+ * keg_site_stats). Declared in bpf/keg_sites.bpf.c (maps only, so libbpf
+ * gives them BTF and `bpftool map dump` prints field names).
+ *
+ * Where: /sys/fs/bpf/keg/sites:COOKIE/ with COOKIE the network namespace's
+ * cookie (SO_NETNS_COOKIE, decimal): a gateway's sites belong to its
+ * network namespace, so two gateways of a lab on one host do not share
+ * them. The ':' keeps the directory from ever being taken for an
+ * interface's (interface names cannot hold one).
+ *
+ * Both maps are arrays of KEG_SITES_MAX entries indexed by a slot kegctl
+ * chooses; keg_site_conf.used == 0 is a free slot. kegd reads every slot
+ * each KEG_SITES_POLL_MS and applies what changed (keg_site_conf.gen).
+ *
+ * Fixed-width types only, explicit padding, no bitfields.
+ */
+#ifndef KEG_SITE_H
+#define KEG_SITE_H
+
+#include <linux/types.h>
+
+#define KEG_MAP_SITES       keg_sites
+#define KEG_MAP_SITE_STATS  keg_site_stats
+
+#define KEG_SITES_DIR_FMT   "/sys/fs/bpf/keg/sites:%llu"
+#define KEG_SITES_MAX       64
+#define KEG_SITE_NAME_LEN   32          /* with the NUL; as KEG_ICPT_SITE_NAME */
+#define KEG_SITE_KEY_PATH   256
+#define KEG_SITE_PUBKEY_LEN 32          /* raw Ed25519 public key */
+#define KEG_SITES_POLL_MS   250
+
+/* keg_site_conf.flags */
+#define KEG_SITE_F_LOCAL    (1U << 0)   /* this gateway's own site */
+
+/* keg_sites[slot]: written by kegctl. */
+struct keg_site_conf {
+	char  name[KEG_SITE_NAME_LEN];
+	__u32 used;                      /* 0: free slot */
+	__u32 gen;                       /* bumped by every change of the slot */
+	__u32 flags;                     /* KEG_SITE_F_* */
+	__u32 family;                    /* AF_INET or AF_INET6 */
+	__u8  addr[16];                  /* network order; IPv4 in addr[0..3] */
+	__u16 port;                      /* host order */
+	__u16 pad;
+	__u32 maxrate_kbit;              /* 0: no cap */
+	__u32 segsize;                   /* bytes of packet records per keg */
+	__u32 pad2;
+	__u8  pubkey[KEG_SITE_PUBKEY_LEN]; /* remote: the pinned key; local: its own */
+	char  key_path[KEG_SITE_KEY_PATH]; /* local: the private key file */
+};
+
+/* keg_site_stats[slot].state */
+enum keg_site_state {
+	KEG_SITE_DOWN = 0,
+	KEG_SITE_CONNECTING = 1,
+	KEG_SITE_UP = 2,
+	KEG_SITE_LOCAL = 3,              /* the local site's slot */
+};
+
+/* keg_site_stats[slot]: written by kegd every KEG_KEGD_HEARTBEAT_MS for
+ * the sites it serves. Rates in bytes/s, times in µs. */
+struct keg_site_stats {
+	char  name[KEG_SITE_NAME_LEN];
+	__u32 gen;                       /* keg_site_conf.gen these belong to */
+	__u32 state;                     /* enum keg_site_state */
+	__u64 updated_ns;                /* CLOCK_MONOTONIC of this write */
+	__u64 srtt_us;
+	__u64 min_rtt_us;
+	__u64 cwnd;                      /* bytes */
+	__u64 bytes_in_flight;
+	__u64 pacing_rate;
+	__u64 delivery_rate;
+	__u64 max_rate;                  /* the cap in force; 0: none */
+	__u64 udp_tx_bytes;
+	__u64 udp_tx_pkts;
+	__u64 udp_rx_bytes;
+	__u64 udp_rx_pkts;
+	__u64 retx_bytes;                /* estimate: lost packets * their size */
+	__u64 lost_pkts;
+	__u64 loss_ppm;                  /* lost_pkts per million sent */
+	__u64 pkts_tx;                   /* LAN packets put into kegs */
+	__u64 pkts_rx;                   /* LAN packets taken out of kegs */
+	__u64 kegs_tx;
+	__u64 kegs_rx;
+	__u64 flows;                     /* flows carried */
+	__u64 drop_queue;                /* dropped: kegd's queue full (backpressure) */
+	__u64 drop_down;                 /* dropped: site not up */
+	__u64 drop_garbage;              /* datagrams that are no packet of ours */
+	__u64 drop_aead;                 /* packets failing decryption */
+	__u64 drop_keg;                  /* malformed kegs (stream reset) */
+	__u64 reinject_errors;           /* far side: the kernel refused a packet */
+	__u64 handshakes;
+	__u64 handshake_failures;
+	__u64 refused_key;               /* peers presenting another key */
+	__u64 key_updates;
+	__u64 conn_lost;
+	__u64 mem_bytes;                 /* buffered in kegd for this site */
+};
+
+#endif /* KEG_SITE_H */
