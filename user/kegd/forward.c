@@ -4,13 +4,16 @@
  * the queue's AF_XDP socket, rewrite it as a router would (MACs from the
  * FIB answer keg_xdp put in front of the frame, TTL or hop limit - 1) and
  * send it out of the egress interface's socket; runs of frames for one
- * egress go out as one batch.
+ * egress go out as one batch. A frame whose rule names a remote site of
+ * the keg transport goes to that site's queue instead (transport.h), as
+ * the IP packet alone.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -19,6 +22,7 @@
 #include "clock.h"
 #include "kegd.h"
 #include "log.h"
+#include "transport.h"
 
 /* The TX-only socket for ifindex and thread idx, opened on demand. The
  * slow part (ethtool ioctl, socket and UMEM setup) runs outside
@@ -101,15 +105,16 @@ static struct kegd_sock *out_sock(struct kegd_queue *q, int ifindex)
 }
 
 /* MACs from the metadata, TTL/hop limit - 1, a TCP/UDP checksum the sender
- * left to its device completed (checksum.h). False: drop. */
-static bool rewrite(uint8_t *pkt, uint32_t len, const struct keg_xsk_meta *m)
+ * left to its device completed (checksum.h). Returns the offset of the IP
+ * header, or 0: drop. */
+static uint32_t rewrite(uint8_t *pkt, uint32_t len, const struct keg_xsk_meta *m)
 {
 	struct ethhdr *eth = (void *)pkt;
 	uint32_t off = sizeof(*eth);
 	uint16_t proto;
 
 	if (len < off)
-		return false;
+		return 0;
 	memcpy(eth->h_dest, m->dmac, sizeof(eth->h_dest));
 	memcpy(eth->h_source, m->smac, sizeof(eth->h_source));
 	proto = ntohs(eth->h_proto);
@@ -123,25 +128,77 @@ static bool rewrite(uint8_t *pkt, uint32_t len, const struct keg_xsk_meta *m)
 		uint16_t old;
 
 		if (len < off + sizeof(*ip) || ip->ttl <= 1)
-			return false;
+			return 0;
 		/* TTL and protocol share one 16-bit word of the checksum. */
 		old = htons((uint16_t)(ip->ttl << 8 | ip->protocol));
 		ip->ttl--;
 		ip->check = keg_csum_replace16(ip->check, old,
 					       htons((uint16_t)(ip->ttl << 8 | ip->protocol)));
 		keg_l4_csum_complete(pkt + off, len - off);
-		return true;
+		return off;
 	}
 	if (proto == ETH_P_IPV6) {
 		struct ipv6hdr *ip6 = (void *)(pkt + off);
 
 		if (len < off + sizeof(*ip6) || ip6->hop_limit <= 1)
-			return false;
+			return 0;
 		ip6->hop_limit--;
 		keg_l4_csum_complete(pkt + off, len - off);
-		return true;
+		return off;
 	}
-	return false;
+	return 0;
+}
+
+/* The IP packet's own length (a short frame carries Ethernet padding
+ * after it), or 0 when the frame holds less than the header says. */
+static uint32_t ip_len(const uint8_t *ip, uint32_t avail)
+{
+	uint32_t n;
+
+	if (ip[0] >> 4 == 4)
+		n = ntohs(((const struct iphdr *)ip)->tot_len);
+	else
+		n = ntohs(((const struct ipv6hdr *)ip)->payload_len) +
+		    (uint32_t)sizeof(struct ipv6hdr);
+	return n <= avail ? n : 0;
+}
+
+/* FNV-1a step over n bytes. */
+static uint32_t fnv(uint32_t h, const uint8_t *p, size_t n)
+{
+	while (n--)
+		h = (h ^ *p++) * 16777619U;
+	return h;
+}
+
+/* A flow's id for the keg transport: addresses, protocol and (TCP/UDP,
+ * unfragmented) ports of the IP packet ip[0..len), which rewrite() found
+ * whole. Packets of one flow share it, so they share a stream and keep
+ * their order. */
+static uint32_t flow_hash(const uint8_t *ip, uint32_t len)
+{
+	uint32_t h = 2166136261U, l4;
+	uint8_t proto;
+
+	if (ip[0] >> 4 == 4) {
+		const struct iphdr *h4 = (const void *)ip;
+
+		proto = h4->protocol;
+		h = fnv(h, (const uint8_t *)&h4->saddr, 8);
+		l4 = h4->ihl * 4U;
+		if (h4->frag_off & htons(0x3fff))	/* MF or an offset: no ports */
+			l4 = len;
+	} else {
+		const struct ipv6hdr *h6 = (const void *)ip;
+
+		proto = h6->nexthdr;
+		h = fnv(h, (const uint8_t *)&h6->saddr, 32);
+		l4 = sizeof(*h6);
+	}
+	h = fnv(h, &proto, 1);
+	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP) && len >= l4 + 4)
+		h = fnv(h, ip + l4, 4);
+	return h;
 }
 
 /* Send what is pending for cur and count it. */
@@ -211,9 +268,22 @@ void *kegd_queue_loop(void *arg)
 			struct keg_xsk_meta m;
 			struct kegd_sock *out;
 
+			uint32_t l3, iplen;
+
 			memcpy(&m, pkt - sizeof(m), sizeof(m));
-			if (m.magic != KEG_XSK_META_MAGIC || !rewrite(pkt, d->len, &m) ||
-			    !(out = out_sock(q, (int)m.ifindex))) {
+			if (m.magic != KEG_XSK_META_MAGIC || !(l3 = rewrite(pkt, d->len, &m))) {
+				q->drop++;
+				continue;
+			}
+			/* A rule of a remote site: into a keg (counted as sent;
+			 * the transport counts its own drops per site). */
+			if (q->kd->tp && (iplen = ip_len(pkt + l3, d->len - l3)) &&
+			    kegd_transport_take(q->kd->tp, q->iface, m.site,
+						flow_hash(pkt + l3, iplen), pkt + l3, iplen)) {
+				q->tx++;
+				continue;
+			}
+			if (!(out = out_sock(q, (int)m.ifindex))) {
 				q->drop++;
 				continue;
 			}

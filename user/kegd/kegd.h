@@ -4,6 +4,7 @@
  *   xsk.c        AF_XDP sockets: UMEM, rings, batched transmit
  *   forward.c    the per-queue threads: receive, rewrite, transmit
  *   heartbeat.c  keg_kegd: pid, heartbeat and counters for kegctl
+ *   transport.c  sites, their keg connections (QUIC) and reinjection
  *   main.c       options, start, the heartbeat loop, orderly stop
  *
  * Threads: one per receive queue (forward.c) and the main thread. What
@@ -61,6 +62,7 @@ struct kegd_counters {
 };
 
 struct kegd;
+struct kegd_transport;
 
 struct kegd_queue {
 	struct kegd *kd;
@@ -68,6 +70,7 @@ struct kegd_queue {
 	pthread_t thread;
 	bool running;			/* thread started: join it */
 	unsigned int idx;		/* thread index, over all interfaces */
+	unsigned int iface;		/* index of its interface in kegd.ifaces */
 	uint64_t rx, tx, drop;		/* the thread's own running totals */
 	struct kegd_counters pub;	/* the same, for the main thread */
 	/* This thread's egress sockets by ifindex: looked up elsewhere
@@ -85,6 +88,7 @@ struct kegd_iface {
 	int ifindex;
 	unsigned int n_queues;
 	int xsks_fd, kegd_fd;
+	int sites_fd;			/* keg_icpt_sites: the transport's down flags */
 	bool publish_failed;		/* logged once, until it works again */
 	struct kegd_queue q[KEG_MAX_QUEUES];
 };
@@ -97,6 +101,7 @@ struct kegd {
 	unsigned int n_egress;
 	atomic_bool stopping;
 	int verbose;
+	struct kegd_transport *tp;	/* sites and kegs (transport.h) */
 };
 
 /* xsk.c */

@@ -29,6 +29,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,10 +37,12 @@
 #include <bpf/bpf.h>
 
 #include "bpf_log.h"
+#include "keg_wire.h"
 #include "kegd.h"
 #include "log.h"
 #include "pins.h"
 #include "pinset.h"
+#include "transport.h"
 
 /* The one piece of static state: the signal handler has no argument. */
 static struct kegd kegd;
@@ -62,16 +65,40 @@ static int open_pin(const char *iface, const char *name)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: kegd --iface IFACE [--iface IFACE ...] [-v]\n"
+	fprintf(f, "Usage: kegd --iface IFACE [--iface IFACE ...] [--cc ALGO] [--rtt MS]\n"
+		   "            [--deadline-us US] [--queue PKTS] [--qlog DIR] [-v]\n"
 		   "Receive what keg's intercept rules steer into AF_XDP on IFACE (one socket\n"
-		   "and thread per receive queue) and forward it (README.md, \"Intercepts and kegd\").\n");
+		   "and thread per receive queue). Packets of a rule whose site is a remote site\n"
+		   "(`kegctl site add`) are carried to that site's gateway in kegs over QUIC\n"
+		   "(UDP 3919); others are forwarded here (README.md, \"Intercepts and kegd\").\n"
+		   "  --cc ALGO        congestion control of the keg connections: bbr (default),\n"
+		   "                   bbr2, cubic, reno\n"
+		   "  --rtt MS         initial RTT estimate before the first sample (100)\n"
+		   "  --deadline-us US a keg waits at most this long for more packets (1000)\n"
+		   "  --queue PKTS     packets queued per site before kegd drops (2048)\n"
+		   "  --qlog DIR       write a qlog trace per connection into DIR\n");
 }
 
-static int parse_args(struct kegd *kd, int argc, char **argv)
+static int parse_num(const char *s, unsigned long long *v)
 {
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return errno || end == s || *end || *s == '-' ? -EINVAL : 0;
+}
+
+static int parse_args(struct kegd *kd, struct kegd_transport_opts *to, int argc, char **argv)
+{
+	unsigned long long v;
 	static const struct option opts[] = {
 		{ "iface", required_argument, NULL, 'i' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "cc", required_argument, NULL, 'C' },
+		{ "rtt", required_argument, NULL, 'R' },
+		{ "deadline-us", required_argument, NULL, 'D' },
+		{ "queue", required_argument, NULL, 'Q' },
+		{ "qlog", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -88,6 +115,34 @@ static int parse_args(struct kegd *kd, int argc, char **argv)
 			break;
 		case 'v':
 			kd->verbose++;
+			break;
+		case 'C':
+			if (kq_cc_parse(optarg) < 0) {
+				pr_notice("--cc: '%s' is none of bbr, bbr2, cubic, reno", optarg);
+				return 2;
+			}
+			to->cc = (enum kq_cc)kq_cc_parse(optarg);
+			break;
+		case 'R':
+		case 'D':
+		case 'Q':
+			if (parse_num(optarg, &v) || v > 100000000ULL) {
+				pr_notice("--%s: '%s' is no number in range",
+					  c == 'R' ? "rtt" : c == 'D' ? "deadline-us" : "queue", optarg);
+				return 2;
+			}
+			if (c == 'R')
+				to->initial_rtt_ns = v * 1000000ULL;
+			else if (c == 'D')
+				to->deadline_ns = v * 1000ULL;
+			else if (v < 1 || v > (1U << 20)) {
+				pr_notice("--queue: 1..%u packets", 1U << 20);
+				return 2;
+			} else
+				to->queue_depth = (uint32_t)v;
+			break;
+		case 'L':
+			to->qlog_dir = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -119,7 +174,8 @@ static int open_ifaces(struct kegd *kd)
 		}
 		f->xsks_fd = open_pin(f->name, KEG_STR(KEG_MAP_XSKS));
 		f->kegd_fd = open_pin(f->name, KEG_STR(KEG_MAP_KEGD));
-		if (f->xsks_fd < 0 || f->kegd_fd < 0)
+		f->sites_fd = open_pin(f->name, KEG_STR(KEG_MAP_ICPT_SITES));
+		if (f->xsks_fd < 0 || f->kegd_fd < 0 || f->sites_fd < 0)
 			return -ENOENT;
 		f->n_queues = kegd_rx_queues(f->name);
 		for (k = 0; k < f->n_queues; k++) {
@@ -127,6 +183,7 @@ static int open_ifaces(struct kegd *kd)
 
 			q->kd = kd;
 			q->idx = idx++;
+			q->iface = i;
 			q->s = kegd_sock_open(f->name, k, true);
 			if (!q->s)
 				return -EIO;
@@ -202,7 +259,11 @@ static void stop(struct kegd *kd)
 			close(f->xsks_fd);
 		if (f->kegd_fd >= 0)
 			close(f->kegd_fd);
+		if (f->sites_fd >= 0)
+			close(f->sites_fd);
 	}
+	kegd_transport_stop(kd->tp);	/* CONNECTION_CLOSE to every peer */
+	kd->tp = NULL;
 	for (i = 0; i < kd->n_egress; i++)
 		kegd_sock_close(kd->egress[i]);
 }
@@ -214,6 +275,10 @@ int main(int argc, char **argv)
 		.tv_sec = KEG_KEGD_HEARTBEAT_MS / 1000,
 		.tv_nsec = KEG_KEGD_HEARTBEAT_MS % 1000 * 1000000L,
 	};
+	struct kegd_transport_opts to = {
+		.cc = KQ_CC_BBR,
+		.deadline_ns = KEG_DEADLINE_NS_DEFAULT,
+	};
 	struct kegd *kd = &kegd;
 	unsigned int i;
 	int ret;
@@ -221,8 +286,8 @@ int main(int argc, char **argv)
 	pthread_mutex_init(&kd->egress_lock, NULL);
 	atomic_init(&kd->stopping, false);
 	for (i = 0; i < KEGD_MAX_IFACES; i++)
-		kd->ifaces[i].xsks_fd = kd->ifaces[i].kegd_fd = -1;
-	ret = parse_args(kd, argc, argv);
+		kd->ifaces[i].xsks_fd = kd->ifaces[i].kegd_fd = kd->ifaces[i].sites_fd = -1;
+	ret = parse_args(kd, &to, argc, argv);
 	if (ret >= 0)
 		return ret;
 	keg_log_setup(NULL, kd->verbose, KEG_LOG_STAMP);
@@ -232,6 +297,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	ret = open_ifaces(kd);
+	if (!ret)
+		ret = kegd_transport_start(&kd->tp, kd, &to);
 	if (!ret)
 		ret = start(kd);
 	if (!ret) {

@@ -1020,6 +1020,14 @@ static void on_datagram(struct kq_conn *c, const uint8_t *buf, size_t len,
 	link_close(c, l, rv, now);
 }
 
+void kq_conn_input(struct kq_conn *c, const uint8_t *buf, size_t len,
+		   const struct sockaddr *from, socklen_t fromlen, uint64_t now)
+{
+	c->st.udp_rx_pkts++;
+	c->st.udp_rx_bytes += len;
+	on_datagram(c, buf, len, from, fromlen, now);
+}
+
 int kq_conn_read(struct kq_conn *c, uint64_t now)
 {
 	for (int round = 0; round < 16; round++) {
@@ -1043,14 +1051,13 @@ int kq_conn_read(struct kq_conn *c, uint64_t now)
 		for (int i = 0; i < n; i++) {
 			struct msghdr *h = &c->rxm[i].msg_hdr;
 
-			c->st.udp_rx_pkts++;
-			c->st.udp_rx_bytes += c->rxm[i].msg_len;
 			if (h->msg_flags & MSG_TRUNC) {
+				c->st.udp_rx_pkts++;
 				c->st.drop_garbage++;
 				continue;
 			}
-			on_datagram(c, c->rxb[i], c->rxm[i].msg_len,
-				    (struct sockaddr *)&c->rxa[i], h->msg_namelen, now);
+			kq_conn_input(c, c->rxb[i], c->rxm[i].msg_len,
+				      (struct sockaddr *)&c->rxa[i], h->msg_namelen, now);
 		}
 		if (n < KQ_BATCH)
 			break;
@@ -1324,6 +1331,7 @@ void kq_conn_stats(struct kq_conn *c, struct kq_stats *st)
 	*st = c->st;
 	st->state = c->state;
 	st->flows_shared = c->fm.shared;
+	st->flows = c->fm.nflows;
 	st->lost_pkts = c->lost_closed;
 	st->key_updates = c->key_updates_closed;
 	if (c->cur && c->cur->conn) {

@@ -92,6 +92,7 @@ struct kq_stats {
 	uint64_t key_updates;        /* keys installed by key update */
 	uint64_t conn_lost;          /* established connections that died */
 	uint64_t flows_shared;
+	uint64_t flows;              /* flows in the flow table now */
 };
 
 /* Delivery of the peer's packets and events, called from kq_conn_read/timer. */
@@ -128,6 +129,11 @@ int kq_conn_send(struct kq_conn *c, uint32_t flow_id, const void *pkt, size_t le
 		 uint64_t now);
 
 int      kq_conn_read(struct kq_conn *c, uint64_t now);
+/* One datagram the caller received on a socket several connections share
+ * (kegd: one UDP socket per gateway, demultiplexed by the peer's address).
+ * Call kq_conn_write() after a batch. */
+void     kq_conn_input(struct kq_conn *c, const uint8_t *buf, size_t len,
+		       const struct sockaddr *from, socklen_t fromlen, uint64_t now);
 int      kq_conn_write(struct kq_conn *c, uint64_t now);
 int      kq_conn_timer(struct kq_conn *c, uint64_t now);
 uint64_t kq_conn_next(const struct kq_conn *c);     /* UINT64_MAX: nothing due */

@@ -1,0 +1,752 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * transport.c - kegd's sites, their keg connections and the thread that
+ * drives them (transport.h).
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "keg_intercept.h"
+#include "keg_site.h"
+#include "kegd.h"
+#include "log.h"
+#include "pktq.h"
+#include "reinject.h"
+#include "sitemaps.h"
+#include "tls_pin.h"
+#include "transport.h"
+
+#define TP_MS            1000000ULL
+#define TP_POLL_NS       (KEG_SITES_POLL_MS * TP_MS)
+#define TP_RX_BATCH      64
+#define TP_RX_PKT        2048
+#define TP_REFUSED_SRCS  16               /* sources whose refusals are remembered */
+#define TP_REFUSED_LOG_NS (60000 * TP_MS) /* one log line per source and minute */
+#define TP_QUEUE_DEPTH   2048             /* default packets per site queue */
+
+struct kegd_site {
+	struct kegd_transport *tp;
+	unsigned int slot;
+	struct keg_site_conf conf;        /* as applied */
+	struct sockaddr_storage peer;
+	socklen_t peerlen;
+	struct kq_conn *conn;             /* NULL: no local site (or not yet) */
+	struct kegd_pktq q;
+	atomic_bool active;               /* forwarding threads may queue */
+	enum kq_state state;
+	uint64_t drop_down, drop_size, reinject_errors;
+};
+
+struct kegd_transport {
+	struct kegd *kd;
+	struct kegd_transport_opts o;
+	struct keg_sitemaps maps;
+	struct keg_site_conf cur[KEG_SITES_MAX];   /* the map as last applied */
+	struct keg_site_conf next[KEG_SITES_MAX];  /* the map as just read */
+	int local;                                 /* slot of the local site, -1 */
+	struct keg_tls_id id;
+	bool have_id;
+	int fd, efd, epfd;
+	struct kegd_reinject rj;
+	struct kegd_site *_Atomic site[KEG_SITES_MAX];
+	/* Per served interface: its keg_icpt_sites id -> site slot + 1. */
+	_Atomic uint16_t ifsite[KEGD_MAX_IFACES][KEG_ICPT_MAX_SITES];
+	uint64_t drop_nosite;                      /* datagrams from no site */
+	bool states_changed;
+	bool conf_error_logged;
+	struct {
+		struct sockaddr_storage from;
+		uint64_t logged;
+	} refused[TP_REFUSED_SRCS];
+	unsigned int refused_next;
+	pthread_t thread;
+	bool running;
+	/* receive batch */
+	struct mmsghdr rxm[TP_RX_BATCH];
+	struct iovec rxv[TP_RX_BATCH];
+	struct sockaddr_storage rxa[TP_RX_BATCH];
+	uint8_t rxb[TP_RX_BATCH][TP_RX_PKT];
+};
+
+/* ---- addresses ------------------------------------------------------------ */
+
+static socklen_t conf_sockaddr(const struct keg_site_conf *c, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (c->family == AF_INET) {
+		struct sockaddr_in *s = (void *)ss;
+
+		s->sin_family = AF_INET;
+		s->sin_port = htons(c->port);
+		memcpy(&s->sin_addr, c->addr, 4);
+		return sizeof(*s);
+	}
+	struct sockaddr_in6 *s6 = (void *)ss;
+
+	s6->sin6_family = AF_INET6;
+	s6->sin6_port = htons(c->port);
+	memcpy(&s6->sin6_addr, c->addr, 16);
+	return sizeof(*s6);
+}
+
+/* Same address and port; an IPv4-mapped IPv6 source matches IPv4. */
+static bool same_endpoint(const struct sockaddr *a, const struct sockaddr_storage *site)
+{
+	const struct sockaddr_in *s4 = (const void *)site;
+	const struct sockaddr_in6 *s6 = (const void *)site;
+
+	if (a->sa_family == AF_INET && site->ss_family == AF_INET) {
+		const struct sockaddr_in *a4 = (const void *)a;
+
+		return a4->sin_port == s4->sin_port && a4->sin_addr.s_addr == s4->sin_addr.s_addr;
+	}
+	if (a->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *a6 = (const void *)a;
+
+		if (site->ss_family == AF_INET6)
+			return a6->sin6_port == s6->sin6_port &&
+			       !memcmp(&a6->sin6_addr, &s6->sin6_addr, 16);
+		if (site->ss_family == AF_INET && IN6_IS_ADDR_V4MAPPED(&a6->sin6_addr))
+			return a6->sin6_port == s4->sin_port &&
+			       !memcmp(&a6->sin6_addr.s6_addr[12], &s4->sin_addr, 4);
+	}
+	return false;
+}
+
+static const char *endpoint_str(const struct sockaddr *a, char *buf, size_t len)
+{
+	char ip[INET6_ADDRSTRLEN] = "?";
+
+	if (a->sa_family == AF_INET) {
+		const struct sockaddr_in *a4 = (const void *)a;
+
+		inet_ntop(AF_INET, &a4->sin_addr, ip, sizeof(ip));
+		snprintf(buf, len, "%s:%u", ip, ntohs(a4->sin_port));
+	} else {
+		const struct sockaddr_in6 *a6 = (const void *)a;
+
+		inet_ntop(AF_INET6, &a6->sin6_addr, ip, sizeof(ip));
+		snprintf(buf, len, "[%s]:%u", ip, ntohs(a6->sin6_port));
+	}
+	return buf;
+}
+
+/* ---- connection events ----------------------------------------------------- */
+
+static void on_packet(void *ctx, uint32_t flow_id, const uint8_t *pkt, size_t len)
+{
+	struct kegd_site *s = ctx;
+
+	(void)flow_id;
+	if (kegd_reinject(&s->tp->rj, pkt, len))
+		s->reinject_errors++;
+}
+
+static const char *state_name(enum kq_state st)
+{
+	return st == KQ_UP ? "up" : st == KQ_CONNECTING ? "connecting" : "down";
+}
+
+static void on_state(void *ctx, enum kq_state st)
+{
+	struct kegd_site *s = ctx;
+
+	if (st == s->state)
+		return;
+	pr_notice("site %s: %s", s->conf.name, state_name(st));
+	s->state = st;
+	s->tp->states_changed = true;
+}
+
+/* Logged once per source and minute, whatever the rate of attempts. */
+static void on_refused(void *ctx, const struct sockaddr *from, int reason)
+{
+	struct kegd_site *s = ctx;
+	struct kegd_transport *tp = s->tp;
+	uint64_t now = kq_now();
+	char ep[64];
+	unsigned int i;
+
+	for (i = 0; i < TP_REFUSED_SRCS; i++)
+		if (same_endpoint(from, &tp->refused[i].from))
+			break;
+	if (i < TP_REFUSED_SRCS && now - tp->refused[i].logged < TP_REFUSED_LOG_NS)
+		return;
+	if (i == TP_REFUSED_SRCS) {
+		i = tp->refused_next++ % TP_REFUSED_SRCS;
+		memset(&tp->refused[i].from, 0, sizeof(tp->refused[i].from));
+		memcpy(&tp->refused[i].from, from,
+		       from->sa_family == AF_INET ? sizeof(struct sockaddr_in)
+						  : sizeof(struct sockaddr_in6));
+	}
+	tp->refused[i].logged = now;
+	pr_notice("site %s: handshake from %s refused: %s (logged once a minute per source)",
+		  s->conf.name, endpoint_str(from, ep, sizeof(ep)),
+		  reason == KEG_TLS_WRONG_KEY ? "it presented another key than the site's" :
+		  reason == KEG_TLS_NO_CERT ? "it presented no certificate" :
+		  reason == KEG_TLS_BAD_CERT ? "its certificate could not be parsed" :
+		  "TLS failed");
+}
+
+static const struct kq_ops site_ops = {
+	.packet = on_packet,
+	.state = on_state,
+	.refused = on_refused,
+};
+
+/* ---- sites ------------------------------------------------------------------- */
+
+static void site_disconnect(struct kegd_site *s, uint64_t now)
+{
+	uint32_t first, n;
+
+	atomic_store(&s->active, false);
+	if (s->conn) {
+		kq_conn_close(s->conn, now);
+		kq_conn_free(s->conn);
+		s->conn = NULL;
+	}
+	n = kegd_pktq_ready(&s->q, &first);
+	s->drop_down += n;
+	kegd_pktq_release(&s->q, n);
+	if (s->state != KQ_DOWN)
+		on_state(s, KQ_DOWN);
+}
+
+static int site_connect(struct kegd_transport *tp, struct kegd_site *s, uint64_t now)
+{
+	const struct keg_site_conf *local = &tp->cur[tp->local];
+	struct kq_config cfg = {
+		.id = &tp->id,
+		.cc = tp->o.cc,
+		.initial_rtt_ns = tp->o.initial_rtt_ns,
+		.max_rate = (uint64_t)s->conf.maxrate_kbit * 1000 / 8,
+		.segsize = s->conf.segsize,
+		.deadline_ns = tp->o.deadline_ns,
+		.qlog_dir = tp->o.qlog_dir,
+	};
+	int ret;
+
+	/* Both ends agree on who connects without talking: the lower key. */
+	cfg.server = memcmp(local->pubkey, s->conf.pubkey, KEG_SITE_PUBKEY_LEN) > 0;
+	memcpy(cfg.peer_key, s->conf.pubkey, KEG_KEY_LEN);
+	ret = kq_conn_new(&s->conn, &cfg, tp->fd, (struct sockaddr *)&s->peer, s->peerlen,
+			  &site_ops, s, now);
+	if (ret) {
+		pr_notice("site %s: %s", s->conf.name, strerror(-ret));
+		s->conn = NULL;
+		return ret;
+	}
+	pr_notice("site %s: %s (%s)", s->conf.name,
+		  cfg.server ? "waiting for the peer to connect" : "connecting",
+		  kq_cc_name(cfg.cc));
+	if (!cfg.server)
+		on_state(s, KQ_CONNECTING);
+	atomic_store(&s->active, true);
+	return 0;
+}
+
+static struct kegd_site *site_get(struct kegd_transport *tp, unsigned int slot)
+{
+	struct kegd_site *s = atomic_load(&tp->site[slot]);
+
+	if (s)
+		return s;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	if (kegd_pktq_init(&s->q, tp->o.queue_depth)) {
+		free(s);
+		return NULL;
+	}
+	s->tp = tp;
+	s->slot = slot;
+	atomic_init(&s->active, false);
+	atomic_store(&tp->site[slot], s);
+	return s;
+}
+
+/* The local site: its key, its certificate, its socket. */
+static void local_down(struct kegd_transport *tp, uint64_t now)
+{
+	for (unsigned int i = 0; i < KEG_SITES_MAX; i++) {
+		struct kegd_site *s = atomic_load(&tp->site[i]);
+
+		if (s)
+			site_disconnect(s, now);
+	}
+	if (tp->fd >= 0) {
+		epoll_ctl(tp->epfd, EPOLL_CTL_DEL, tp->fd, NULL);
+		close(tp->fd);
+		tp->fd = -1;
+	}
+	if (tp->have_id) {
+		keg_tls_id_free(&tp->id);
+		tp->have_id = false;
+	}
+}
+
+static int local_up(struct kegd_transport *tp, const struct keg_site_conf *c)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct sockaddr_storage ss;
+	socklen_t len = conf_sockaddr(c, &ss);
+	char ep[64];
+	int ret;
+
+	ret = keg_tls_id_load(&tp->id, c->key_path);
+	if (ret) {
+		pr_notice("site %s (local): key %s: %s", c->name, c->key_path, strerror(-ret));
+		return ret;
+	}
+	tp->have_id = true;
+	tp->fd = kq_udp_socket((struct sockaddr *)&ss, len);
+	if (tp->fd < 0) {
+		ret = tp->fd;
+		pr_notice("site %s (local): UDP socket on %s: %s", c->name,
+			  endpoint_str((struct sockaddr *)&ss, ep, sizeof(ep)), strerror(-ret));
+		return ret;
+	}
+	ev.data.u32 = 0;
+	if (epoll_ctl(tp->epfd, EPOLL_CTL_ADD, tp->fd, &ev))
+		return -errno;
+	pr_notice("site %s (local): kegs on UDP %s", c->name,
+		  endpoint_str((struct sockaddr *)&ss, ep, sizeof(ep)));
+	return 0;
+}
+
+/* Only the rate differs: the connection stays. */
+static bool only_rate_changed(const struct keg_site_conf *a, const struct keg_site_conf *b)
+{
+	struct keg_site_conf x = *a, y = *b;
+
+	x.gen = y.gen = 0;
+	x.maxrate_kbit = y.maxrate_kbit = 0;
+	return !memcmp(&x, &y, sizeof(x));
+}
+
+/* Read keg_sites and apply what changed since the last time. */
+static void poll_conf(struct kegd_transport *tp, uint64_t now)
+{
+	struct keg_site_conf *next = tp->next;
+	struct keg_err err = { 0 };
+	int local = -1, ret;
+	bool local_changed;
+
+	if (tp->maps.conf < 0) {
+		ret = keg_sitemaps_open(&tp->maps, false, &err);
+		if (ret)
+			return;		/* no site defined yet: nothing to do */
+		pr_notice("sites: reading %s every %d ms", "keg_sites", KEG_SITES_POLL_MS);
+	}
+	ret = keg_sites_read(&tp->maps, next);
+	if (ret) {
+		if (!tp->conf_error_logged)
+			pr_notice("sites: reading keg_sites: %s", strerror(-ret));
+		tp->conf_error_logged = true;
+		keg_sitemaps_close(&tp->maps);
+		return;
+	}
+	tp->conf_error_logged = false;
+	for (int i = 0; i < KEG_SITES_MAX; i++)
+		if (next[i].used && (next[i].flags & KEG_SITE_F_LOCAL) && local < 0)
+			local = i;
+	local_changed = local != tp->local ||
+			(local >= 0 && memcmp(&next[local], &tp->cur[local], sizeof(next[0])));
+	if (local_changed) {
+		local_down(tp, now);
+		memset(tp->cur, 0, sizeof(tp->cur));
+		tp->local = -1;
+		if (local >= 0 && !local_up(tp, &next[local])) {
+			tp->local = local;
+			tp->cur[local] = next[local];	/* site_connect reads its key */
+		}
+		else if (local >= 0)
+			local_down(tp, now);
+		if (tp->local < 0) {
+			/* Without a local site nothing connects; try again when
+			 * the map changes (cur stays empty, so it will). */
+			if (local >= 0)
+				tp->cur[local] = next[local];
+			return;
+		}
+	}
+	for (unsigned int i = 0; i < KEG_SITES_MAX; i++) {
+		const struct keg_site_conf *n = &next[i];
+		struct keg_site_conf *c = &tp->cur[i];
+		bool remote = n->used && !(n->flags & KEG_SITE_F_LOCAL);
+		struct kegd_site *s;
+
+		if ((int)i == tp->local || !memcmp(n, c, sizeof(*n)))
+			continue;
+		s = atomic_load(&tp->site[i]);
+		if (s && c->used && remote && s->conn && only_rate_changed(n, c)) {
+			kq_conn_set_rate(s->conn, (uint64_t)n->maxrate_kbit * 1000 / 8, now);
+			pr_notice("site %s: maxrate %u kbit/s", n->name, n->maxrate_kbit);
+			s->conf = *n;
+			*c = *n;
+			continue;
+		}
+		if (s && c->used) {
+			site_disconnect(s, now);
+			if (!remote)
+				pr_notice("site %s: removed", c->name);
+		}
+		*c = *n;
+		if (!remote)
+			continue;
+		s = site_get(tp, i);
+		if (!s) {
+			pr_notice("site %s: out of memory", n->name);
+			continue;
+		}
+		s->conf = *n;
+		s->peerlen = conf_sockaddr(n, &s->peer);
+		s->drop_down = s->drop_size = s->reinject_errors = 0;
+		site_connect(tp, s, now);
+	}
+}
+
+/* The remote site of slot i if it is configured, else NULL. */
+static struct kegd_site *remote_site(struct kegd_transport *tp, unsigned int i)
+{
+	struct kegd_site *s = atomic_load(&tp->site[i]);
+
+	return s && tp->cur[i].used && (int)i != tp->local ? s : NULL;
+}
+
+/* Each served interface's keg_icpt_sites: which of its sites are ours,
+ * and a down flag matching each one's connection. */
+static void sync_ifaces(struct kegd_transport *tp)
+{
+	struct kegd *kd = tp->kd;
+
+	for (unsigned int f = 0; f < kd->n_ifaces; f++) {
+		int fd = kd->ifaces[f].sites_fd;
+
+		for (uint32_t id = 0; id < KEG_ICPT_MAX_SITES && fd >= 0; id++) {
+			struct keg_icpt_site is;
+			uint16_t slot1 = 0;
+			__u32 down;
+
+			if (bpf_map_lookup_elem(fd, &id, &is) || !is.name[0]) {
+				atomic_store_explicit(&tp->ifsite[f][id], 0, memory_order_relaxed);
+				continue;
+			}
+			for (unsigned int i = 0; i < KEG_SITES_MAX && !slot1; i++)
+				if (remote_site(tp, i) &&
+				    !strncmp(tp->cur[i].name, is.name, sizeof(is.name)))
+					slot1 = (uint16_t)(i + 1);
+			atomic_store_explicit(&tp->ifsite[f][id], slot1, memory_order_relaxed);
+			if (!slot1)
+				continue;
+			down = atomic_load(&tp->site[slot1 - 1])->state != KQ_UP;
+			if (is.down != down) {
+				is.down = down;
+				bpf_map_update_elem(fd, &id, &is, BPF_EXIST);
+			}
+		}
+	}
+}
+
+static void publish_stats(struct kegd_transport *tp, uint64_t now)
+{
+	for (__u32 i = 0; i < KEG_SITES_MAX && tp->maps.stats >= 0; i++) {
+		const struct keg_site_conf *c = &tp->cur[i];
+		struct kegd_site *s = remote_site(tp, i);
+		struct keg_site_stats v = { 0 };
+		struct kq_stats st = { 0 };
+
+		if (!c->used)
+			continue;
+		memcpy(v.name, c->name, sizeof(v.name));
+		v.gen = c->gen;
+		v.updated_ns = now;
+		if ((int)i == tp->local) {
+			v.state = KEG_SITE_LOCAL;
+			v.drop_garbage = tp->drop_nosite;
+			bpf_map_update_elem(tp->maps.stats, &i, &v, BPF_ANY);
+			continue;
+		}
+		if (!s)
+			continue;
+		if (s->conn)
+			kq_conn_stats(s->conn, &st);
+		v.state = s->state == KQ_UP ? KEG_SITE_UP :
+			  s->state == KQ_CONNECTING ? KEG_SITE_CONNECTING : KEG_SITE_DOWN;
+		v.srtt_us = st.srtt_ns / 1000;
+		v.min_rtt_us = st.min_rtt_ns / 1000;
+		v.cwnd = st.cwnd;
+		v.bytes_in_flight = st.bytes_in_flight;
+		v.pacing_rate = st.pacing_rate;
+		v.delivery_rate = st.delivery_rate;
+		v.max_rate = (uint64_t)c->maxrate_kbit * 1000 / 8;
+		v.udp_tx_bytes = st.udp_tx_bytes;
+		v.udp_tx_pkts = st.udp_tx_pkts;
+		v.udp_rx_bytes = st.udp_rx_bytes;
+		v.udp_rx_pkts = st.udp_rx_pkts;
+		v.retx_bytes = st.retx_bytes_est;
+		v.lost_pkts = st.lost_pkts;
+		v.loss_ppm = st.udp_tx_pkts ? st.lost_pkts * 1000000 / st.udp_tx_pkts : 0;
+		v.pkts_tx = st.pkts_tx;
+		v.pkts_rx = st.pkts_rx;
+		v.kegs_tx = st.kegs_tx;
+		v.kegs_rx = st.kegs_rx;
+		v.flows = st.flows;
+		v.drop_queue = atomic_load_explicit(&s->q.dropped, memory_order_relaxed);
+		v.drop_down = s->drop_down;
+		v.drop_garbage = st.drop_garbage;
+		v.drop_aead = st.drop_aead;
+		v.drop_keg = st.drop_keg;
+		v.reinject_errors = s->reinject_errors + s->drop_size;
+		v.handshakes = st.handshakes;
+		v.handshake_failures = st.handshake_failures;
+		v.refused_key = st.refused_key;
+		v.key_updates = st.key_updates;
+		v.conn_lost = st.conn_lost;
+		v.mem_bytes = kegd_pktq_mem(&s->q) + (s->conn ? kq_conn_buffered(s->conn) : 0);
+		bpf_map_update_elem(tp->maps.stats, &i, &v, BPF_ANY);
+	}
+}
+
+/* ---- the loop ------------------------------------------------------------------ */
+
+static void receive(struct kegd_transport *tp, uint64_t now)
+{
+	for (int round = 0; round < 16; round++) {
+		int n;
+
+		for (int i = 0; i < TP_RX_BATCH; i++) {
+			tp->rxv[i].iov_base = tp->rxb[i];
+			tp->rxv[i].iov_len = TP_RX_PKT;
+			memset(&tp->rxm[i], 0, sizeof(tp->rxm[i]));
+			tp->rxm[i].msg_hdr.msg_name = &tp->rxa[i];
+			tp->rxm[i].msg_hdr.msg_namelen = sizeof(tp->rxa[i]);
+			tp->rxm[i].msg_hdr.msg_iov = &tp->rxv[i];
+			tp->rxm[i].msg_hdr.msg_iovlen = 1;
+		}
+		n = recvmmsg(tp->fd, tp->rxm, TP_RX_BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			return;
+		for (int i = 0; i < n; i++) {
+			const struct sockaddr *from = (const void *)&tp->rxa[i];
+			struct kegd_site *s = NULL;
+
+			for (unsigned int k = 0; k < KEG_SITES_MAX && !s; k++) {
+				s = remote_site(tp, k);
+				if (s && (!s->conn || !same_endpoint(from, &s->peer)))
+					s = NULL;
+			}
+			if (!s || (tp->rxm[i].msg_hdr.msg_flags & MSG_TRUNC)) {
+				tp->drop_nosite++;
+				continue;
+			}
+			kq_conn_input(s->conn, tp->rxb[i], tp->rxm[i].msg_len, from,
+				      tp->rxm[i].msg_hdr.msg_namelen, now);
+		}
+		if (n < TP_RX_BATCH)
+			return;
+	}
+}
+
+/* Queued LAN packets into kegs, until a site's buffers are full: what
+ * stays queued waits for acknowledgements; the queue, once full, refuses
+ * at the AF_XDP side. */
+static void drain(struct kegd_site *s, uint64_t now)
+{
+	uint32_t first, n, i, len, flow;
+	int rc = 0;
+
+	n = kegd_pktq_ready(&s->q, &first);
+	for (i = 0; i < n; i++) {
+		const uint8_t *p = kegd_pktq_at(&s->q, first + i, &len, &flow);
+
+		rc = kq_conn_send(s->conn, flow, p, len, now);
+		if (rc == -ENOBUFS)
+			break;
+		if (rc == -ENOTCONN) {
+			s->drop_down += n - i;
+			i = n;
+			break;
+		}
+		if (rc)
+			s->drop_size++;
+	}
+	kegd_pktq_release(&s->q, i);
+}
+
+static void *transport_loop(void *arg)
+{
+	struct kegd_transport *tp = arg;
+	uint64_t next_poll = 0;
+
+	while (!atomic_load_explicit(&tp->kd->stopping, memory_order_relaxed)) {
+		struct epoll_event ev[4];
+		uint64_t now = kq_now(), wake;
+		struct timespec ts;
+		int n;
+
+		if (now >= next_poll) {
+			poll_conf(tp, now);
+			sync_ifaces(tp);
+			publish_stats(tp, now);
+			tp->states_changed = false;
+			next_poll = now + TP_POLL_NS;
+		}
+		wake = next_poll;
+		for (unsigned int i = 0; i < KEG_SITES_MAX; i++) {
+			struct kegd_site *s = remote_site(tp, i);
+			uint64_t t;
+
+			if (!s || !s->conn)
+				continue;
+			t = kq_conn_next(s->conn);
+			wake = t < wake ? t : wake;
+		}
+		wake = wake > now ? wake - now : 0;
+		ts.tv_sec = (time_t)(wake / 1000000000ULL);
+		ts.tv_nsec = (long)(wake % 1000000000ULL);
+		n = epoll_pwait2(tp->epfd, ev, 4, &ts, NULL);
+		now = kq_now();
+		for (int k = 0; k < n; k++) {
+			if (ev[k].data.u32 == 1) {
+				uint64_t v;
+
+				if (read(tp->efd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+					pr_debug("eventfd: %s", strerror(errno));
+			} else if (tp->fd >= 0) {
+				receive(tp, now);
+			}
+		}
+		for (unsigned int i = 0; i < KEG_SITES_MAX; i++) {
+			struct kegd_site *s = remote_site(tp, i);
+
+			if (!s || !s->conn)
+				continue;
+			if (kq_conn_next(s->conn) <= now)
+				kq_conn_timer(s->conn, now);
+			drain(s, now);
+			kq_conn_write(s->conn, now);
+		}
+		if (tp->states_changed) {
+			sync_ifaces(tp);
+			tp->states_changed = false;
+		}
+	}
+	return NULL;
+}
+
+/* ---- the forwarding threads' side ----------------------------------------------- */
+
+bool kegd_transport_take(struct kegd_transport *tp, unsigned int iface, uint32_t site_id,
+			 uint32_t flow, const uint8_t *pkt, size_t len)
+{
+	struct kegd_site *s;
+	uint16_t slot1;
+	int rc;
+
+	if (!tp || iface >= KEGD_MAX_IFACES || site_id >= KEG_ICPT_MAX_SITES)
+		return false;
+	slot1 = atomic_load_explicit(&tp->ifsite[iface][site_id], memory_order_relaxed);
+	if (!slot1)
+		return false;
+	s = atomic_load_explicit(&tp->site[slot1 - 1], memory_order_acquire);
+	if (!s)
+		return false;
+	if (!atomic_load_explicit(&s->active, memory_order_relaxed)) {
+		atomic_fetch_add_explicit(&s->q.dropped, 1, memory_order_relaxed);
+		return true;
+	}
+	rc = kegd_pktq_push(&s->q, flow, pkt, len);
+	if (rc == 1) {
+		uint64_t one = 1;
+
+		if (write(tp->efd, &one, sizeof(one)) < 0)
+			pr_debug("eventfd: %s", strerror(errno));
+	}
+	return true;
+}
+
+/* ---- start and stop ---------------------------------------------------------------- */
+
+int kegd_transport_start(struct kegd_transport **out, struct kegd *kd,
+			 const struct kegd_transport_opts *o)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 1 };
+	struct kegd_transport *tp;
+	int ret;
+
+	tp = calloc(1, sizeof(*tp));
+	if (!tp)
+		return -ENOMEM;
+	tp->kd = kd;
+	tp->o = *o;
+	if (!tp->o.queue_depth)
+		tp->o.queue_depth = TP_QUEUE_DEPTH;
+	tp->local = -1;
+	tp->fd = -1;
+	tp->maps.conf = tp->maps.stats = -1;
+	tp->rj.fd4 = tp->rj.fd6 = -1;
+	tp->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	tp->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (tp->efd < 0 || tp->epfd < 0 || epoll_ctl(tp->epfd, EPOLL_CTL_ADD, tp->efd, &ev)) {
+		ret = -errno;
+		pr_notice("transport: %s", strerror(-ret));
+		goto fail;
+	}
+	ret = kegd_reinject_open(&tp->rj);
+	if (ret) {
+		pr_notice("transport: raw sockets for reinjection: %s", strerror(-ret));
+		goto fail;
+	}
+	ret = pthread_create(&tp->thread, NULL, transport_loop, tp);
+	if (ret) {
+		ret = -ret;
+		pr_notice("transport: starting its thread: %s", strerror(-ret));
+		goto fail;
+	}
+	tp->running = true;
+	*out = tp;
+	return 0;
+fail:
+	kegd_transport_stop(tp);
+	return ret;
+}
+
+void kegd_transport_stop(struct kegd_transport *tp)
+{
+	if (!tp)
+		return;
+	if (tp->running)
+		pthread_join(tp->thread, NULL);
+	local_down(tp, kq_now());
+	for (unsigned int i = 0; i < KEG_SITES_MAX; i++) {
+		struct kegd_site *s = atomic_load(&tp->site[i]);
+
+		if (!s)
+			continue;
+		kegd_pktq_free(&s->q);
+		free(s);
+	}
+	kegd_reinject_close(&tp->rj);
+	keg_sitemaps_close(&tp->maps);
+	if (tp->efd >= 0)
+		close(tp->efd);
+	if (tp->epfd >= 0)
+		close(tp->epfd);
+	free(tp);
+}
