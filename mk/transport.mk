@@ -14,7 +14,7 @@ LDLIBS_QUIC := $(shell pkg-config --libs libngtcp2_crypto_gnutls libngtcp2 gnutl
 
 # The transport's own sources: kegd links them (its sources are
 # user/kegd/*.c), the tests link them without kegd's main.
-KEGT_SRCS := $(addprefix user/kegd/,keg_frame.c flowmap.c ratebucket.c streambuf.c \
+KEGT_SRCS := $(addprefix user/kegd/,keg_frame.c flowmap.c ratebucket.c streambuf.c pktq.c \
                tls_pin.c quic_conn.c site_conf.c)
 KEGT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KEGT_SRCS))
 
@@ -39,7 +39,7 @@ KEGT_LIB_OBJS := $(LIB_BASE)
 
 $(BUILD)/kegd_unit: $(KEGD_UNIT_OBJS) $(KEGT_OBJS) $(KEGT_LIB_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcriterion $(LDLIBS_QUIC) -lm
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcriterion $(LDLIBS_QUIC) -lm -pthread
 
 # kegpipe: keg's QUIC transport between two hosts, measured (tests/kegd/kegpipe.c).
 .PHONY: kegpipe
