@@ -333,6 +333,10 @@ cmd_set() {
 cmd_down() {
 	local n pid
 	[ "$(id -u)" = 0 ] || die "must run as root"
+	# keg on the lab (keg.sh): its pins and sites outlive the namespaces.
+	if [ -d "$STATE/keg" ]; then
+		LAB_STATE=$STATE_ROOT "$ROOT/deploy/lab/keg.sh" down --prefix "$P" || true
+	fi
 	[ -d "$STATE" ] && stop_wan
 	# Whatever still runs in our namespaces (iperf3 servers...) was started
 	# for the lab: end it by pid, then drop the namespaces.

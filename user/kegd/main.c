@@ -66,7 +66,7 @@ static int open_pin(const char *iface, const char *name)
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: kegd --iface IFACE [--iface IFACE ...] [--cc ALGO] [--rtt MS]\n"
-		   "            [--deadline-us US] [--queue PKTS] [--qlog DIR] [-v]\n"
+		   "            [--deadline-us US] [--queue PKTS] [--key-update-s S] [--qlog DIR] [-v]\n"
 		   "Receive what keg's intercept rules steer into AF_XDP on IFACE (one socket\n"
 		   "and thread per receive queue). Packets of a rule whose site is a remote site\n"
 		   "(`kegctl site add`) are carried to that site's gateway in kegs over QUIC\n"
@@ -76,6 +76,8 @@ static void usage(FILE *f)
 		   "  --rtt MS         initial RTT estimate before the first sample (100)\n"
 		   "  --deadline-us US a keg waits at most this long for more packets (1000)\n"
 		   "  --queue PKTS     packets queued per site before kegd drops (2048)\n"
+		   "  --key-update-s S QUIC key update on every connection at least every S\n"
+		   "                   seconds (600)\n"
 		   "  --qlog DIR       write a qlog trace per connection into DIR\n");
 }
 
@@ -99,6 +101,7 @@ static int parse_args(struct kegd *kd, struct kegd_transport_opts *to, int argc,
 		{ "deadline-us", required_argument, NULL, 'D' },
 		{ "queue", required_argument, NULL, 'Q' },
 		{ "qlog", required_argument, NULL, 'L' },
+		{ "key-update-s", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -126,12 +129,16 @@ static int parse_args(struct kegd *kd, struct kegd_transport_opts *to, int argc,
 		case 'R':
 		case 'D':
 		case 'Q':
-			if (parse_num(optarg, &v) || v > 100000000ULL) {
+		case 'K':
+			if (parse_num(optarg, &v) || v > 100000000ULL || (c == 'K' && !v)) {
 				pr_notice("--%s: '%s' is no number in range",
-					  c == 'R' ? "rtt" : c == 'D' ? "deadline-us" : "queue", optarg);
+					  c == 'R' ? "rtt" : c == 'D' ? "deadline-us" :
+					  c == 'K' ? "key-update-s" : "queue", optarg);
 				return 2;
 			}
-			if (c == 'R')
+			if (c == 'K')
+				to->key_update_ns = v * 1000000000ULL;
+			else if (c == 'R')
 				to->initial_rtt_ns = v * 1000000ULL;
 			else if (c == 'D')
 				to->deadline_ns = v * 1000ULL;

@@ -40,6 +40,7 @@
 #define KQ_BACKOFF_MAX   (5000 * KQ_MS)
 #define KQ_APP_ERR_KEG   0x6b01          /* stream reset: malformed keg */
 #define KQ_BURST_MIN     (64 * 1024)     /* MaxRate bucket depth floor */
+#define KQ_KEY_RETRY     (100 * KQ_MS)   /* key update refused (unconfirmed): retry */
 
 struct kq_conn;
 struct kq_link;
@@ -1243,8 +1244,12 @@ int kq_conn_timer(struct kq_conn *c, uint64_t now)
 		}
 		if (c->cur->last_key_update == 0)
 			c->cur->last_key_update = now;
-		else if (now - c->cur->last_key_update >= c->cfg.key_update_ns)
-			kq_conn_key_update(c, now);
+		else if (now - c->cur->last_key_update >= c->cfg.key_update_ns &&
+			 kq_conn_key_update(c, now) == -EAGAIN &&
+			 c->cfg.key_update_ns > KQ_KEY_RETRY)
+			/* The previous update is not confirmed yet: try again
+			 * in KQ_KEY_RETRY, not at every wake-up until then. */
+			c->cur->last_key_update = now - c->cfg.key_update_ns + KQ_KEY_RETRY;
 	}
 	return kq_conn_write(c, now);
 }

@@ -227,6 +227,17 @@ static void site_disconnect(struct kegd_site *s, uint64_t now)
 		on_state(s, KQ_DOWN);
 }
 
+static int cmp_sites(const struct keg_site_conf *a, const struct keg_site_conf *b)
+{
+	int d = memcmp(a->addr, b->addr, sizeof(a->addr));
+
+	if (d)
+		return d;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return memcmp(a->pubkey, b->pubkey, KEG_SITE_PUBKEY_LEN);
+}
+
 static int site_connect(struct kegd_transport *tp, struct kegd_site *s, uint64_t now)
 {
 	const struct keg_site_conf *local = &tp->cur[tp->local];
@@ -238,11 +249,16 @@ static int site_connect(struct kegd_transport *tp, struct kegd_site *s, uint64_t
 		.segsize = s->conf.segsize,
 		.deadline_ns = tp->o.deadline_ns,
 		.qlog_dir = tp->o.qlog_dir,
+		.key_update_ns = tp->o.key_update_ns,
 	};
 	int ret;
 
-	/* Both ends agree on who connects without talking: the lower key. */
-	cfg.server = memcmp(local->pubkey, s->conf.pubkey, KEG_SITE_PUBKEY_LEN) > 0;
+	/* Both ends agree on who connects without talking: the lower
+	 * address, port, key. Addresses come first so that a side that was
+	 * given a wrong key for its peer still takes its usual role (and the
+	 * peer's handshake is refused, and counted, rather than nobody
+	 * calling anybody). */
+	cfg.server = cmp_sites(local, &s->conf) > 0;
 	memcpy(cfg.peer_key, s->conf.pubkey, KEG_KEY_LEN);
 	ret = kq_conn_new(&s->conn, &cfg, tp->fd, (struct sockaddr *)&s->peer, s->peerlen,
 			  &site_ops, s, now);

@@ -13,8 +13,9 @@
  * without disturbing the others. One UDP socket on the local site's
  * address and port carries every connection; datagrams are handed to the
  * connection of the site whose address and port sent them. Of two sites,
- * the one with the lower public key connects (QUIC client), the other
- * accepts.
+ * the one with the lower address (then port, then public key) connects
+ * (QUIC client), the other accepts: both ends work that out from their
+ * own configuration alone.
  *
  * A site's state is written into each served interface's keg_icpt_sites
  * (down unless its connection is up), so keg_xdp applies the rules'
@@ -39,6 +40,7 @@ struct kegd_transport_opts {
 	uint64_t    deadline_ns;     /* keg flush deadline */
 	uint64_t    initial_rtt_ns;  /* 0: the library's default */
 	uint32_t    queue_depth;     /* packets per site queue */
+	uint64_t    key_update_ns;   /* QUIC key update at least this often; 0: 10 min */
 	const char *qlog_dir;        /* NULL: no traces */
 };
 
