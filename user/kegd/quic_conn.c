@@ -102,6 +102,7 @@ struct kq_conn {
 	uint32_t         rr;
 	struct keg_rbucket rb;
 	struct kq_stats  st;
+	uint64_t         buffered;      /* kq_conn_buffered() as of the last write */
 	uint64_t         key_updates_closed;
 	uint64_t         lost_closed;
 	/* transmit batch */
@@ -1085,7 +1086,9 @@ static void defaults(struct kq_config *cfg)
 	if (!cfg->max_flows)
 		cfg->max_flows = 65536;
 	if (!cfg->slot_buf)
-		cfg->slot_buf = 4 << 20;
+		cfg->slot_buf = 8 << 20;
+	if (!cfg->conn_buf)
+		cfg->conn_buf = 48 << 20;
 	if (!cfg->max_streams)
 		cfg->max_streams = 256;
 	if (!cfg->window)
@@ -1181,6 +1184,11 @@ int kq_conn_send(struct kq_conn *c, uint32_t flow_id, const void *pkt, size_t le
 
 	if (!c->cur || !c->cur->up)
 		return -ENOTCONN;
+	/* The connection's bound, over all slots (each slot has its own). */
+	if (c->buffered + len > c->cfg.conn_buf) {
+		c->st.backpressure++;
+		return -ENOBUFS;
+	}
 	s = &c->slots[keg_flowmap_get(&c->fm, flow_id, now)];
 	rc = slot_ready(c, s);
 	if (rc)
@@ -1196,6 +1204,7 @@ int kq_conn_send(struct kq_conn *c, uint32_t flow_id, const void *pkt, size_t le
 	if (rc < 0)
 		return rc;
 	c->st.pkts_tx++;
+	c->buffered += len;
 	if (rc == 1)
 		slot_flush(c, s);       /* if it cannot go yet, the next add says so */
 	return 0;
@@ -1203,6 +1212,9 @@ int kq_conn_send(struct kq_conn *c, uint32_t flow_id, const void *pkt, size_t le
 
 int kq_conn_write(struct kq_conn *c, uint64_t now)
 {
+	/* Recounted here, after acknowledgements freed room; kq_conn_send
+	 * adds to it in between. */
+	c->buffered = kq_conn_buffered(c);
 	struct kq_link *links[2] = { c->pend, c->cur };
 
 	for (int i = 0; i < 2; i++) {

@@ -59,7 +59,11 @@ struct kq_config {
 	uint64_t     deadline_ns;               /* keg flush deadline; 0 is 0 */
 	uint32_t     nslots;                    /* stream pool; 0: 64 */
 	uint32_t     max_flows;                 /* flow table; 0: 65536 */
-	size_t       slot_buf;                  /* send buffer per slot; 0: 4 MiB */
+	size_t       slot_buf;                  /* send buffer per slot; 0: 8 MiB (a
+						   flow at 100 mbit/s stalled for a
+						   retransmission over 200 ms holds
+						   about 5 MB) */
+	size_t       conn_buf;                  /* all slots together; 0: 48 MiB */
 	uint64_t     stream_bytes;              /* retire a stream after this many
 						   bytes; 0: never */
 	uint64_t     max_streams;               /* peer's concurrent streams; 0: 256 */
