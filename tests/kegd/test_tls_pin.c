@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * test_tls_pin.c - site keys (user/kegd/tls_pin.c): a new key file is mode
+ * test_tls_pin.c - site keys (user/kegd/site_key.c): a new key file is mode
  * 0600 and never overwrites, its public key is one canonical base64 line,
  * a key file others may read is refused, malformed public keys are refused.
  * The pinned verification itself is exercised by real handshakes in
@@ -16,6 +16,7 @@
 
 #include <criterion/criterion.h>
 
+#include "site_key.h"
 #include "tls_pin.h"
 
 static char dir[64];

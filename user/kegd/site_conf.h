@@ -23,7 +23,7 @@
 #include <netinet/in.h>
 
 #include "err.h"
-#include "tls_pin.h"
+#include "site_key.h"
 
 #define KEG_SITE_NAME_MAX 31
 #define KEG_SITE_PATH_MAX 255
