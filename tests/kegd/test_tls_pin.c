@@ -63,6 +63,9 @@ Test(tls_pin, keygen_pubkey)
 	cr_assert_eq(keg_pubkey_parse(other, key), 0);
 	cr_expect_arr_eq(id.pubkey, key, KEG_KEY_LEN);
 	keg_tls_id_free(&id);
+	/* Formatting the raw key gives the line back. */
+	cr_assert_eq(keg_pubkey_format(key, again), 0);
+	cr_expect_str_eq(again, other);
 	/* Pins: stable, and different keys pin differently. */
 	cr_assert_eq(keg_pubkey_pin(key, pin), 0);
 	cr_assert_eq(keg_pubkey_pin(key, pin2), 0);

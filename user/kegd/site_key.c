@@ -207,3 +207,17 @@ out:
 	gnutls_free(again.data);
 	return err;
 }
+
+int keg_pubkey_format(const uint8_t key[KEG_KEY_LEN], char out[KEG_PUBKEY_B64])
+{
+	gnutls_datum_t raw = { (unsigned char *)key, KEG_KEY_LEN }, b = { NULL, 0 };
+	int err = -EIO;
+
+	if (gnutls_base64_encode2(&raw, &b) >= 0 && b.size == KEG_PUBKEY_B64 - 1) {
+		memcpy(out, b.data, b.size);
+		out[b.size] = 0;
+		err = 0;
+	}
+	gnutls_free(b.data);
+	return err;
+}

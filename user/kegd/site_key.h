@@ -34,6 +34,9 @@ int keg_key_pubkey(const char *path, char pub_b64[KEG_PUBKEY_B64]);
  * bytes. -EINVAL otherwise. */
 int keg_pubkey_parse(const char *b64, uint8_t key[KEG_KEY_LEN]);
 
+/* The public key line of a raw key (the inverse of keg_pubkey_parse). */
+int keg_pubkey_format(const uint8_t key[KEG_KEY_LEN], char b64[KEG_PUBKEY_B64]);
+
 /* For tls_pin.c: load the key in `path` (errors as keg_key_pubkey), and
  * the public key line of a loaded key. */
 int keg_key_load(const char *path, gnutls_x509_privkey_t *out);
