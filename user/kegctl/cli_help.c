@@ -103,7 +103,9 @@ void cli_print_list(FILE *f, const struct cli_cmd *const *cmds, size_t n,
 		for (a = c->args; a && a->name && used < sizeof(left); a++)
 			used += (size_t)snprintf(left + used, sizeof(left) - used,
 						 a->optional ? " [%s]" : " %s", a->name);
-		fprintf(f, "  %-24s %s\n", left, c->summary);
+		/* Two spaces at least: readers split the columns on them
+		 * (the bash completion, the man page check). */
+		fprintf(f, "  %-24s %s%s\n", left, used >= 24 ? " " : "", c->summary);
 	}
 }
 
