@@ -155,6 +155,49 @@ t_check "json: br2 fd00:255::2 port 4000 segsize 16384 no cap" \
 t_check "json: no kegd, so counters zero and remote sites down" \
 	[ "$(jq -r '[.[] | select(.local | not) | select(.state != "down" or .bytes_sent != 0)] | length' <<<"$json")" = 0 ]
 
+# ---- what kegd reports --------------------------------------------------------------
+
+# fake_stats SLOT GEN STATE AGE_MS: keg_site_stats[SLOT] as kegd would
+# write it AGE_MS ago (CLOCK_MONOTONIC): srtt 12500 us, 1000 bytes sent,
+# loss 2500 ppm (struct keg_site_stats: name[32], gen, state, updated_ns,
+# then 31 __u64 counters).
+fake_stats() {
+	local val
+	val=$(python3 - "$@" <<'PY'
+import struct, sys, time
+slot, gen, state, age = (int(a) for a in sys.argv[1:5])
+c = [0] * 31
+c[0] = 12500          # srtt_us
+c[7] = 1000           # udp_tx_bytes
+c[13] = 2500          # loss_ppm
+v = struct.pack("<32sIIQ31Q", b"br1", gen, state, time.monotonic_ns() - age * 1000000, *c)
+print(" ".join("%02x" % b for b in v))
+PY
+)
+	bpftool map update pinned "$SITES/keg_site_stats" key $(printf '%02x 00 00 00' "$1") value hex $val
+}
+
+# site_state: "STATE SRTT_MS BYTES_SENT LOSS" of br1 in `site list --json`.
+site_state() {
+	t_kegctl $GW site list --json
+	jq -r '.[] | select(.name == "br1") | "\(.state) \(.srtt_ms) \(.bytes_sent) \(.loss)"' <<<"$T_OUT"
+}
+
+slot=$(dump | jq -r '.[] | select(.value.name == "br1") | .key')
+gen=$(dump | jq -r '.[] | select(.value.name == "br1") | .value.gen')
+fake_stats "$slot" "$gen" 2 100
+got=$(site_state)
+t_check "kegd's fresh figures of this gen: br1 up, srtt 12.5 ms, 1000 bytes, loss 0.0025 ($got)" \
+	[ "$got" = "up 12.5 1000 0.0025" ]
+fake_stats "$slot" "$gen" 2 6000
+got=$(site_state)
+t_check "kegd silent for 6 s: br1 down, its last counters kept ($got)" [ "$got" = "down 12.5 1000 0.0025" ]
+fake_stats "$slot" $((gen + 7)) 2 100
+got=$(site_state)
+t_check "figures of another gen of the slot: br1 down, counters not its ($got)" [ "$got" = "down 0 0 0" ]
+bpftool map update pinned "$SITES/keg_site_stats" key $(printf '%02x 00 00 00' "$slot") \
+	value hex $(printf '00 %.0s' $(seq 296))
+
 # ---- the map as kegd reads it ---------------------------------------------------
 
 before=$(dump)

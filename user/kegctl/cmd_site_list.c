@@ -44,7 +44,7 @@ static const char *state_name(uint32_t s)
 static void view(const struct keg_site_conf *c, const struct keg_site_stats *st,
 		 uint64_t now, struct site_view *out)
 {
-	bool ours = st->gen == c->gen && !strncmp(st->name, c->name, KEG_SITE_NAME_LEN);
+	bool ours = st->gen == c->gen;	/* a slot's gen never repeats (keg_site_clear) */
 	bool fresh = ours && st->updated_ns && now >= st->updated_ns &&
 		     now - st->updated_ns < KEG_KEGD_STALE_MS * KEG_NSEC_PER_MSEC;
 
@@ -115,7 +115,7 @@ static void print_json(struct json *j, const struct site_view *s)
 	ju64(j, "bytes_retransmitted", t->retx_bytes);
 	ju64(j, "lost_packets", t->lost_pkts);
 	json_key(j, "loss");
-	json_double(j, (double)t->loss_ppm / 1e6);
+	json_fraction(j, (double)t->loss_ppm / 1e6);
 	ju64(j, "lan_packets_sent", t->pkts_tx);
 	ju64(j, "lan_packets_received", t->pkts_rx);
 	ju64(j, "kegs_sent", t->kegs_tx);
