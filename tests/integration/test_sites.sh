@@ -136,14 +136,14 @@ t_keg_ok $GW "site list --json" site list --json
 json=$T_OUT
 t_check "json: an array of 3, hq first" \
 	[ "$(jq -r 'length, .[0].name' <<<"$json" | tr '\n' ' ')" = "3 hq " ]
-fields='name addr port local state srtt_ms min_rtt_ms cwnd pacing_rate_bps delivery_rate_bps
+fields=(name addr port local state srtt_ms min_rtt_ms cwnd pacing_rate_bps delivery_rate_bps
 	max_rate_bps bytes_sent bytes_received packets_sent packets_received bytes_retransmitted
 	loss flows handshake_failures refused_key drop_garbage drop_aead mem_bytes maxrate
-	segsize pubkey'
-missing=$(jq -r --arg f "$(echo $fields)" \
+	segsize pubkey)
+missing=$(jq -r --arg f "${fields[*]}" \
 	'.[] as $s | ($f | split(" "))[] as $k | select($s | has($k) | not) | "\($s.name).\($k)"' \
 	<<<"$json" 2>&1)
-t_check "json: every site has every field${missing:+ (missing: $(echo $missing))}" [ -z "$missing" ]
+t_check "json: every site has every field${missing:+ (missing: $(tr '\n' ' ' <<<"$missing"))}" [ -z "$missing" ]
 t_check "json: hq local, state local, its own public key" \
 	[ "$(jq -r '.[0] | "\(.local) \(.state) \(.pubkey)"' <<<"$json")" = "true local $pub_hq" ]
 t_check "json: br1 10.255.0.2 3919 remote down, maxrate 50mbit, its public key" \
@@ -162,8 +162,9 @@ t_check "json: no kegd, so counters zero and remote sites down" \
 # loss 2500 ppm (struct keg_site_stats: name[32], gen, state, updated_ns,
 # then 31 __u64 counters).
 fake_stats() {
-	local val
-	val=$(python3 - "$@" <<'PY'
+	local -a key val
+	read -ra key <<<"$(printf '%02x 00 00 00' "$1")"
+	read -ra val <<<"$(python3 - "$@" <<'PY'
 import struct, sys, time
 slot, gen, state, age = (int(a) for a in sys.argv[1:5])
 c = [0] * 31
@@ -173,8 +174,8 @@ c[13] = 2500          # loss_ppm
 v = struct.pack("<32sIIQ31Q", b"br1", gen, state, time.monotonic_ns() - age * 1000000, *c)
 print(" ".join("%02x" % b for b in v))
 PY
-)
-	bpftool map update pinned "$SITES/keg_site_stats" key $(printf '%02x 00 00 00' "$1") value hex $val
+)"
+	bpftool map update pinned "$SITES/keg_site_stats" key hex "${key[@]}" value hex "${val[@]}"
 }
 
 # site_state: "STATE SRTT_MS BYTES_SENT LOSS" of br1 in `site list --json`.
@@ -195,8 +196,9 @@ t_check "kegd silent for 6 s: br1 down, its last counters kept ($got)" [ "$got" 
 fake_stats "$slot" $((gen + 7)) 2 100
 got=$(site_state)
 t_check "figures of another gen of the slot: br1 down, counters not its ($got)" [ "$got" = "down 0 0 0" ]
-bpftool map update pinned "$SITES/keg_site_stats" key $(printf '%02x 00 00 00' "$slot") \
-	value hex $(printf '00 %.0s' $(seq 296))
+read -ra zero <<<"$(printf '00 %.0s' $(seq 296))"
+read -ra key <<<"$(printf '%02x 00 00 00' "$slot")"
+bpftool map update pinned "$SITES/keg_site_stats" key hex "${key[@]}" value hex "${zero[@]}"
 
 # ---- the map as kegd reads it ---------------------------------------------------
 
