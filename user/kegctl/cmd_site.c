@@ -285,8 +285,8 @@ const struct cli_cmd cmd_site_add = {
 		"then each remote gateway with the public key it printed:\n"
 		"  kegctl site add NAME ADDR[:PORT] --pubkey KEY\n"
 		"Names and the addresses of remote sites are unique; a connection is\n"
-		"accepted only from the pinned key. kegd picks the change up within\n"
-		"a second.",
+		"accepted only from the pinned key. The sites of this network namespace\n"
+		"are the pinned map keg_sites, which kegd polls (every 250 ms).",
 	.args = add_args,
 	.opts = add_opts,
 	.opts_size = sizeof(struct site_opts),
@@ -302,8 +302,7 @@ const struct cli_cmd cmd_site_set = {
 	.summary = "change a site's address, rate cap, segment size or key",
 	.help = "Change site NAME in place (same slot, its gen bumped); what is not\n"
 		"given stays. --pubkey for a remote site, --key for the local one;\n"
-		"--maxrate none lifts a cap. kegd reconnects when the address or key\n"
-		"changed.",
+		"--maxrate none lifts a cap. kegd sees the change by the new gen.",
 	.args = set_args,
 	.opts = set_opts,
 	.opts_size = sizeof(struct site_opts),
@@ -317,8 +316,8 @@ const struct cli_cmd cmd_site_del = {
 	.group = "site",
 	.name = "del",
 	.summary = "delete a site (the local one last)",
-	.help = "Delete site NAME; kegd closes its connection. This gateway's own site\n"
-		"goes last, and with it the site maps of this network namespace.",
+	.help = "Delete site NAME (its slot freed, for kegd a new gen). This gateway's\n"
+		"own site goes last, and with it the site maps of this network namespace.",
 	.args = name_arg,
 	.opts_size = sizeof(struct site_opts),
 	.needs_root = true,
