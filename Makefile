@@ -92,6 +92,12 @@ LIB_OBJS := $(foreach l,$(LIB_LAYERS),$(LIB_OBJS_$(l)))
 
 KEGCTL_SRCS := $(wildcard user/kegctl/*.c)
 KEGCTL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KEGCTL_SRCS))
+# The transport's sites (keygen, pubkey, site add|set|del|list) use kegd's
+# own key files and site parser, so both agree on what a site is; those
+# need GnuTLS, not QUIC (user/kegd/site_key.h).
+KEGCTL_KEGD_OBJS := $(addprefix $(BUILD)/user/kegd/,site_key.o site_conf.o)
+LDLIBS_TLS  := $(shell pkg-config --libs gnutls 2>/dev/null || echo -lgnutls)
+$(KEGCTL_OBJS): CFLAGS += -Iuser/kegd
 
 # Programs and tests see every layer; library objects only theirs (above).
 INC ?= $(USER_INC)
@@ -103,9 +109,9 @@ $(BUILD)/%.o: %.c | $(SKELS) $(BUILD)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) $(INC) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/kegctl: $(KEGCTL_OBJS) $(LIB_OPS)
+$(BUILD)/kegctl: $(KEGCTL_OBJS) $(KEGCTL_KEGD_OBJS) $(LIB_OPS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) $(LDLIBS_NL)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) $(LDLIBS_NL) $(LDLIBS_TLS)
 
 # Which library object calls into which layer: fails when one points up.
 check-layers: $(foreach l,$(LIB_LAYERS),$(LIB_A_$(l)))

@@ -10,7 +10,8 @@
 # /sys/fs/bpf/keg) for --iface and IFACE arguments, every interface of the
 # namespace for `attach`, the customers of the interface (`kegctl customer
 # list --json`) for ADDR, its subnets for `subnet del`, rule ids and sites
-# from `kegctl intercept list`, the choices of an option (--format
+# from `kegctl intercept list`, the transport's sites (`kegctl site list`)
+# for `site set|del NAME` and `site up|down SITE`, the choices of an option (--format
 # table|json|prometheus) as its usage line lists them, file names for FILE.
 # Needs nothing from the bash-completion package.
 
@@ -63,6 +64,11 @@ _kegctl_list() {
 		sed '/^$/d'
 }
 
+# The transport's sites of this namespace: `kegctl site list`, first column.
+_kegctl_sites() {
+	"$1" site list 2>/dev/null | awk '{ print $1 }'
+}
+
 # _kegctl_rules PROG IFACE ids|sites
 _kegctl_rules() {
 	local prog=$1 ifc=$2
@@ -108,10 +114,11 @@ _kegctl_values() {	# PROG CMD META CHOICES
 	IFACE)
 		if [[ $cmd == attach ]]; then _kegctl_all_ifaces; else _kegctl_attached; fi ;;
 	UPLINK) _kegctl_all_ifaces ;;
-	ADDR) [[ $cmd == customer\ add ]] || _kegctl_list "$prog" "$ifc" customers ;;
+	ADDR) [[ $cmd == customer\ @(set|del) ]] && _kegctl_list "$prog" "$ifc" customers ;;
 	PREFIX) [[ $cmd == subnet\ del ]] && _kegctl_list "$prog" "$ifc" subnets ;;
 	ID) _kegctl_rules "$prog" "$ifc" ids ;;
-	SITE) _kegctl_rules "$prog" "$ifc" sites ;;
+	SITE) { _kegctl_rules "$prog" "$ifc" sites; _kegctl_sites "$prog"; } | sort -u ;;
+	NAME) [[ $cmd == site\ @(set|del) ]] && _kegctl_sites "$prog" ;;
 	FILE) [[ $cmd == schedule\ * ]] && echo @applied; echo __FILES__ ;;
 	esac
 }

@@ -38,6 +38,9 @@ Test(site_conf, accepted)
 	cr_expect_not(s.local);
 	cr_expect_eq(s.maxrate_kbit, 50000);
 	cr_expect_eq(s.segsize, 16384);
+	cr_assert_eq(keg_site_parse_line("site br-1 198.51.100.7 pubkey " PUB " maxrate none",
+					 &s, &e), 0, "%s", e.msg);
+	cr_expect_eq(s.maxrate_kbit, 0);
 
 	cr_assert_eq(keg_site_parse_line("site v6 [2001:db8::1]:3920 --pubkey " PUB, &s, &e), 0,
 		     "%s", e.msg);

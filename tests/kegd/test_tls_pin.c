@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * test_tls_pin.c - site keys (user/kegd/tls_pin.c): a new key file is mode
+ * test_tls_pin.c - site keys (user/kegd/site_key.c): a new key file is mode
  * 0600 and never overwrites, its public key is one canonical base64 line,
  * a key file others may read is refused, malformed public keys are refused.
  * The pinned verification itself is exercised by real handshakes in
@@ -16,6 +16,7 @@
 
 #include <criterion/criterion.h>
 
+#include "site_key.h"
 #include "tls_pin.h"
 
 static char dir[64];
@@ -62,6 +63,9 @@ Test(tls_pin, keygen_pubkey)
 	cr_assert_eq(keg_pubkey_parse(other, key), 0);
 	cr_expect_arr_eq(id.pubkey, key, KEG_KEY_LEN);
 	keg_tls_id_free(&id);
+	/* Formatting the raw key gives the line back. */
+	cr_assert_eq(keg_pubkey_format(key, again), 0);
+	cr_expect_str_eq(again, other);
 	/* Pins: stable, and different keys pin differently. */
 	cr_assert_eq(keg_pubkey_pin(key, pin), 0);
 	cr_assert_eq(keg_pubkey_pin(key, pin2), 0);

@@ -17,8 +17,6 @@
 #include "pins.h"
 #include "rate.h"
 
-
-
 int cli_usage(struct cli_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
@@ -220,7 +218,7 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, void *opts,
 		if (ret)
 			return ret;
 	}
-	if (!*help && a && a->name)
+	if (!*help && a && a->name && !a->optional)
 		return cli_usage(ctx, "missing %s", a->name);
 	return 0;
 }
@@ -232,6 +230,8 @@ static int prepare(struct cli_ctx *ctx, int *lock_fd)
 	*lock_fd = -1;
 	if (ctx->cmd->needs_root && geteuid() != 0)
 		return cli_fail(ctx, -EPERM, "must be run as root (needs CAP_BPF and CAP_NET_ADMIN)");
+	if (ctx->cmd->offline)
+		return 0;	/* e.g. keygen: fine anywhere, even under 'ip netns exec' */
 	ret = ctx->cmd->mount_bpffs ? keg_bpffs_prepare() : keg_bpffs_check();
 	if (ret == -EXDEV)
 		return cli_fail(ctx, ret,

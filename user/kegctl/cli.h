@@ -56,6 +56,7 @@ struct cli_arg {
 	size_t offset;		/* of the value in the options struct */
 	const char *help;
 	enum cli_type type;	/* CLI_STRING unless given */
+	bool optional;		/* may be left out (only the last ones) */
 };
 
 /* Table entries from the options struct and its member, so the offset is
@@ -70,6 +71,9 @@ struct cli_arg {
 #define CLI_ARG(type_, st, member, name_, help_)                                     \
 	{ .name = (name_), .offset = offsetof(st, member), .help = (help_),          \
 	  .type = (type_) }
+#define CLI_ARG_OPTIONAL(type_, st, member, name_, help_)                            \
+	{ .name = (name_), .offset = offsetof(st, member), .help = (help_),          \
+	  .type = (type_), .optional = true }
 /* --iface/-i IFACE, the option most commands share, with its two meanings. */
 #define CLI_IFACE_HELP_ONE    "attached interface; may be left out when only one is attached"
 #define CLI_IFACE_HELP_FILTER "only this interface (default: every interface attached here)"
@@ -90,6 +94,7 @@ struct cli_cmd {
 	const void *defaults;	/* initial options struct, or NULL for zeroes */
 	bool needs_root;
 	bool mount_bpffs;	/* mount bpffs and create the pin root first */
+	bool offline;		/* works on files it is given only: no bpffs, no lock */
 	enum cli_lock lock;
 	/* Optional: reads the command's input before the lock is taken (a
 	 * slow or endless input must not hold other commands up); unload

@@ -44,7 +44,7 @@ static void print_synopsis(FILE *f, const struct cli_cmd *c)
 	cli_cmd_words(c, words, sizeof(words));
 	fprintf(f, "%s %s", PROG, words);
 	for (a = c->args; a && a->name; a++)
-		fprintf(f, " %s", a->name);
+		fprintf(f, a->optional ? " [%s]" : " %s", a->name);
 	for (o = c->opts; o && o->name; o++) {
 		metavar(o, mv, sizeof(mv));
 		if (o->type == CLI_FLAG)
@@ -101,8 +101,11 @@ void cli_print_list(FILE *f, const struct cli_cmd *const *cmds, size_t n,
 		cli_cmd_words(c, words, sizeof(words));
 		used = (size_t)snprintf(left, sizeof(left), "%s", words);
 		for (a = c->args; a && a->name && used < sizeof(left); a++)
-			used += (size_t)snprintf(left + used, sizeof(left) - used, " %s", a->name);
-		fprintf(f, "  %-24s %s\n", left, c->summary);
+			used += (size_t)snprintf(left + used, sizeof(left) - used,
+						 a->optional ? " [%s]" : " %s", a->name);
+		/* Two spaces at least: readers split the columns on them
+		 * (the bash completion, the man page check). */
+		fprintf(f, "  %-24s %s%s\n", left, used >= 24 ? " " : "", c->summary);
 	}
 }
 

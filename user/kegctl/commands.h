@@ -30,6 +30,12 @@ extern const struct cli_cmd cmd_intercept_del;
 extern const struct cli_cmd cmd_intercept_enable;
 extern const struct cli_cmd cmd_intercept_disable;
 extern const struct cli_cmd cmd_intercept_list;
+extern const struct cli_cmd cmd_keygen;
+extern const struct cli_cmd cmd_pubkey;
+extern const struct cli_cmd cmd_site_add;
+extern const struct cli_cmd cmd_site_set;
+extern const struct cli_cmd cmd_site_del;
+extern const struct cli_cmd cmd_site_list;
 extern const struct cli_cmd cmd_site_up;
 extern const struct cli_cmd cmd_site_down;
 

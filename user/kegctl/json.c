@@ -106,6 +106,15 @@ void json_double(struct json *j, double v)
 		fputs("null", j->f);
 }
 
+void json_fraction(struct json *j, double v)
+{
+	sep(j);
+	if (isfinite(v))
+		fprintf(j->f, "%.6f", v);
+	else
+		fputs("null", j->f);
+}
+
 void json_bool(struct json *j, bool v)
 {
 	sep(j);

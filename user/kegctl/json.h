@@ -27,7 +27,9 @@ void json_arr_end(struct json *j);
 void json_key(struct json *j, const char *key);
 void json_str(struct json *j, const char *s);
 void json_u64(struct json *j, uint64_t v);
-void json_double(struct json *j, double v);
+void json_double(struct json *j, double v);	/* 3 decimals */
+/* A ratio to the millionth (loss from kegd's ppm: 0.0001 is not 0.000). */
+void json_fraction(struct json *j, double v);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 

@@ -33,6 +33,12 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_intercept_enable,
 	&cmd_intercept_disable,
 	&cmd_intercept_list,
+	&cmd_keygen,
+	&cmd_pubkey,
+	&cmd_site_add,
+	&cmd_site_set,
+	&cmd_site_del,
+	&cmd_site_list,
 	&cmd_site_up,
 	&cmd_site_down,
 };

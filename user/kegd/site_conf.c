@@ -135,7 +135,8 @@ int keg_site_parse(char *const *words, size_t n, struct keg_site *s, struct keg_
 		} else if (!strcmp(o, "maxrate")) {
 			if (have_rate)
 				return keg_err_set(err, -EINVAL, "site %s: 'maxrate' twice", s->name);
-			rc = keg_rate_parse(v, &s->maxrate_kbit, err);
+			/* "none": no cap, so `site set --maxrate none` can lift one. */
+			rc = strcmp(v, "none") ? keg_rate_parse(v, &s->maxrate_kbit, err) : 0;
 			if (rc)
 				return keg_err_prefix(err, rc, "site %s: maxrate", s->name);
 			have_rate = true;

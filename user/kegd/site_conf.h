@@ -10,7 +10,8 @@
  *
  * Option words may also be written `--local`, `--key`, ... (the CLI's
  * spelling). ADDR is IPv4 or IPv6 (`[2001:db8::1]:3919` with a port);
- * PORT defaults to 3919, Segsize to 32768; RATE in tc units (`50mbit`),
+ * PORT defaults to 3919, Segsize to 32768; RATE in tc units (`50mbit`,
+ * `none` for no cap, the default),
  * BYTES in keg_size_parse() units (`32k`). The local site is the first
  * defined (keg_sites_check()).
  */
@@ -23,7 +24,7 @@
 #include <netinet/in.h>
 
 #include "err.h"
-#include "tls_pin.h"
+#include "site_key.h"
 
 #define KEG_SITE_NAME_MAX 31
 #define KEG_SITE_PATH_MAX 255

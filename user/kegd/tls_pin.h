@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * tls_pin.h - site keys and mutual TLS 1.3 authentication by pinned public
- * keys, for QUIC (ngtcp2's GnuTLS backend). WireGuard's key model:
+ * tls_pin.h - mutual TLS 1.3 authentication by pinned public keys, for
+ * QUIC (ngtcp2's GnuTLS backend). The site keys themselves are
+ * site_key.h's (a 0600 Ed25519 key file, a 44-character public key line);
+ * here:
  *
- *  - a site key is an Ed25519 private key in a file of mode 0600 (PEM,
- *    PKCS#8); keg_key_generate() refuses to overwrite and refuses to load a
- *    key file that others may read;
- *  - its public key is one base64 line of the 32 raw key bytes (44 chars);
  *  - at start-up a self-signed X.509 certificate is made from the key
  *    (gnutls_x509_crt_sign2); each side presents it, the server requires
  *    the client's (GNUTLS_CERT_REQUIRE);
@@ -29,22 +27,9 @@
 #include <gnutls/gnutls.h>
 #include <ngtcp2/ngtcp2_crypto.h>
 
-#define KEG_KEY_LEN      32      /* raw Ed25519 public key */
-#define KEG_PUBKEY_B64   45      /* 44 base64 characters + NUL */
+#include "site_key.h"
+
 #define KEG_PIN_LEN      32      /* SHA-256 */
-
-/* Create a new site key in `path` (O_EXCL, mode 0600); its public key goes
- * to pub_b64. -EEXIST if the file exists; other errno from the file system;
- * -EIO if GnuTLS fails. */
-int keg_key_generate(const char *path, char pub_b64[KEG_PUBKEY_B64]);
-
-/* The public key of the key in `path`. -EACCES if group or others may read
- * the file, -EINVAL if it is no Ed25519 key. */
-int keg_key_pubkey(const char *path, char pub_b64[KEG_PUBKEY_B64]);
-
-/* Parse a public key line: exactly 44 canonical base64 characters of 32
- * bytes. -EINVAL otherwise. */
-int keg_pubkey_parse(const char *b64, uint8_t key[KEG_KEY_LEN]);
 
 /* The pin of a raw public key: SHA-256 of its SubjectPublicKeyInfo. */
 int keg_pubkey_pin(const uint8_t key[KEG_KEY_LEN], uint8_t pin[KEG_PIN_LEN]);

@@ -114,6 +114,14 @@ int keg_sites_read(const struct keg_sitemaps *m, struct keg_site_conf *v)
 	return 0;
 }
 
+int keg_site_stats_read(const struct keg_sitemaps *m, struct keg_site_stats *v)
+{
+	for (__u32 i = 0; i < KEG_SITES_MAX; i++)
+		if (bpf_map_lookup_elem(m->stats, &i, &v[i]))
+			return -errno;
+	return 0;
+}
+
 int keg_site_write(const struct keg_sitemaps *m, unsigned int slot,
 		   const struct keg_site_conf *c)
 {

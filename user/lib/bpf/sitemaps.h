@@ -30,6 +30,10 @@ void keg_sitemaps_close(struct keg_sitemaps *m);
 /* Every slot of keg_sites into v[KEG_SITES_MAX] (free slots: used == 0). */
 int keg_sites_read(const struct keg_sitemaps *m, struct keg_site_conf *v);
 
+/* Every slot of keg_site_stats into v[KEG_SITES_MAX], as kegd last wrote
+ * them (compare gen and updated_ns before trusting one). */
+int keg_site_stats_read(const struct keg_sitemaps *m, struct keg_site_stats *v);
+
 /* Write slot `slot` (gen bumped from what the slot held) or clear it. */
 int keg_site_write(const struct keg_sitemaps *m, unsigned int slot,
 		   const struct keg_site_conf *c);

@@ -1,0 +1,294 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# test_sites.sh - the keg transport's sites as an operator sets them up:
+# kegctl keygen/pubkey (mode 0600, never overwrites, refuses a key others
+# may read), site add (local first, then remotes), list (text, --json),
+# set (in place, gen bumped), del (local last; the last one removes the
+# pins). Every refused command exits non-zero with a message naming the
+# problem and leaves the pinned keg_sites map as it was.
+#
+# No interfaces and no kegd: the sites live in bpffs per network namespace
+# (/sys/fs/bpf/keg/sites:COOKIE), so kegctl runs inside kst-gw and the
+# suite's sites never meet another suite's or the host's.
+. "$(dirname "$0")/lib.sh"
+t_init kst
+t_need python3 stat sha256sum
+
+GW=kst-gw
+t_netns $GW
+
+# The directory of GW's sites: its netns cookie (SO_NETNS_COOKIE = 71),
+# read inside the namespace. Removed on exit whatever happened.
+cookie=$(t_in $GW python3 -c 'import socket, struct
+s = socket.socket()
+print(struct.unpack("Q", s.getsockopt(socket.SOL_SOCKET, 71, 8))[0])') ||
+	t_die "reading the netns cookie of $GW"
+SITES=$KEG_PIN_ROOT/sites:$cookie
+T_FILES+=("$SITES")
+
+# t_expect_err DESC REGEX ARGS...: kegctl (in GW) exits non-zero and its
+# message matches REGEX (extended, case-insensitive).
+t_expect_err() {
+	local desc=$1 re=$2 rc
+	shift 2
+	t_kegctl $GW "$@"
+	rc=$?
+	if [ $rc -ne 0 ] && grep -Eqi -- "$re" <<<"$T_OUT"; then
+		t_ok "$desc: exit $rc, \"$(head -1 <<<"$T_OUT")\""
+	elif [ $rc -eq 0 ]; then
+		t_fail "$desc: kegctl $* succeeded: ${T_OUT:-(no output)}"
+	else
+		t_fail "$desc: exit $rc but message does not match /$re/: ${T_OUT:-(no output)}"
+	fi
+}
+
+# The used slots of the pinned keg_sites, by field name (bpftool reads the
+# map's BTF: independent of kegctl's output).
+dump() {
+	bpftool -j map dump pinned "$SITES/keg_sites" 2>&1 |
+		jq -c '[.[] | .formatted | select(.value.used == 1)]' 2>&1
+}
+
+# site_field NAME FIELD: FIELD of site NAME in the dump.
+site_field() {
+	dump | jq -r --arg n "$1" --arg f "$2" '.[] | select(.value.name == $n) | .value[$f]'
+}
+
+# t_unchanged DESC BEFORE: the map dump still equals BEFORE.
+t_unchanged() {
+	local now
+	now=$(dump)
+	if [ "$now" = "$2" ]; then
+		t_ok "$1: keg_sites unchanged"
+	else
+		t_fail "$1: keg_sites changed"
+		t_info "before: $2" "after:  $now"
+	fi
+}
+
+# ---- keys ---------------------------------------------------------------------
+
+t_tmp KD -d
+if pub_hq=$("$KEGCTL" keygen "$KD/hq.key" 2>&1) && [ ${#pub_hq} -eq 44 ]; then
+	t_ok "keygen prints one public key line ($pub_hq)"
+else
+	t_fail "keygen: ${pub_hq:-(no output)}"
+fi
+t_check "keygen: key file mode 0600 (is $(stat -c %a "$KD/hq.key"))" \
+	[ "$(stat -c %a "$KD/hq.key")" = 600 ]
+sum=$(sha256sum <"$KD/hq.key")
+out=$("$KEGCTL" keygen "$KD/hq.key" 2>&1)
+rc=$?
+if [ $rc -ne 0 ] && grep -q "hq.key" <<<"$out" && grep -Eqi "exist" <<<"$out"; then
+	t_ok "keygen refuses an existing file: exit $rc, \"$out\""
+else
+	t_fail "keygen over an existing file: exit $rc: ${out:-(no output)}"
+fi
+t_check "the existing key was not touched" [ "$(sha256sum <"$KD/hq.key")" = "$sum" ]
+t_check "pubkey prints what keygen printed" \
+	[ "$("$KEGCTL" pubkey "$KD/hq.key" 2>&1)" = "$pub_hq" ]
+cp "$KD/hq.key" "$KD/open.key" && chmod 0644 "$KD/open.key"
+out=$("$KEGCTL" pubkey "$KD/open.key" 2>&1)
+rc=$?
+if [ $rc -ne 0 ] && grep -Eqi "open.key.*(group|others|0644)" <<<"$out"; then
+	t_ok "pubkey refuses a key others may read: exit $rc, \"$out\""
+else
+	t_fail "pubkey of a 0644 key: exit $rc: ${out:-(no output)}"
+fi
+pub_b1=$("$KEGCTL" keygen "$KD/b1.key" 2>/dev/null)
+pub_b2=$("$KEGCTL" keygen "$KD/b2.key" 2>/dev/null)
+pub_b3=$("$KEGCTL" keygen "$KD/b3.key" 2>/dev/null)
+t_check "three more keys, four distinct public keys in all" \
+	[ "$(printf '%s\n' "$pub_hq" "$pub_b1" "$pub_b2" "$pub_b3" | grep . | sort -u | wc -l)" = 4 ]
+
+# ---- add --------------------------------------------------------------------
+
+t_expect_err "remote site before the local one" "br1.*(own site|local)" \
+	site add br1 10.255.0.2 --pubkey "$pub_b1"
+t_check "nothing pinned after the refusal" [ ! -e "$SITES" ]
+t_expect_err "local site with a key others may read" "open.key" \
+	site add hq 10.255.0.1 --local --key "$KD/open.key"
+t_check "nothing pinned after the refusal" [ ! -e "$SITES" ]
+
+# A relative key path is stored absolute (kegd does not run in our cwd).
+cd "$KD" || t_die "cd $KD"
+t_keg_ok $GW "site add hq (local, relative key path)" site add hq 10.255.0.1 --local --key hq.key
+cd - >/dev/null || t_die "cd back"
+t_keg_ok $GW "site add br1 --maxrate 50mbit" site add br1 10.255.0.2 --pubkey "$pub_b1" --maxrate 50mbit
+t_keg_ok $GW "site add br2 [fd00:255::2]:4000 --segsize 16k" \
+	site add br2 "[fd00:255::2]:4000" --pubkey "$pub_b2" --segsize 16k
+t_check "pinned: $SITES/keg_sites" [ -e "$SITES/keg_sites" ]
+t_check "pinned: $SITES/keg_site_stats" [ -e "$SITES/keg_site_stats" ]
+
+# ---- list ---------------------------------------------------------------------
+
+t_keg_ok $GW "site list" site list
+t_info "$T_OUT"
+t_check "text: three lines" [ "$(wc -l <<<"$T_OUT")" -eq 3 ]
+t_check "text: the local site first: hq local local" \
+	[ "$(head -1 <<<"$T_OUT" | awk '{print $1, $3, $4}')" = "hq local local" ]
+t_check "text: br1 10.255.0.2:3919 remote down maxrate 50mbit segsize 32768" \
+	grep -Eq '^br1 +10\.255\.0\.2:3919 +remote +down +maxrate 50mbit segsize 32768' <<<"$T_OUT"
+t_check "text: br2 [fd00:255::2]:4000 segsize 16384" \
+	grep -Eq '^br2 +\[fd00:255::2\]:4000 +remote +down .*segsize 16384' <<<"$T_OUT"
+
+t_keg_ok $GW "site list --json" site list --json
+json=$T_OUT
+t_check "json: an array of 3, hq first" \
+	[ "$(jq -r 'length, .[0].name' <<<"$json" | tr '\n' ' ')" = "3 hq " ]
+fields=(name addr port local state srtt_ms min_rtt_ms cwnd pacing_rate_bps delivery_rate_bps
+	max_rate_bps bytes_sent bytes_received packets_sent packets_received bytes_retransmitted
+	loss flows handshake_failures refused_key drop_garbage drop_aead mem_bytes maxrate
+	segsize pubkey)
+missing=$(jq -r --arg f "${fields[*]}" \
+	'.[] as $s | ($f | split(" "))[] as $k | select($s | has($k) | not) | "\($s.name).\($k)"' \
+	<<<"$json" 2>&1)
+t_check "json: every site has every field${missing:+ (missing: $(tr '\n' ' ' <<<"$missing"))}" [ -z "$missing" ]
+t_check "json: hq local, state local, its own public key" \
+	[ "$(jq -r '.[0] | "\(.local) \(.state) \(.pubkey)"' <<<"$json")" = "true local $pub_hq" ]
+t_check "json: br1 10.255.0.2 3919 remote down, maxrate 50mbit, its public key" \
+	[ "$(jq -r '.[] | select(.name == "br1") | "\(.addr) \(.port) \(.local) \(.state) \(.maxrate) \(.maxrate_kbit) \(.pubkey)"' <<<"$json")" = \
+	  "10.255.0.2 3919 false down 50mbit 50000 $pub_b1" ]
+t_check "json: br2 fd00:255::2 port 4000 segsize 16384 no cap" \
+	[ "$(jq -r '.[] | select(.name == "br2") | "\(.addr) \(.port) \(.segsize) \(.maxrate)"' <<<"$json")" = \
+	  "fd00:255::2 4000 16384 none" ]
+t_check "json: no kegd, so counters zero and remote sites down" \
+	[ "$(jq -r '[.[] | select(.local | not) | select(.state != "down" or .bytes_sent != 0)] | length' <<<"$json")" = 0 ]
+
+# ---- what kegd reports --------------------------------------------------------------
+
+# fake_stats SLOT GEN STATE AGE_MS: keg_site_stats[SLOT] as kegd would
+# write it AGE_MS ago (CLOCK_MONOTONIC): srtt 12500 us, 1000 bytes sent,
+# loss 2500 ppm (struct keg_site_stats: name[32], gen, state, updated_ns,
+# then 31 __u64 counters).
+fake_stats() {
+	local -a key val
+	read -ra key <<<"$(printf '%02x 00 00 00' "$1")"
+	read -ra val <<<"$(python3 - "$@" <<'PY'
+import struct, sys, time
+slot, gen, state, age = (int(a) for a in sys.argv[1:5])
+c = [0] * 31
+c[0] = 12500          # srtt_us
+c[7] = 1000           # udp_tx_bytes
+c[13] = 2500          # loss_ppm
+v = struct.pack("<32sIIQ31Q", b"br1", gen, state, time.monotonic_ns() - age * 1000000, *c)
+print(" ".join("%02x" % b for b in v))
+PY
+)"
+	bpftool map update pinned "$SITES/keg_site_stats" key hex "${key[@]}" value hex "${val[@]}"
+}
+
+# site_state: "STATE SRTT_MS BYTES_SENT LOSS" of br1 in `site list --json`.
+site_state() {
+	t_kegctl $GW site list --json
+	jq -r '.[] | select(.name == "br1") | "\(.state) \(.srtt_ms) \(.bytes_sent) \(.loss)"' <<<"$T_OUT"
+}
+
+slot=$(dump | jq -r '.[] | select(.value.name == "br1") | .key')
+gen=$(dump | jq -r '.[] | select(.value.name == "br1") | .value.gen')
+fake_stats "$slot" "$gen" 2 100
+got=$(site_state)
+t_check "kegd's fresh figures of this gen: br1 up, srtt 12.5 ms, 1000 bytes, loss 0.0025 ($got)" \
+	[ "$got" = "up 12.5 1000 0.0025" ]
+fake_stats "$slot" "$gen" 2 6000
+got=$(site_state)
+t_check "kegd silent for 6 s: br1 down, its last counters kept ($got)" [ "$got" = "down 12.5 1000 0.0025" ]
+fake_stats "$slot" $((gen + 7)) 2 100
+got=$(site_state)
+t_check "figures of another gen of the slot: br1 down, counters not its ($got)" [ "$got" = "down 0 0 0" ]
+read -ra zero <<<"$(printf '00 %.0s' $(seq 296))"
+read -ra key <<<"$(printf '%02x 00 00 00' "$slot")"
+bpftool map update pinned "$SITES/keg_site_stats" key hex "${key[@]}" value hex "${zero[@]}"
+
+# ---- the map as kegd reads it ---------------------------------------------------
+
+before=$(dump)
+t_check "bpftool dump of keg_sites: field names (name, maxrate_kbit, ...)" \
+	[ "$(jq -r '.[] | select(.value.name == "br1") | .value.maxrate_kbit' <<<"$before")" = 50000 ]
+t_check "bpftool dump: hq flagged local" [ "$(site_field hq flags)" = 1 ]
+t_check "bpftool dump: key path stored absolute ($(site_field hq key_path))" \
+	[ "$(site_field hq key_path)" = "$KD/hq.key" ]
+t_check "bpftool dump: port 4000 and segsize 16384 for br2" \
+	[ "$(site_field br2 port) $(site_field br2 segsize)" = "4000 16384" ]
+
+# ---- set ----------------------------------------------------------------------
+
+key_before=$(dump | jq -c '.[] | select(.value.name == "br1") | .key')
+gen_before=$(site_field br1 gen)
+t_keg_ok $GW "site set br1 --maxrate 20mbit" site set br1 --maxrate 20mbit
+t_check "set: maxrate_kbit 20000 (was 50000)" [ "$(site_field br1 maxrate_kbit)" = 20000 ]
+t_check "set: gen $gen_before -> $((gen_before + 1))" [ "$(site_field br1 gen)" = $((gen_before + 1)) ]
+t_check "set: same slot" \
+	[ "$(dump | jq -c '.[] | select(.value.name == "br1") | .key')" = "$key_before" ]
+t_kegctl $GW site list --json
+t_check "set: address and key kept" \
+	[ "$(jq -r '.[] | select(.name == "br1") | "\(.addr):\(.port) \(.pubkey)"' <<<"$T_OUT")" = \
+	  "10.255.0.2:3919 $pub_b1" ]
+t_keg_ok $GW "site set br2 10.255.0.3 --maxrate none --pubkey (new key)" \
+	site set br2 10.255.0.3 --maxrate none --pubkey "$pub_b3"
+t_kegctl $GW site list --json
+t_check "set: br2 at 10.255.0.3:3919, new key, no cap" \
+	[ "$(jq -r '.[] | select(.name == "br2") | "\(.addr):\(.port) \(.pubkey) \(.maxrate)"' <<<"$T_OUT")" = \
+	  "10.255.0.3:3919 $pub_b3 none" ]
+
+# ---- refused, and nothing changed ---------------------------------------------------
+
+before=$(dump)
+t_expect_err "duplicate name" "br1.*(already|defined)" site add br1 10.255.0.9 --pubkey "$pub_b3"
+t_unchanged "duplicate name" "$before"
+t_expect_err "duplicate address and port" "br9.*br1" site add br9 10.255.0.2 --pubkey "$pub_b3"
+t_unchanged "duplicate address" "$before"
+t_expect_err "bad public key" "notakey" site add br9 10.255.0.9 --pubkey notakey
+t_unchanged "bad public key" "$before"
+t_expect_err "bad port" "10\.255\.0\.9:70000" site add br9 10.255.0.9:70000 --pubkey "$pub_b3"
+t_unchanged "bad port" "$before"
+t_expect_err "bad address" "10\.255\.0\.999" site add br9 10.255.0.999 --pubkey "$pub_b3"
+t_unchanged "bad address" "$before"
+t_expect_err "a second local site" "hq2.*local" site add hq2 10.255.0.8 --local --key "$KD/b3.key"
+t_unchanged "second local site" "$before"
+t_expect_err "set of an unknown site" "nosuch" site set nosuch --maxrate 1mbit
+t_unchanged "set unknown" "$before"
+t_expect_err "del of an unknown site" "nosuch" site del nosuch
+t_unchanged "del unknown" "$before"
+t_expect_err "set with a bad rate" "fast" site set br1 --maxrate fast
+t_unchanged "set bad rate" "$before"
+t_expect_err "set a remote site to another's address" "br2.*br1" site set br2 10.255.0.2
+t_unchanged "set duplicate address" "$before"
+t_expect_err "del of the local site while remote sites exist" "hq.*(br1|remote)" site del hq
+t_unchanged "del local first" "$before"
+
+# KEG_SITES_MAX (64) slots: fill them, one more is refused.
+n=$(dump | jq length)
+added=0
+for i in $(seq $((64 - n))); do
+	t_kegctl $GW site add "x$i" "10.254.$((i / 200)).$((i % 200 + 1))" --pubkey "$pub_b3" &&
+		added=$((added + 1))
+done
+t_check "$added more sites fill the 64 slots" [ "$(dump | jq length)" = 64 ]
+before=$(dump)
+t_expect_err "a 65th site" "x65.*(too many|64)" site add x65 10.253.0.1 --pubkey "$pub_b3"
+t_unchanged "65th site" "$before"
+for i in $(seq $((64 - n))); do
+	t_kegctl $GW site del "x$i" || t_info "$T_OUT"
+done
+t_check "and are deleted again" [ "$(dump | jq length)" = "$n" ]
+
+# ---- the CLI around it ---------------------------------------------------------------
+
+t_check "kegctl --help lists keygen, pubkey and site add|set|del|list|up|down" \
+	eval '[ "$("$KEGCTL" --help | grep -Ec "^  (keygen|pubkey|site (add|set|del|list|up|down)) ")" = 8 ]'
+t_check "site add --help shows --local, --key, --pubkey, --maxrate, --segsize" \
+	eval '[ "$("$KEGCTL" site add --help | grep -Ec -- "--(local|key|pubkey|maxrate|segsize)\b")" -ge 5 ]'
+
+# ---- del ----------------------------------------------------------------------------
+
+t_keg_ok $GW "site del br1" site del br1
+t_check "br1 gone from the map, hq and br2 stay" \
+	[ "$(dump | jq -r '[.[].value.name] | sort | join(" ")')" = "br2 hq" ]
+t_keg_ok $GW "site del br2" site del br2
+t_keg_ok $GW "site del hq (the last)" site del hq
+t_check "the last del removed $SITES" [ ! -e "$SITES" ]
+t_keg_ok $GW "site list with no sites" site list --json
+t_check "site list --json with no sites: []" [ "$(jq -c . <<<"$T_OUT")" = "[]" ]
+
+t_done

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * cmd_site_list.c - `kegctl site list`: each site as configured (keg_sites)
+ * with what kegd last reported of it (keg_site_stats), at a glance as
+ * `wg show` does: address, state, rate cap, and the transport's counters.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "commands.h"
+#include "json.h"
+#include "keg_intercept.h"
+#include "rate.h"
+#include "site_edit.h"
+#include "sitemaps.h"
+
+struct list_opts {
+	bool json;
+};
+
+/* One site as shown. kegd's figures count only when they are of this
+ * configuration of the slot (gen); its state only while kegd is alive
+ * (a heartbeat younger than KEG_KEGD_STALE_MS): without kegd a remote
+ * site is down whatever it last said. */
+struct site_view {
+	const struct keg_site_conf *c;
+	struct keg_site_stats st;	/* zeroes when not this site's */
+	const char *state;
+};
+
+static const char *state_name(uint32_t s)
+{
+	switch (s) {
+	case KEG_SITE_UP:		return "up";
+	case KEG_SITE_CONNECTING:	return "connecting";
+	case KEG_SITE_LOCAL:		return "local";
+	default:			return "down";
+	}
+}
+
+static void view(const struct keg_site_conf *c, const struct keg_site_stats *st,
+		 uint64_t now, struct site_view *out)
+{
+	bool ours = st->gen == c->gen;	/* a slot's gen never repeats (keg_site_clear) */
+	bool fresh = ours && st->updated_ns && now >= st->updated_ns &&
+		     now - st->updated_ns < KEG_KEGD_STALE_MS * KEG_NSEC_PER_MSEC;
+
+	memset(&out->st, 0, sizeof(out->st));
+	if (ours)
+		out->st = *st;
+	out->c = c;
+	if (c->flags & KEG_SITE_F_LOCAL)
+		out->state = "local";
+	else
+		out->state = fresh ? state_name(st->state) : "down";
+}
+
+static void print_text(const struct site_view *s)
+{
+	char addr[64], rate[32];
+	const struct keg_site_stats *t = &s->st;
+
+	printf("%-12s %-24s %-6s %-10s maxrate %s segsize %u", s->c->name,
+	       site_addr_str((int)s->c->family, s->c->addr, s->c->port, addr, sizeof(addr)),
+	       s->c->flags & KEG_SITE_F_LOCAL ? "local" : "remote", s->state,
+	       s->c->maxrate_kbit ? keg_rate_str(s->c->maxrate_kbit, rate, sizeof(rate)) : "none",
+	       s->c->segsize);
+	if (!(s->c->flags & KEG_SITE_F_LOCAL))
+		printf(" srtt %.1fms tx %llu rx %llu loss %.2f%% flows %llu",
+		       (double)t->srtt_us / 1000, (unsigned long long)t->udp_tx_bytes,
+		       (unsigned long long)t->udp_rx_bytes, (double)t->loss_ppm / 1e4,
+		       (unsigned long long)t->flows);
+	printf("\n");
+}
+
+static void ju64(struct json *j, const char *k, uint64_t v)
+{
+	json_key(j, k);
+	json_u64(j, v);
+}
+
+static void print_json(struct json *j, const struct site_view *s)
+{
+	const struct keg_site_conf *c = s->c;
+	const struct keg_site_stats *t = &s->st;
+	char addr[64], rate[32], pub[KEG_PUBKEY_B64];
+
+	inet_ntop((int)c->family, c->addr, addr, sizeof(addr));
+	json_obj_begin(j);
+	json_key(j, "name");
+	json_str(j, c->name);
+	json_key(j, "addr");
+	json_str(j, addr);
+	ju64(j, "port", c->port);
+	json_key(j, "local");
+	json_bool(j, c->flags & KEG_SITE_F_LOCAL);
+	json_key(j, "state");
+	json_str(j, s->state);
+	json_key(j, "srtt_ms");
+	json_double(j, (double)t->srtt_us / 1000);
+	json_key(j, "min_rtt_ms");
+	json_double(j, (double)t->min_rtt_us / 1000);
+	ju64(j, "cwnd", t->cwnd);
+	ju64(j, "bytes_in_flight", t->bytes_in_flight);
+	ju64(j, "pacing_rate_bps", t->pacing_rate * 8);
+	ju64(j, "delivery_rate_bps", t->delivery_rate * 8);
+	ju64(j, "max_rate_bps", t->max_rate * 8);
+	ju64(j, "bytes_sent", t->udp_tx_bytes);
+	ju64(j, "bytes_received", t->udp_rx_bytes);
+	ju64(j, "packets_sent", t->udp_tx_pkts);
+	ju64(j, "packets_received", t->udp_rx_pkts);
+	ju64(j, "bytes_retransmitted", t->retx_bytes);
+	ju64(j, "lost_packets", t->lost_pkts);
+	json_key(j, "loss");
+	json_fraction(j, (double)t->loss_ppm / 1e6);
+	ju64(j, "lan_packets_sent", t->pkts_tx);
+	ju64(j, "lan_packets_received", t->pkts_rx);
+	ju64(j, "kegs_sent", t->kegs_tx);
+	ju64(j, "kegs_received", t->kegs_rx);
+	ju64(j, "flows", t->flows);
+	ju64(j, "handshakes", t->handshakes);
+	ju64(j, "handshake_failures", t->handshake_failures);
+	ju64(j, "refused_key", t->refused_key);
+	ju64(j, "key_updates", t->key_updates);
+	ju64(j, "conn_lost", t->conn_lost);
+	ju64(j, "drop_queue", t->drop_queue);
+	ju64(j, "drop_down", t->drop_down);
+	ju64(j, "drop_garbage", t->drop_garbage);
+	ju64(j, "drop_aead", t->drop_aead);
+	ju64(j, "drop_keg", t->drop_keg);
+	ju64(j, "reinject_errors", t->reinject_errors);
+	ju64(j, "mem_bytes", t->mem_bytes);
+	json_key(j, "maxrate");
+	json_str(j, c->maxrate_kbit ? keg_rate_str(c->maxrate_kbit, rate, sizeof(rate)) : "none");
+	ju64(j, "maxrate_kbit", c->maxrate_kbit);
+	ju64(j, "segsize", c->segsize);
+	json_key(j, "pubkey");
+	if (keg_pubkey_format(c->pubkey, pub))
+		json_null(j);
+	else
+		json_str(j, pub);
+	if (c->flags & KEG_SITE_F_LOCAL) {
+		json_key(j, "key");
+		json_str(j, c->key_path);
+	}
+	ju64(j, "gen", c->gen);
+	json_obj_end(j);
+}
+
+static int run_list(struct cli_ctx *ctx, const void *opts)
+{
+	static struct keg_site_conf v[KEG_SITES_MAX];
+	static struct keg_site_stats st[KEG_SITES_MAX];
+	const struct list_opts *o = opts;
+	struct keg_sitemaps m;
+	struct site_view sv;
+	uint64_t now = keg_now_ns();
+	struct json j;
+	int ret, pass, i;
+
+	ret = keg_sitemaps_open(&m, false, &ctx->err);
+	if (ret == -ENOENT) {
+		if (o->json)
+			printf("[]\n");
+		return 0;	/* no site defined: an empty list */
+	}
+	if (ret)
+		return ret;
+	ret = keg_sites_read(&m, v);
+	if (!ret)
+		ret = keg_site_stats_read(&m, st);
+	keg_sitemaps_close(&m);
+	if (ret)
+		return cli_fail(ctx, ret, "reading the sites: %s", strerror(-ret));
+	json_init(&j, stdout);
+	if (o->json)
+		json_arr_begin(&j);
+	/* This gateway's own site first, then the others in slot order. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < KEG_SITES_MAX; i++) {
+			bool local = v[i].flags & KEG_SITE_F_LOCAL;
+
+			if (!v[i].used || local != (pass == 0))
+				continue;
+			view(&v[i], &st[i], now, &sv);
+			if (o->json)
+				print_json(&j, &sv);
+			else
+				print_text(&sv);
+		}
+	}
+	if (o->json) {
+		json_arr_end(&j);
+		json_end(&j);
+	}
+	return 0;
+}
+
+static const struct cli_opt list_opts[] = {
+	CLI_OPT(CLI_FLAG, struct list_opts, json, "json", 'j', NULL,
+		"print a JSON array of sites with kegd's counters"),
+	{ 0 },
+};
+
+const struct cli_cmd cmd_site_list = {
+	.group = "site",
+	.name = "list",
+	.summary = "list the sites with their state and transport counters",
+	.help = "One line per site, this gateway's own first: NAME ADDR:PORT local|remote\n"
+		"STATE maxrate RATE segsize BYTES, and for remote sites kegd's srtt,\n"
+		"UDP bytes sent and received, loss and flows. STATE: local, up,\n"
+		"connecting, down (also whenever kegd is not running). --json gives\n"
+		"every counter kegd keeps (rates in bit/s, times in ms, loss a fraction).",
+	.opts = list_opts,
+	.opts_size = sizeof(struct list_opts),
+	.needs_root = true,
+	.lock = CLI_LOCK_SHARED,
+	.run = run_list,
+};
