@@ -3,10 +3,11 @@
 # Idempotent: prints nothing and changes nothing when all are present.
 set -e
 # prometheus: promtool checks the metrics; groff-base, man-db: the man pages;
-# bash-completion loads deploy/completion/kegctl.bash.
+# bash-completion loads deploy/completion/kegctl.bash; netcat-openbsd copies
+# files through keg in tests/wan/test_keg.sh.
 PKGS="clang llvm gcc make pkg-config libbpf-dev libxdp-dev bpftool xdp-tools
 libelf-dev zlib1g-dev libmnl-dev libcriterion-dev iproute2 iputils-ping
-arping ndisc6 iperf3 tcpdump ethtool jq kmod python3-scapy
+arping ndisc6 iperf3 tcpdump ethtool jq kmod python3-scapy netcat-openbsd
 prometheus groff-base man-db bash-completion
 libngtcp2-dev libngtcp2-crypto-gnutls-dev libgnutls28-dev"
 missing=""

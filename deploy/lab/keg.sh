@@ -63,7 +63,12 @@ parse_opts() {
 		--when-down) [ $# -ge 2 ] || die "--when-down needs a value"; WHEN_DOWN=$2; shift 2 ;;
 		--kegd-args) [ $# -ge 2 ] || die "--kegd-args needs a value"; KEGD_ARGS=$2; shift 2 ;;
 		-h|--help) usage 0 ;;
-		*) args+=("$1"); shift ;;
+		*)
+			# From the first word that is no option of ours on,
+			# everything is the command's (ctl passes it to kegctl
+			# as it is: its --maxrate is not ours).
+			args+=("$@")
+			break ;;
 		esac
 	done
 	STATE=$STATE_ROOT/$P
@@ -79,9 +84,12 @@ net_of_lab() {
 
 kegd_start() {
 	local node=$1 pid
+	# nsenter execs kegd: $! is kegd's pid (a shell function in the
+	# background would be a subshell, and killing it would not kill kegd).
 	# shellcheck disable=SC2086  # KEGD_ARGS is a list of words
-	in_ns "$node" "$KEGD" --iface "$(lan_if "$node")" --cc "$(cat "$KSTATE/cc")" \
-		$(cat "$KSTATE/kegd_args") >>"$KSTATE/kegd-$node.log" 2>&1 &
+	nsenter --net="/run/netns/$P-$node" "$KEGD" --iface "$(lan_if "$node")" \
+		--cc "$(cat "$KSTATE/cc")" $(cat "$KSTATE/kegd_args") \
+		>>"$KSTATE/kegd-$node.log" 2>&1 &
 	pid=$!
 	echo "$pid" >"$KSTATE/kegd-$node.pid"
 	# Running when it published its sockets (or gone: say why).

@@ -87,3 +87,25 @@ Test(ratebucket, long_run_rate)
 	cr_expect_leq(sent, rate / 2 + depth);
 	cr_expect_geq(sent, rate / 2 - 2 * 1452);
 }
+
+/* Bytes sent beyond the tokens (acknowledgements, retransmissions) are
+ * owed, up to one depth, and repaid before tokens count again. */
+Test(ratebucket, debt_is_repaid_first)
+{
+	struct keg_rbucket b;
+
+	/* 1 MB/s, 10 kB deep, full at 0. */
+	cr_assert_eq(keg_rbucket_init(&b, 1000000, 10000, 0), 0);
+	keg_rbucket_take(&b, 14000, 0);			/* 4000 owed */
+	cr_expect_eq(keg_rbucket_avail(&b, 0), 0);
+	cr_expect_eq(keg_rbucket_avail(&b, 4 * MS), 0, "4 ms repay the 4000 bytes");
+	cr_expect_eq(keg_rbucket_avail(&b, 5 * MS), 1000);
+	cr_expect_eq(keg_rbucket_wait(&b, 3000, 5 * MS), 2 * MS);
+	/* The debt is at most one depth, however much was sent. */
+	keg_rbucket_take(&b, 1000000, 5 * MS);
+	cr_expect_eq(keg_rbucket_avail(&b, 15 * MS), 0);
+	cr_expect_eq(keg_rbucket_avail(&b, 16 * MS), 1000);
+	/* A long idle time clears debt and fills the bucket. */
+	keg_rbucket_take(&b, 30000, 16 * MS);
+	cr_expect_eq(keg_rbucket_avail(&b, 3600ULL * KEG_NSEC), 10000);
+}

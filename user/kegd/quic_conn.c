@@ -840,8 +840,10 @@ static struct kq_rxs *next_fin(struct kq_link *l)
 static void consumed(struct kq_conn *c, struct kq_slot *s, uint64_t n, bool fin,
 		     uint64_t *budget, uint64_t now)
 {
+	(void)now;
 	keg_sbuf_consume(&s->sb, n);
-	keg_rbucket_take(&c->rb, n, now);
+	/* The bucket is charged per datagram (link_write); the budget of
+	 * this round shrinks at once, so a coalesced packet cannot overdraw. */
 	*budget -= n < *budget ? n : *budget;
 	c->st.stream_tx_bytes += n;
 	if (fin && !keg_sbuf_unsent(&s->sb))
@@ -856,6 +858,11 @@ static int link_write(struct kq_conn *c, struct kq_link *l, uint64_t now)
 	ngtcp2_path_storage ps;
 	ngtcp2_pkt_info pi;
 
+	/* Under a MaxRate, stream data waits for a full packet's worth of
+	 * tokens: a bucket drained to a few bytes would otherwise send a
+	 * stream of tiny packets (at 20 mbit/s, 98 bytes on average once). */
+	if (c->cfg.max_rate && budget < KQ_TX_PKT)
+		budget = 0;
 	for (uint32_t i = 0; app && i < c->cfg.nslots; i++)
 		c->slots[i].blocked = false;
 	ngtcp2_path_storage_zero(&ps);
@@ -918,6 +925,10 @@ static int link_write(struct kq_conn *c, struct kq_link *l, uint64_t now)
 			break;
 		tx_queue(c, l, (size_t)nw);
 		sent += (size_t)nw;
+		/* MaxRate counts what goes on the WAN: every datagram of the
+		 * connection in use, acknowledgements and retransmissions too. */
+		if (app)
+			keg_rbucket_take(&c->rb, (uint64_t)nw, now);
 		if (sent >= quantum)
 			break;
 	}
@@ -958,6 +969,7 @@ static void link_close(struct kq_conn *c, struct kq_link *l, int liberr, uint64_
 		c->st.handshake_failures++;
 	if (was_up)
 		c->st.conn_lost++;
+	c->st.last_error = liberr;
 	link_free(c, l);
 	if (c->cur)
 		return;
@@ -1254,7 +1266,15 @@ int kq_conn_timer(struct kq_conn *c, uint64_t now)
 			if (s->kbuf && keg_packer_due(&s->pk, now) && slot_flush(c, s))
 				c->st.backpressure++;   /* stays packed; retried */
 		}
-		if (c->cur->last_key_update == 0)
+		/* Timed key updates are started by the client alone: two ends
+		 * starting theirs on their own clocks cross, and an idle
+		 * connection then lost its keep-alives to decryption failures
+		 * until it timed out (seen with updates every second). The
+		 * server follows the client's updates; the library starts its
+		 * own at the AEAD limits either way. */
+		if (c->cfg.server)
+			;
+		else if (c->cur->last_key_update == 0)
 			c->cur->last_key_update = now;
 		else if (now - c->cur->last_key_update >= c->cfg.key_update_ns &&
 			 kq_conn_key_update(c, now) == -EAGAIN &&
@@ -1299,7 +1319,8 @@ uint64_t kq_conn_next(const struct kq_conn *c)
 		if (w && kq_now() + w < t)
 			t = kq_now() + w;
 	}
-	if (c->cur->last_key_update && c->cur->last_key_update + c->cfg.key_update_ns < t)
+	if (!c->cfg.server && c->cur->last_key_update &&
+	    c->cur->last_key_update + c->cfg.key_update_ns < t)
 		t = c->cur->last_key_update + c->cfg.key_update_ns;
 	return t;
 }
@@ -1326,6 +1347,11 @@ int kq_conn_set_rate(struct kq_conn *c, uint64_t max_rate, uint64_t now)
 	if (!err)
 		c->cfg.max_rate = max_rate;
 	return err;
+}
+
+const char *kq_strerror(int liberr)
+{
+	return liberr ? ngtcp2_strerror(liberr) : "none";
 }
 
 uint64_t kq_conn_buffered(const struct kq_conn *c)

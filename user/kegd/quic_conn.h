@@ -53,7 +53,7 @@ struct kq_config {
 	uint64_t     initial_rtt_ns;            /* 0: 100 ms */
 	uint64_t     idle_timeout_ns;           /* 0: 2.5 s (a dead peer is down within 3 s) */
 	uint64_t     keepalive_ns;              /* 0: idle_timeout / 3 */
-	uint64_t     max_rate;                  /* bytes/s; 0: no cap */
+	uint64_t     max_rate;                  /* bytes/s of UDP payload; 0: no cap */
 	uint64_t     key_update_ns;             /* 0: 10 min; forced key rotation */
 	uint32_t     segsize;                   /* 0: KEG_SEGSIZE_DEFAULT */
 	uint64_t     deadline_ns;               /* keg flush deadline; 0 is 0 */
@@ -97,7 +97,12 @@ struct kq_stats {
 	uint64_t conn_lost;          /* established connections that died */
 	uint64_t flows_shared;
 	uint64_t flows;              /* flows in the flow table now */
+	int      last_error;         /* why the last connection ended (the library's
+				        error code, kq_strerror()) */
 };
+
+/* The library's name of a last_error. */
+const char *kq_strerror(int liberr);
 
 /* Delivery of the peer's packets and events, called from kq_conn_read/timer. */
 struct kq_ops {

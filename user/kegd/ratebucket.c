@@ -13,17 +13,27 @@
 
 static void refill(struct keg_rbucket *b, uint64_t now)
 {
-	uint64_t cap = b->burst * KEG_NSEC, dt;
+	uint64_t cap = b->burst * KEG_NSEC, dt, add;
 
 	if (now <= b->last)
 		return;
 	dt = now - b->last;
 	b->last = now;
-	/* A full bucket's worth of time fills it: no product can overflow. */
-	if (dt >= cap / b->rate + 1 || cap - b->tokens <= dt * b->rate)
+	/* Time to repay the debt and fill the bucket fills it: no product
+	 * can overflow (debt and tokens are at most one depth each). */
+	if (dt >= (cap + b->debt) / b->rate + 1) {
+		b->debt = 0;
 		b->tokens = cap;
-	else
-		b->tokens += dt * b->rate;
+		return;
+	}
+	add = dt * b->rate;
+	if (add <= b->debt) {
+		b->debt -= add;
+		return;
+	}
+	add -= b->debt;
+	b->debt = 0;
+	b->tokens = cap - b->tokens <= add ? cap : b->tokens + add;
 }
 
 int keg_rbucket_set(struct keg_rbucket *b, uint64_t rate, uint64_t burst, uint64_t now)
@@ -37,6 +47,8 @@ int keg_rbucket_set(struct keg_rbucket *b, uint64_t rate, uint64_t burst, uint64
 	b->last = now;
 	if (b->tokens > burst * KEG_NSEC)
 		b->tokens = burst * KEG_NSEC;
+	if (b->debt > burst * KEG_NSEC)
+		b->debt = burst * KEG_NSEC;
 	return 0;
 }
 
@@ -60,10 +72,19 @@ void keg_rbucket_take(struct keg_rbucket *b, uint64_t bytes, uint64_t now)
 	if (!b->rate)
 		return;
 	refill(b, now);
-	if (bytes >= b->tokens / KEG_NSEC)
-		b->tokens = 0;
-	else
+	if (bytes > RB_BURST_MAX)		/* no overflow below */
+		bytes = RB_BURST_MAX;
+	if (bytes * KEG_NSEC <= b->tokens) {
 		b->tokens -= bytes * KEG_NSEC;
+		return;
+	}
+	/* Sent beyond the tokens (acknowledgements and retransmissions are
+	 * never held back): the excess is owed, up to one depth, and repaid
+	 * before new tokens count, so the average stays at the rate. */
+	b->debt += bytes * KEG_NSEC - b->tokens;
+	if (b->debt > b->burst * KEG_NSEC)
+		b->debt = b->burst * KEG_NSEC;
+	b->tokens = 0;
 }
 
 uint64_t keg_rbucket_wait(struct keg_rbucket *b, uint64_t bytes, uint64_t now)
@@ -75,7 +96,7 @@ uint64_t keg_rbucket_wait(struct keg_rbucket *b, uint64_t bytes, uint64_t now)
 	refill(b, now);
 	if (bytes > b->burst)
 		bytes = b->burst;
-	need = bytes * KEG_NSEC;
+	need = bytes * KEG_NSEC + b->debt;
 	if (b->tokens >= need)
 		return 0;
 	/* Round up: after this long the bytes are surely there. */

@@ -20,6 +20,7 @@ struct keg_rbucket {
 	uint64_t rate;          /* bytes per second; 0 = no cap */
 	uint64_t burst;         /* bucket depth in bytes */
 	uint64_t tokens;        /* byte-ns */
+	uint64_t debt;          /* byte-ns sent beyond the tokens, repaid first */
 	uint64_t last;          /* ns of the last refill */
 };
 
@@ -33,7 +34,8 @@ int keg_rbucket_set(struct keg_rbucket *b, uint64_t rate, uint64_t burst, uint64
 /* Bytes that may be sent at `now` (UINT64_MAX when uncapped). */
 uint64_t keg_rbucket_avail(struct keg_rbucket *b, uint64_t now);
 
-/* Take `bytes` that were sent; the bucket may go no lower than empty. */
+/* Take `bytes` that were sent (never refused): beyond the tokens held
+ * they become a debt, at most one depth, that refills repay first. */
 void keg_rbucket_take(struct keg_rbucket *b, uint64_t bytes, uint64_t now);
 
 /* ns until `bytes` (clipped to the depth) are available; 0 if they are now. */

@@ -167,7 +167,15 @@ static void on_state(void *ctx, enum kq_state st)
 
 	if (st == s->state)
 		return;
-	pr_notice("site %s: %s", s->conf.name, state_name(st));
+	if (st != KQ_UP && s->state == KQ_UP && s->conn) {
+		struct kq_stats ks;
+
+		kq_conn_stats(s->conn, &ks);
+		pr_notice("site %s: %s (connection ended: %s)", s->conf.name, state_name(st),
+			  kq_strerror(ks.last_error));
+	} else {
+		pr_notice("site %s: %s", s->conf.name, state_name(st));
+	}
 	s->state = st;
 	s->tp->states_changed = true;
 }
