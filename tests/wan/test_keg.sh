@@ -130,8 +130,8 @@ lossy_block() {
 		test "$lost" = 0
 	IPERF_JSON=""
 	r=$(iperf "$P" a1 b1 -t 4 -C cubic)
-	check "TCP through keg at $loss% loss, reordering, duplication: $r Mbit/s (more than 5)" \
-		awk -v r="$r" 'BEGIN { exit !(r + 0 > 5) }'
+	check "TCP through keg at $loss% loss, reordering, duplication: $r Mbit/s (more than 2)" \
+		awk -v r="$r" 'BEGIN { exit !(r + 0 > 2) }'
 }
 try3 lossy_block 1
 try3 lossy_block 5
@@ -172,8 +172,7 @@ hostile_block() {
 	g0=$(kstat gwa drop_garbage)
 	a0=$(kstat gwa drop_aead)
 	in_ns "$P" wan "$SCAPY" - "$wa" "$gaw" "$("$LAB" addr --prefix "$P" gwb-wan)" \
-		"$("$LAB" addr --prefix "$P" gwa-wan)" "$TMP/real.pcap" 2>"$TMP/scapy.err" <<'PY' ||
-		fail "scapy injection: $(tail -n 1 "$TMP/scapy.err")"
+		"$("$LAB" addr --prefix "$P" gwa-wan)" "$TMP/real.pcap" 2>"$TMP/scapy.err" <<'PY' || fail "scapy injection: $(tail -n 1 "$TMP/scapy.err")"
 import os, random, sys
 from scapy.all import Ether, IP, UDP, Raw, rdpcap, sendp
 dev, dmac, src, dst, pcap = sys.argv[1:6]
@@ -196,7 +195,7 @@ PY
 	check "forged datagrams counted as garbage at gwa ($g0 -> $(kstat gwa drop_garbage))" \
 		test "$(kstat gwa drop_garbage)" -ge $((g0 + 100))
 	check "corrupted datagrams failed decryption at gwa ($a0 -> $(kstat gwa drop_aead))" \
-		test "$(kstat gwa drop_aead)" -gt "$a0"
+		test "$(kstat gwa drop_aead)" -ge $((a0 + 20))
 	kill "$watch" 2>/dev/null; wait "$watch" 2>/dev/null
 	seen=$(tcpdump -r "$TMP/a1.pcap" 2>/dev/null | wc -l)
 	check "nothing of it reached a1 ($seen packets)" test "$seen" = 0
