@@ -9,13 +9,14 @@
 # TCP uses CUBIC unless --cc says otherwise: the default of stock Debian
 # kernels (this lab's kernel may default to BBR).
 #
-# The keg line is filled in by the transport issues (keg_transfer below).
+# Then the same transfer through keg (deploy/lab/keg.sh: kegd at both
+# gateways) and both goodputs.
 set -o nounset -o pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 LAB=$ROOT/deploy/lab/lab.sh
 export WANEM=${WANEM:-$ROOT/build/wanem} LAB_QUIET=1
-TIME=10
+TIME=20
 CC=cubic
 P=kdemo
 
@@ -55,6 +56,23 @@ good=$(jq '.end.sum_received.bits_per_second / 1e6' <<<"$j")
 printf 'demo-wan: plain TCP (%s), %s s, a1 -> b1: %.1f Mbit/s goodput, %.1f%% of the link\n' \
 	"$CC" "$TIME" "$good" "$(awk -v g="$good" -v r="$RATE_MBIT" 'BEGIN { print 100 * g / r }')"
 
-# The same transfer through keg: the transport issues fill this in.
-keg_transfer() { echo "demo-wan: through keg: not available yet"; }
-keg_transfer
+# The same transfer through keg: kegd at both gateways, kegs over QUIC.
+KEG=$ROOT/deploy/lab/keg.sh
+keg_transfer() {
+	local j kg
+	echo "demo-wan: now through keg: kegd at gwa and gwb, a1's flows to site B in kegs (QUIC, BBR)"
+	"$KEG" up --prefix "$P" || return 1
+	"$KEG" wait-up --prefix "$P" 15 || return 1
+	ip netns exec "$P-b1" iperf3 -s -1 -D -p 5202 || return 1
+	sleep 0.3
+	j=$(ip netns exec "$P-a1" iperf3 -c "$B1" -p 5202 -t "$TIME" -C "$CC" -J) || {
+		echo "demo-wan: iperf3 through keg failed" >&2
+		return 1
+	}
+	kg=$(jq '.end.sum_received.bits_per_second / 1e6' <<<"$j")
+	printf 'demo-wan: TCP (%s) through keg, %s s, a1 -> b1: %.1f Mbit/s goodput, %.1f%% of the link\n' \
+		"$CC" "$TIME" "$kg" "$(awk -v g="$kg" -v r="$RATE_MBIT" 'BEGIN { print 100 * g / r }')"
+	printf 'demo-wan: keg / plain TCP: %.1fx\n' "$(awk -v k="$kg" -v p="$good" 'BEGIN { print (p > 0 ? k / p : 0) }')"
+	"$KEG" ctl --prefix "$P" gwa site list
+}
+keg_transfer || exit 1
