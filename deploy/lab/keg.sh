@@ -15,6 +15,8 @@
 #   start   NODE           start kegd on gwa or gwb again
 #   ctl     NODE ARGS...   kegctl ARGS in NODE's network namespace
 #   wait-up [SECONDS]      wait until both gateways report their site up
+#   pause | resume         disable | enable the intercept rules on both
+#                          gateways (traffic crosses plain | in kegs)
 #   log     NODE           kegd's log of NODE
 # up options: --cc ALGO (kegd's congestion control, default bbr),
 #   --maxrate RATE (both sites' MaxRate), --when-down forward|block,
@@ -142,10 +144,10 @@ cmd_up() {
 		else net4="10.$NET.2.0/24 10.$NET.1.0/24" net6="fd00:$NET:2::/64 fd00:$NET:1::/64"; fi
 		set -- $net4
 		ctl "$node" intercept add --site "$(site_of "$peer")" --src "$1" --dst "$2" \
-			--proto IUT --when-down "$WHEN_DOWN" --iface "$lan" >/dev/null
+			--proto IUT --when-down "$WHEN_DOWN" --iface "$lan" >>"$KSTATE/rules-$node"
 		set -- $net6
 		ctl "$node" intercept add --site "$(site_of "$peer")" --src "$1" --dst "$2" \
-			--proto IUT --when-down "$WHEN_DOWN" --iface "$lan" >/dev/null
+			--proto IUT --when-down "$WHEN_DOWN" --iface "$lan" >>"$KSTATE/rules-$node"
 	done
 	kegd_start gwa
 	kegd_start gwb
@@ -170,6 +172,17 @@ cmd_wait_up() {
 	die "the sites are not up after ${limit}s"
 }
 
+# pause: the rules disabled on both gateways (traffic crosses plain, routed
+# by the kernel; kegd and its connection stay up); resume: enabled again.
+cmd_rules() {
+	local verb=$1 node id
+	for node in gwa gwb; do
+		for id in $(grep -o '[0-9]\+' "$KSTATE/rules-$node"); do
+			ctl "$node" intercept "$verb" "$id" --iface "$(lan_if "$node")" >/dev/null
+		done
+	done
+}
+
 cmd_down() {
 	local node name
 	[ -d "$KSTATE" ] || return 0
@@ -192,6 +205,9 @@ main() {
 	up) cmd_up ;;
 	down) cmd_down ;;
 	wait-up) cmd_wait_up ;;
+	pause|resume)
+		[ -d "$KSTATE" ] || die "keg is not up on lab '$P' (keg.sh up)"
+		cmd_rules "$([ "$cmd" = pause ] && echo disable || echo enable)" ;;
 	stop|start|log|ctl)
 		[ ${#REST[@]} -ge 1 ] || die "$cmd: which node (gwa or gwb)?"
 		local node=${REST[0]}
@@ -204,7 +220,7 @@ main() {
 		ctl) ctl "$node" "${REST[@]:1}" ;;
 		esac ;;
 	-h|--help|help) usage 0 ;;
-	*) die "unknown command '$cmd' (up, down, stop, start, ctl, wait-up, log)" ;;
+	*) die "unknown command '$cmd' (up, down, stop, start, ctl, wait-up, pause, resume, log)" ;;
 	esac
 }
 

@@ -80,3 +80,33 @@ Test(schedule, errors)
 			  bad[i].msg);
 	}
 }
+
+/* A site's MaxRate schedule: "maxrate RATE" rules, no "up", no "down". */
+Test(schedule, site_maxrate)
+{
+	static const struct { const char *s, *msg; } bad[] = {
+		{ "* down 1mbit", "expected maxrate RATE" },
+		{ "* maxrate 1mbit up 1mbit", "expected maxrate RATE" },
+		{ "mon 08:00-09:00", "needs 'maxrate RATE'" },
+		{ "* maxrate", "expected maxrate RATE" },
+	};
+	struct keg_sched s;
+	struct keg_err e;
+
+	cr_assert_eq(keg_sched_parse_maxrate("mon-fri 08:00-18:00 maxrate 50mbit; * maxrate 200mbit",
+					     &s, &e), 0, "%s", e.msg);
+	cr_assert_eq(s.n, 2);
+	cr_expect_eq(s.r[0].down_kbit, 50000);
+	cr_expect_eq(s.r[1].down_kbit, 200000);
+	cr_expect_eq(keg_sched_at(&s, W(2, 12, 0)), 0);	/* Wednesday noon */
+	cr_expect_eq(keg_sched_at(&s, W(6, 12, 0)), 1);	/* Sunday */
+	cr_expect_eq(keg_sched_parse("* maxrate 1mbit", &s, &e), -EINVAL,
+		     "a customer schedule takes no maxrate");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&e, 0, sizeof(e));
+		cr_expect_eq(keg_sched_parse_maxrate(bad[i].s, &s, &e), -EINVAL, "accepted '%s'",
+			     bad[i].s);
+		cr_expect(strstr(e.msg, bad[i].msg), "'%s': \"%s\", want \"%s\"", bad[i].s, e.msg,
+			  bad[i].msg);
+	}
+}

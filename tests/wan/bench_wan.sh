@@ -13,11 +13,14 @@
 # otherwise. Goodput is the receiver's, over the whole run (slow start
 # included). The most a TCP flow can show against the link rate is
 # 1448/1514 = 95.6% (headers; the rate counts Ethernet frames).
-# The keg column is filled in by the transport issues (run_keg below).
+# The keg column: one CUBIC flow through kegd at both gateways (kegs over
+# QUIC with BBR, deploy/lab/keg.sh). After the table, the keg transport's
+# own targets (tests/wan/bench_keg.sh).
 set -o nounset -o pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 LAB=$ROOT/deploy/lab/lab.sh
+KEG=$ROOT/deploy/lab/keg.sh
 export WANEM=${WANEM:-$ROOT/build/wanem} LAB_QUIET=1
 
 TIME=10
@@ -66,9 +69,24 @@ iperf() {
 		<<<"$j" 2>/dev/null || echo fail
 }
 
-# The keg transport over the same link. Not there yet: the transport issues
-# replace this with a transfer through keg and print its goodput.
-run_keg() { echo n/a; }
+# The keg transport over the same link: the intercept rules on (keg.sh
+# resume) for this run only, one CUBIC flow through kegd at both gateways.
+keg_on() {
+	"$KEG" resume --prefix "$P" && "$KEG" wait-up --prefix "$P" 15 >/dev/null 2>&1
+}
+keg_off() { "$KEG" pause --prefix "$P"; }
+run_keg() {
+	local g
+	if ! keg_on; then echo fail; keg_off; return; fi
+	g=$(iperf "$@")
+	keg_off
+	echo "$g"
+}
+
+# keg at both gateways, its rules paused until a keg run (plain runs cross
+# the same gateways, routed by the kernel).
+"$KEG" up --prefix "$P" >/dev/null || die "keg.sh up failed"
+keg_off
 
 cell() {	# GOODPUT RATE -> "goodput  pct%"
 	case $1 in
@@ -97,7 +115,7 @@ for rate in $RATES; do
 			c=$(iperf -C cubic)
 			if [ "$have_bbr" = 1 ]; then b=$(iperf -C bbr); else b=n/a; fi
 			w=$(iperf -C cubic -w 64K)
-			k=$(run_keg)
+			k=$(run_keg -C cubic)
 			printf '%-8s %-6s %-5s %-10s | %s | %s | %s | %s\n' \
 				"${rate}mbit" "${rtt}ms" "${loss}%" "$buf" \
 				"$(cell "$c" "$rate")" "$(cell "$b" "$rate")" \
@@ -107,3 +125,4 @@ for rate in $RATES; do
 	done
 done
 echo "bench-wan: table also in $CSV"
+BENCH_KEG_PREFIX=$P . "$ROOT/tests/wan/bench_keg.sh"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* schedule.c - see schedule.h */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,8 +65,12 @@ static int parse_hhmm(const char *s, const char *end, uint16_t *min)
 	return 0;
 }
 
-static int parse_rule(char *text, struct keg_sched_rule *r, struct keg_err *err)
+/* word: the rate word of the rule ("down" [up RATE] for customers,
+ * "maxrate" alone for sites); its rate lands in down_kbit. */
+static int parse_rule(char *text, const char *word, struct keg_sched_rule *r,
+		      struct keg_err *err)
 {
+	bool site = !strcmp(word, "maxrate");
 	char *save = NULL, *tok[8];
 	int n = 0, i = 1, ret;
 
@@ -93,21 +98,36 @@ static int parse_rule(char *text, struct keg_sched_rule *r, struct keg_err *err)
 		i++;
 	}
 	for (; i < n; i += 2) {
-		uint32_t *dst = !strcmp(tok[i], "down") ? &r->down_kbit :
-				!strcmp(tok[i], "up") ? &r->up_kbit : NULL;
+		uint32_t *dst = !strcmp(tok[i], word) ? &r->down_kbit :
+				!site && !strcmp(tok[i], "up") ? &r->up_kbit : NULL;
 
 		if (!dst || i + 1 >= n)
-			return keg_err_set(err, -EINVAL, "'%s': expected down RATE [up RATE]", tok[i]);
+			return keg_err_set(err, -EINVAL, site ? "'%s': expected maxrate RATE" :
+					   "'%s': expected down RATE [up RATE]", tok[i]);
 		ret = keg_rate_parse(tok[i + 1], dst, err);
 		if (ret)
 			return ret;
 	}
 	if (!r->down_kbit)
-		return keg_err_set(err, -EINVAL, "a rule needs 'down RATE'");
+		return keg_err_set(err, -EINVAL, "a rule needs '%s RATE'", word);
 	return 0;
 }
 
+static int parse_rules(const char *s, const char *word, struct keg_sched *out,
+		       struct keg_err *err);
+
 int keg_sched_parse(const char *s, struct keg_sched *out, struct keg_err *err)
+{
+	return parse_rules(s, "down", out, err);
+}
+
+int keg_sched_parse_maxrate(const char *s, struct keg_sched *out, struct keg_err *err)
+{
+	return parse_rules(s, "maxrate", out, err);
+}
+
+static int parse_rules(const char *s, const char *word, struct keg_sched *out,
+		       struct keg_err *err)
 {
 	char *dup = strdup(s), *save = NULL, *part;
 	int ret = 0;
@@ -122,7 +142,7 @@ int keg_sched_parse(const char *s, struct keg_sched *out, struct keg_err *err)
 			ret = keg_err_set(err, -EINVAL, "more than %d rules", KEG_SCHED_MAX_RULES);
 			break;
 		}
-		ret = parse_rule(part, &out->r[out->n++], err);
+		ret = parse_rule(part, word, &out->r[out->n++], err);
 	}
 	free(dup);
 	if (!ret && !out->n)

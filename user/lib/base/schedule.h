@@ -36,6 +36,11 @@ struct keg_sched {
 
 int keg_sched_parse(const char *s, struct keg_sched *out, struct keg_err *err);
 
+/* A site's MaxRate schedule: the same rules with "maxrate RATE" (no "up"),
+ * "mon-fri 08:00-18:00 maxrate 50mbit; * maxrate 200mbit"; the rate is in
+ * down_kbit. */
+int keg_sched_parse_maxrate(const char *s, struct keg_sched *out, struct keg_err *err);
+
 /* Index of the rule in force at minute-of-week w, or -1. */
 int keg_sched_at(const struct keg_sched *s, int w);
 
