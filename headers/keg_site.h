@@ -31,6 +31,7 @@
 #define KEG_SITE_KEY_PATH   256
 #define KEG_SITE_PUBKEY_LEN 32          /* raw Ed25519 public key */
 #define KEG_SITES_POLL_MS   250
+#define KEG_SITE_SCHED_LEN  256         /* MaxRate schedule text, with the NUL */
 
 /* keg_site_conf.flags */
 #define KEG_SITE_F_LOCAL    (1U << 0)   /* this gateway's own site */
@@ -50,6 +51,9 @@ struct keg_site_conf {
 	__u32 pad2;
 	__u8  pubkey[KEG_SITE_PUBKEY_LEN]; /* remote: the pinned key; local: its own */
 	char  key_path[KEG_SITE_KEY_PATH]; /* local: the private key file */
+	/* Time-of-day MaxRate rules (schedule.h, "maxrate RATE" rules):
+	 * the rule in force replaces maxrate_kbit; "" none. */
+	char  schedule[KEG_SITE_SCHED_LEN];
 };
 
 /* keg_site_stats[slot].state */
@@ -73,7 +77,8 @@ struct keg_site_stats {
 	__u64 bytes_in_flight;
 	__u64 pacing_rate;
 	__u64 delivery_rate;
-	__u64 max_rate;                  /* the cap in force; 0: none */
+	__u64 max_rate;                  /* the cap in force (bytes/s, schedule
+					    applied); 0: none */
 	__u64 udp_tx_bytes;
 	__u64 udp_tx_pkts;
 	__u64 udp_rx_bytes;

@@ -19,7 +19,7 @@
 #include "sitemaps.h"
 
 struct site_opts {
-	const char *name, *addr, *key, *pubkey, *maxrate, *segsize;
+	const char *name, *addr, *key, *pubkey, *maxrate, *segsize, *schedule;
 	bool local;
 };
 
@@ -100,7 +100,8 @@ static void words_in(const struct site_opts *o, struct site_words_in *in)
 {
 	*in = (struct site_words_in){
 		.name = o->name, .addr = o->addr, .key = o->key, .pubkey = o->pubkey,
-		.maxrate = o->maxrate, .segsize = o->segsize, .local = o->local,
+		.maxrate = o->maxrate, .segsize = o->segsize, .schedule = o->schedule,
+		.local = o->local,
 	};
 }
 
@@ -233,6 +234,10 @@ out:
 			    "the default)")
 #define OPT_SEGSIZE CLI_OPT(CLI_STRING, struct site_opts, segsize, "segsize", 0, "BYTES", \
 			    "bytes of packets per keg (2k-256k, default 32k)")
+#define OPT_SCHED   CLI_OPT(CLI_STRING, struct site_opts, schedule, "schedule", 0, "RULES", \
+			    "MaxRate by time of day, in force instead of --maxrate: "     \
+			    "'mon-fri 08:00-18:00 maxrate 50mbit; * maxrate 200mbit' "    \
+			    "(none: no schedule)")
 #define OPT_PUBKEY  CLI_OPT(CLI_STRING, struct site_opts, pubkey, "pubkey", 0, "KEY",    \
 			    "a remote site's public key ('kegctl pubkey' on that gateway)")
 #define OPT_KEY     CLI_OPT(CLI_STRING, struct site_opts, key, "key", 0, "FILE",         \
@@ -245,12 +250,14 @@ static const struct cli_opt add_opts[] = {
 	OPT_PUBKEY,
 	OPT_MAXRATE,
 	OPT_SEGSIZE,
+	OPT_SCHED,
 	{ 0 },
 };
 
 static const struct cli_opt set_opts[] = {
 	OPT_MAXRATE,
 	OPT_SEGSIZE,
+	OPT_SCHED,
 	OPT_PUBKEY,
 	OPT_KEY,
 	{ 0 },

@@ -68,6 +68,11 @@ static void print_text(const struct site_view *s)
 	       s->c->flags & KEG_SITE_F_LOCAL ? "local" : "remote", s->state,
 	       s->c->maxrate_kbit ? keg_rate_str(s->c->maxrate_kbit, rate, sizeof(rate)) : "none",
 	       s->c->segsize);
+	if (s->c->schedule[0])
+		printf(" schedule \"%.*s\" (in force %s)", (int)sizeof(s->c->schedule),
+		       s->c->schedule, s->st.max_rate && s->st.updated_ns ?
+		       keg_rate_str((uint32_t)(s->st.max_rate * 8 / 1000), rate, sizeof(rate)) :
+		       s->st.updated_ns ? "none" : "?");
 	if (!(s->c->flags & KEG_SITE_F_LOCAL))
 		printf(" srtt %.1fms tx %llu rx %llu loss %.2f%% flows %llu",
 		       (double)t->srtt_us / 1000, (unsigned long long)t->udp_tx_bytes,
@@ -137,6 +142,8 @@ static void print_json(struct json *j, const struct site_view *s)
 	json_str(j, c->maxrate_kbit ? keg_rate_str(c->maxrate_kbit, rate, sizeof(rate)) : "none");
 	ju64(j, "maxrate_kbit", c->maxrate_kbit);
 	ju64(j, "segsize", c->segsize);
+	json_key(j, "schedule");
+	json_str(j, c->schedule);
 	json_key(j, "pubkey");
 	if (keg_pubkey_format(c->pubkey, pub))
 		json_null(j);

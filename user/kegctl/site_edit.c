@@ -13,6 +13,7 @@
 _Static_assert(KEG_SITE_NAME_LEN == KEG_SITE_NAME_MAX + 1, "site name lengths differ");
 _Static_assert(KEG_SITE_KEY_PATH == KEG_SITE_PATH_MAX + 1, "key path lengths differ");
 _Static_assert(KEG_SITE_PUBKEY_LEN == KEG_KEY_LEN, "public key lengths differ");
+_Static_assert(KEG_SITE_SCHED_LEN == KEG_SITE_SCHED_MAX + 1, "schedule lengths differ");
 
 const char *site_addr_str(int family, const void *addr, unsigned int port, char *buf,
 			  size_t len)
@@ -32,7 +33,7 @@ int site_parse(const struct site_words_in *in, const struct keg_site_conf *old,
 	const char *w[16];
 	bool local = old ? old->flags & KEG_SITE_F_LOCAL : in->local;
 	const char *key = in->key, *pubkey = in->pubkey;
-	const char *maxrate = in->maxrate, *segsize = in->segsize;
+	const char *maxrate = in->maxrate, *segsize = in->segsize, *schedule = in->schedule;
 	size_t n = 0;
 
 	w[n++] = in->name;
@@ -53,6 +54,8 @@ int site_parse(const struct site_words_in *in, const struct keg_site_conf *old,
 			snprintf(seg, sizeof(seg), "%u", old->segsize);
 			segsize = seg;
 		}
+		if (!schedule && old->schedule[0])
+			schedule = old->schedule;
 	}
 	if (local)
 		w[n++] = "local";
@@ -72,6 +75,10 @@ int site_parse(const struct site_words_in *in, const struct keg_site_conf *old,
 		w[n++] = "segsize";
 		w[n++] = segsize;
 	}
+	if (schedule) {
+		w[n++] = "schedule";
+		w[n++] = schedule;
+	}
 	return keg_site_parse((char *const *)w, n, s, err);
 }
 
@@ -89,6 +96,8 @@ void site_from_conf(const struct keg_site_conf *c, struct keg_site *s)
 	memcpy(s->pubkey, c->pubkey, sizeof(s->pubkey));
 	s->maxrate_kbit = c->maxrate_kbit;
 	s->segsize = c->segsize;
+	memcpy(s->schedule, c->schedule, sizeof(s->schedule));
+	s->schedule[sizeof(s->schedule) - 1] = 0;
 }
 
 void site_to_conf(const struct keg_site *s, struct keg_site_conf *c)
@@ -101,6 +110,7 @@ void site_to_conf(const struct keg_site *s, struct keg_site_conf *c)
 	c->port = s->port;
 	c->maxrate_kbit = s->maxrate_kbit;
 	c->segsize = s->segsize;
+	memcpy(c->schedule, s->schedule, sizeof(c->schedule));
 	memcpy(c->pubkey, s->pubkey, sizeof(c->pubkey));
 	memcpy(c->key_path, s->key_path, sizeof(c->key_path));
 }

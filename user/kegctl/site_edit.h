@@ -22,7 +22,7 @@
 /* What a command line gives for one site; NULL: not given (set keeps the
  * site's value). */
 struct site_words_in {
-	const char *name, *addr, *key, *pubkey, *maxrate, *segsize;
+	const char *name, *addr, *key, *pubkey, *maxrate, *segsize, *schedule;
 	bool local;
 };
 

@@ -10,6 +10,7 @@
 
 #include "keg_wire.h"
 #include "rate.h"
+#include "schedule.h"
 #include "site_conf.h"
 
 static int bad_name(const char *n)
@@ -83,6 +84,7 @@ static const char *opt(const char *w)
 int keg_site_parse(char *const *words, size_t n, struct keg_site *s, struct keg_err *err)
 {
 	bool have_rate = false, have_seg = false, have_key = false, have_pub = false;
+	bool have_sched = false;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
@@ -109,7 +111,7 @@ int keg_site_parse(char *const *words, size_t n, struct keg_site *s, struct keg_
 			continue;
 		}
 		if (strcmp(o, "key") && strcmp(o, "pubkey") && strcmp(o, "maxrate") &&
-		    strcmp(o, "segsize"))
+		    strcmp(o, "segsize") && strcmp(o, "schedule"))
 			return keg_err_set(err, -EINVAL, "site %s: unknown option '%s'", s->name,
 					   words[i]);
 		if (!v)
@@ -140,6 +142,21 @@ int keg_site_parse(char *const *words, size_t n, struct keg_site *s, struct keg_
 			if (rc)
 				return keg_err_prefix(err, rc, "site %s: maxrate", s->name);
 			have_rate = true;
+		} else if (!strcmp(o, "schedule")) {
+			struct keg_sched sched;
+
+			if (have_sched)
+				return keg_err_set(err, -EINVAL, "site %s: 'schedule' twice", s->name);
+			have_sched = true;
+			if (!strcmp(v, "none"))
+				continue;
+			if (strlen(v) > KEG_SITE_SCHED_MAX)
+				return keg_err_set(err, -EINVAL, "site %s: schedule longer than %d "
+						   "characters", s->name, KEG_SITE_SCHED_MAX);
+			rc = keg_sched_parse_maxrate(v, &sched, err);
+			if (rc)
+				return keg_err_prefix(err, rc, "site %s: schedule", s->name);
+			strcpy(s->schedule, v);
 		} else {
 			if (have_seg)
 				return keg_err_set(err, -EINVAL, "site %s: 'segsize' twice", s->name);

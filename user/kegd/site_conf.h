@@ -7,13 +7,17 @@
  *
  *   site NAME ADDR[:PORT] local key FILE [maxrate RATE] [segsize BYTES]
  *   site NAME ADDR[:PORT] pubkey KEY     [maxrate RATE] [segsize BYTES]
+ *        [schedule RULES]
  *
  * Option words may also be written `--local`, `--key`, ... (the CLI's
  * spelling). ADDR is IPv4 or IPv6 (`[2001:db8::1]:3919` with a port);
  * PORT defaults to 3919, Segsize to 32768; RATE in tc units (`50mbit`,
  * `none` for no cap, the default),
- * BYTES in keg_size_parse() units (`32k`). The local site is the first
- * defined (keg_sites_check()).
+ * BYTES in keg_size_parse() units (`32k`). RULES: one word, the site's
+ * MaxRate by time of day as keg_sched_parse_maxrate() reads it ("mon-fri
+ * 08:00-18:00 maxrate 50mbit; * maxrate 200mbit"; "none" for none); the
+ * rule in force replaces maxrate. The local site is the first defined
+ * (keg_sites_check()).
  */
 #ifndef KEGD_SITE_CONF_H
 #define KEGD_SITE_CONF_H
@@ -28,6 +32,7 @@
 
 #define KEG_SITE_NAME_MAX 31
 #define KEG_SITE_PATH_MAX 255
+#define KEG_SITE_SCHED_MAX 255
 
 struct keg_site {
 	char     name[KEG_SITE_NAME_MAX + 1];
@@ -39,6 +44,7 @@ struct keg_site {
 	uint8_t  pubkey[KEG_KEY_LEN];               /* remote: the pinned key */
 	uint32_t maxrate_kbit;           /* 0: no cap */
 	uint32_t segsize;
+	char     schedule[KEG_SITE_SCHED_MAX + 1];  /* MaxRate rules; "" none */
 };
 
 /* words[0..n): NAME ADDR[:PORT] options... (without the leading "site"). */

@@ -25,7 +25,9 @@
 #include "kegd.h"
 #include "log.h"
 #include "pktq.h"
+#include "rate.h"
 #include "reinject.h"
+#include "schedule.h"
 #include "sitemaps.h"
 #include "tls_pin.h"
 #include "transport.h"
@@ -49,6 +51,8 @@ struct kegd_site {
 	atomic_bool active;               /* forwarding threads may queue */
 	enum kq_state state;
 	uint64_t drop_down, drop_size, reinject_errors;
+	struct keg_sched sched;           /* conf.schedule parsed; n == 0: none */
+	uint32_t rate_kbit;               /* the MaxRate in force (schedule applied) */
 };
 
 struct kegd_transport {
@@ -235,6 +239,46 @@ static void site_disconnect(struct kegd_site *s, uint64_t now)
 		on_state(s, KQ_DOWN);
 }
 
+/* The MaxRate in force: the schedule's rule for this minute (local time),
+ * else the site's maxrate. */
+static uint32_t rate_now(const struct kegd_site *s, time_t t)
+{
+	int r = s->sched.n ? keg_sched_at(&s->sched, keg_week_minute(t)) : -1;
+
+	return r >= 0 ? s->sched.r[r].down_kbit : s->conf.maxrate_kbit;
+}
+
+/* conf.schedule into s->sched (kegctl checked it; a bad one is ignored). */
+static void site_sched_load(struct kegd_site *s)
+{
+	struct keg_err err = { 0 };
+	char text[KEG_SITE_SCHED_LEN];
+
+	memset(&s->sched, 0, sizeof(s->sched));
+	memcpy(text, s->conf.schedule, sizeof(text));
+	text[sizeof(text) - 1] = 0;
+	if (text[0] && keg_sched_parse_maxrate(text, &s->sched, &err)) {
+		pr_notice("site %s: schedule ignored: %s", s->conf.name, err.msg);
+		memset(&s->sched, 0, sizeof(s->sched));
+	}
+}
+
+/* A schedule step (or a changed maxrate): the connection stays. */
+static void site_rate_update(struct kegd_site *s, time_t t, uint64_t now)
+{
+	uint32_t kbit = rate_now(s, t);
+	char buf[32];
+
+	if (kbit == s->rate_kbit)
+		return;
+	s->rate_kbit = kbit;
+	if (s->conn)
+		kq_conn_set_rate(s->conn, (uint64_t)kbit * 1000 / 8, now);
+	pr_notice("site %s: maxrate %s%s", s->conf.name,
+		  kbit ? keg_rate_str(kbit, buf, sizeof(buf)) : "none",
+		  s->sched.n ? " (schedule)" : "");
+}
+
 static int cmp_sites(const struct keg_site_conf *a, const struct keg_site_conf *b)
 {
 	int d = memcmp(a->addr, b->addr, sizeof(a->addr));
@@ -253,7 +297,7 @@ static int site_connect(struct kegd_transport *tp, struct kegd_site *s, uint64_t
 		.id = &tp->id,
 		.cc = tp->o.cc,
 		.initial_rtt_ns = tp->o.initial_rtt_ns,
-		.max_rate = (uint64_t)s->conf.maxrate_kbit * 1000 / 8,
+		.max_rate = (uint64_t)s->rate_kbit * 1000 / 8,
 		.segsize = s->conf.segsize,
 		.deadline_ns = tp->o.deadline_ns,
 		.qlog_dir = tp->o.qlog_dir,
@@ -353,13 +397,15 @@ static int local_up(struct kegd_transport *tp, const struct keg_site_conf *c)
 	return 0;
 }
 
-/* Only the rate differs: the connection stays. */
+/* Only the rate or its schedule differs: the connection stays. */
 static bool only_rate_changed(const struct keg_site_conf *a, const struct keg_site_conf *b)
 {
 	struct keg_site_conf x = *a, y = *b;
 
 	x.gen = y.gen = 0;
 	x.maxrate_kbit = y.maxrate_kbit = 0;
+	memset(x.schedule, 0, sizeof(x.schedule));
+	memset(y.schedule, 0, sizeof(y.schedule));
 	return !memcmp(&x, &y, sizeof(x));
 }
 
@@ -419,10 +465,10 @@ static void poll_conf(struct kegd_transport *tp, uint64_t now)
 			continue;
 		s = atomic_load(&tp->site[i]);
 		if (s && c->used && remote && s->conn && only_rate_changed(n, c)) {
-			kq_conn_set_rate(s->conn, (uint64_t)n->maxrate_kbit * 1000 / 8, now);
-			pr_notice("site %s: maxrate %u kbit/s", n->name, n->maxrate_kbit);
 			s->conf = *n;
 			*c = *n;
+			site_sched_load(s);
+			site_rate_update(s, time(NULL), now);
 			continue;
 		}
 		if (s && c->used) {
@@ -441,6 +487,8 @@ static void poll_conf(struct kegd_transport *tp, uint64_t now)
 		s->conf = *n;
 		s->peerlen = conf_sockaddr(n, &s->peer);
 		s->drop_down = s->drop_size = s->reinject_errors = 0;
+		site_sched_load(s);
+		s->rate_kbit = rate_now(s, time(NULL));
 		site_connect(tp, s, now);
 	}
 }
@@ -518,7 +566,7 @@ static void publish_stats(struct kegd_transport *tp, uint64_t now)
 		v.bytes_in_flight = st.bytes_in_flight;
 		v.pacing_rate = st.pacing_rate;
 		v.delivery_rate = st.delivery_rate;
-		v.max_rate = (uint64_t)c->maxrate_kbit * 1000 / 8;
+		v.max_rate = (uint64_t)s->rate_kbit * 1000 / 8;
 		v.udp_tx_bytes = st.udp_tx_bytes;
 		v.udp_tx_pkts = st.udp_tx_pkts;
 		v.udp_rx_bytes = st.udp_rx_bytes;
@@ -548,6 +596,20 @@ static void publish_stats(struct kegd_transport *tp, uint64_t now)
 }
 
 /* ---- the loop ------------------------------------------------------------------ */
+
+/* Sites' schedules at their minute (checked every poll, so a step lands
+ * within KEG_SITES_POLL_MS of it). */
+static void sched_step(struct kegd_transport *tp, uint64_t now)
+{
+	time_t t = time(NULL);
+
+	for (unsigned int i = 0; i < KEG_SITES_MAX; i++) {
+		struct kegd_site *s = remote_site(tp, i);
+
+		if (s && s->sched.n)
+			site_rate_update(s, t, now);
+	}
+}
 
 static void receive(struct kegd_transport *tp, uint64_t now)
 {
@@ -626,6 +688,7 @@ static void *transport_loop(void *arg)
 
 		if (now >= next_poll) {
 			poll_conf(tp, now);
+			sched_step(tp, now);
 			sync_ifaces(tp);
 			publish_stats(tp, now);
 			tp->states_changed = false;
