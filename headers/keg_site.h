@@ -100,6 +100,8 @@ struct keg_site_stats {
 	__u64 handshakes;
 	__u64 handshake_failures;
 	__u64 refused_key;               /* peers presenting another key */
+	__u64 retries;                   /* Retry sent to a tokenless Initial */
+	__u64 bad_token;                 /* Initials with a bad or stale Retry token */
 	__u64 key_updates;
 	__u64 conn_lost;
 	__u64 mem_bytes;                 /* buffered in kegd for this site */

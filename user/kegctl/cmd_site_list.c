@@ -129,6 +129,8 @@ static void print_json(struct json *j, const struct site_view *s)
 	ju64(j, "handshakes", t->handshakes);
 	ju64(j, "handshake_failures", t->handshake_failures);
 	ju64(j, "refused_key", t->refused_key);
+	ju64(j, "retries", t->retries);
+	ju64(j, "bad_token", t->bad_token);
 	ju64(j, "key_updates", t->key_updates);
 	ju64(j, "conn_lost", t->conn_lost);
 	ju64(j, "drop_queue", t->drop_queue);

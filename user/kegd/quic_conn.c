@@ -41,6 +41,7 @@
 #define KQ_APP_ERR_KEG   0x6b01          /* stream reset: malformed keg */
 #define KQ_BURST_MIN     (64 * 1024)     /* MaxRate bucket depth floor */
 #define KQ_KEY_RETRY     (100 * KQ_MS)   /* key update refused (unconfirmed): retry */
+#define KQ_RETRY_TOKEN_NS (10000 * KQ_MS) /* a Retry token is good this long */
 
 struct kq_conn;
 struct kq_link;
@@ -103,6 +104,7 @@ struct kq_conn {
 	struct keg_rbucket rb;
 	struct kq_stats  st;
 	uint64_t         buffered;      /* kq_conn_buffered() as of the last write */
+	uint8_t          retry_secret[32]; /* server: keys its Retry tokens */
 	uint64_t         key_updates_closed;
 	uint64_t         lost_closed;
 	/* transmit batch */
@@ -701,7 +703,37 @@ static int client_connect(struct kq_conn *c, uint64_t now)
 }
 
 /* Server: a client's first Initial; runs beside the connection in use. */
-static int server_accept(struct kq_conn *c, const ngtcp2_pkt_hd *hd,
+/* An Initial without a token: a Retry (stateless, one datagram) whose token
+ * only the address that sent the Initial receives. A handshake flood from
+ * forged addresses then costs a Retry each, never a connection or TLS. */
+static void send_retry(struct kq_conn *c, const ngtcp2_pkt_hd *hd,
+		       const struct sockaddr *from, socklen_t fromlen, uint64_t now)
+{
+	uint8_t token[NGTCP2_CRYPTO_MAX_RETRY_TOKENLEN], buf[KQ_TX_PKT];
+	ngtcp2_ssize tl, n;
+	ngtcp2_cid scid;
+
+	scid.datalen = KQ_SCID_LEN;
+	if (gnutls_rnd(GNUTLS_RND_NONCE, scid.data, scid.datalen) < 0)
+		return;
+	tl = ngtcp2_crypto_generate_retry_token(token, c->retry_secret, sizeof(c->retry_secret),
+						hd->version, from, fromlen, &scid, &hd->dcid, now);
+	if (tl < 0)
+		return;
+	n = ngtcp2_crypto_write_retry(buf, KQ_TX_PKT, hd->version, &hd->scid, &scid, &hd->dcid,
+				      token, (size_t)tl);
+	if (n < 0)
+		return;
+	if (sendto(c->fd, buf, (size_t)n, MSG_DONTWAIT, from, fromlen) < 0) {
+		c->st.udp_tx_errors++;
+		return;
+	}
+	c->st.udp_tx_pkts++;
+	c->st.udp_tx_bytes += (uint64_t)n;
+	c->st.retries++;
+}
+
+static int server_accept(struct kq_conn *c, const ngtcp2_pkt_hd *hd, const ngtcp2_cid *odcid,
 			 const struct sockaddr *from, socklen_t fromlen, uint64_t now)
 {
 	ngtcp2_settings s;
@@ -722,7 +754,10 @@ static int server_accept(struct kq_conn *c, const ngtcp2_pkt_hd *hd,
 	}
 	settings_for(c, &s, &p, now);
 	qlog_open(c, l, &hd->dcid, &s);
-	p.original_dcid = hd->dcid;
+	/* After a Retry: the client's first DCID, and ours from the Retry. */
+	p.original_dcid = *odcid;
+	p.retry_scid = hd->dcid;
+	p.retry_scid_present = 1;
 	path = link_path(c, l);
 	if (ngtcp2_conn_server_new(&l->conn, &hd->scid, &scid, &path, hd->version,
 				   &kq_callbacks_server, &s, &p, NULL, l)) {
@@ -1010,8 +1045,26 @@ static void on_datagram(struct kq_conn *c, const uint8_t *buf, size_t len,
 	else if (link_owns(c->pend, vc.dcid, vc.dcidlen))
 		l = c->pend;
 	if (!l) {
-		if (!c->cfg.server || c->closed || ngtcp2_accept(&hd, buf, len) ||
-		    server_accept(c, &hd, from, fromlen, now)) {
+		ngtcp2_cid odcid;
+
+		if (!c->cfg.server || c->closed || ngtcp2_accept(&hd, buf, len)) {
+			c->st.drop_garbage++;
+			return;
+		}
+		if (hd.type == NGTCP2_PKT_INITIAL && !hd.token.len) {
+			send_retry(c, &hd, from, fromlen, now);
+			return;
+		}
+		if (hd.type != NGTCP2_PKT_INITIAL || !hd.token.len ||
+		    hd.token.base[0] != NGTCP2_CRYPTO_TOKEN_MAGIC_RETRY ||
+		    ngtcp2_crypto_verify_retry_token(&odcid, hd.token.base, hd.token.len,
+						     c->retry_secret, sizeof(c->retry_secret),
+						     hd.version, from, fromlen, &hd.dcid,
+						     KQ_RETRY_TOKEN_NS, now)) {
+			c->st.bad_token++;
+			return;
+		}
+		if (server_accept(c, &hd, &odcid, from, fromlen, now)) {
 			c->st.drop_garbage++;
 			return;
 		}
@@ -1156,6 +1209,8 @@ int kq_conn_new(struct kq_conn **out, const struct kq_config *cfg, int fd,
 					  30000 * KQ_MS) : -ENOMEM;
 	if (!err)
 		err = keg_rbucket_init(&c->rb, c->cfg.max_rate, burst_for(c->cfg.max_rate), now);
+	if (!err && gnutls_rnd(GNUTLS_RND_KEY, c->retry_secret, sizeof(c->retry_secret)) < 0)
+		err = -EIO;
 	if (err) {
 		kq_conn_free(c);
 		return err;

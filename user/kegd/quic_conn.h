@@ -93,6 +93,8 @@ struct kq_stats {
 	uint64_t drop_aead;          /* packets failing authenticated decryption */
 	uint64_t drop_keg;           /* streams reset: malformed kegs */
 	uint64_t handshakes, handshake_failures, refused_key;
+	uint64_t retries;            /* server: Retry sent to a tokenless Initial */
+	uint64_t bad_token;          /* server: Initials with a bad or stale token */
 	uint64_t key_updates;        /* keys installed by key update */
 	uint64_t conn_lost;          /* established connections that died */
 	uint64_t flows_shared;

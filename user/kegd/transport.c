@@ -588,6 +588,8 @@ static void publish_stats(struct kegd_transport *tp, uint64_t now)
 		v.handshakes = st.handshakes;
 		v.handshake_failures = st.handshake_failures;
 		v.refused_key = st.refused_key;
+		v.retries = st.retries;
+		v.bad_token = st.bad_token;
 		v.key_updates = st.key_updates;
 		v.conn_lost = st.conn_lost;
 		v.mem_bytes = kegd_pktq_mem(&s->q) + (s->conn ? kq_conn_buffered(s->conn) : 0);
