@@ -64,7 +64,7 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 #   base  errors, logging, addresses, rates, ports, schedules, config, rules
 #
 # A program links the top layer it uses; the linker takes from each archive
-# only the objects it needs (kegd: bpf, so no attach or shaping code).
+# only the objects it needs.
 LIB_LAYERS := base net bpf ops
 layer_inc   = $(foreach l,$(1),-Iuser/lib/$(l))
 INC_base   := $(call layer_inc,base)

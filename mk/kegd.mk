@@ -1,6 +1,7 @@
 # mk/kegd.mk - kegd, the AF_XDP controller daemon (user/kegd). Included by
 # the top Makefile; reuses its variables and the generic $(BUILD)/%.o rule.
-# kegd links the bpf layer of the library (and what is under it), not ops.
+# kegd links the ops layer of the library (the customer schedule pass) and
+# what is under it.
 #
 #   make kegd             build/kegd
 #   make bench-intercept  classification ns/packet (build/icpt_bench) and kegd's
@@ -15,7 +16,7 @@ KEGD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KEGD_SRCS))
 all: $(BUILD)/kegd
 kegd: $(BUILD)/kegd
 
-$(BUILD)/kegd: $(KEGD_OBJS) $(LIB_BPF)
+$(BUILD)/kegd: $(KEGD_OBJS) $(LIB_OPS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ -pthread $(LDLIBS_BPF) $(LDLIBS_NL)
 

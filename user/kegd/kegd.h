@@ -5,6 +5,7 @@
  *   forward.c    the per-queue threads: receive, rewrite, transmit
  *   heartbeat.c  keg_kegd: pid, heartbeat and counters for kegctl
  *   transport.c  sites, their keg connections (QUIC) and reinjection
+ *   sched_tick.c customer shaping schedules at their minute
  *   main.c       options, start, the heartbeat loop, orderly stop
  *
  * Threads: one per receive queue (forward.c) and the main thread. What
@@ -21,6 +22,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <xdp/xsk.h>
 
@@ -102,6 +104,8 @@ struct kegd {
 	atomic_bool stopping;
 	int verbose;
 	struct kegd_transport *tp;	/* sites and kegs (transport.h) */
+	bool no_schedule;		/* --no-schedule: leave them to keg-schedule */
+	int sched_minute;		/* minute of the week last applied; -1 none */
 };
 
 /* xsk.c */
@@ -113,6 +117,9 @@ unsigned int kegd_transmit(struct kegd_sock *s, uint8_t *const *pkt, const uint3
 
 /* forward.c */
 void *kegd_queue_loop(void *arg);
+
+/* sched_tick.c: at a new minute, the stored customer schedules. */
+void kegd_sched_tick(struct kegd *kd, time_t now);
 
 /* heartbeat.c */
 int kegd_publish(struct kegd_iface *f, bool running);

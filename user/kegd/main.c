@@ -66,7 +66,8 @@ static int open_pin(const char *iface, const char *name)
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: kegd --iface IFACE [--iface IFACE ...] [--cc ALGO] [--rtt MS]\n"
-		   "            [--deadline-us US] [--queue PKTS] [--key-update-s S] [--qlog DIR] [-v]\n"
+		   "            [--deadline-us US] [--queue PKTS] [--key-update-s S] [--qlog DIR]\n"
+		   "            [--no-schedule] [-v]\n"
 		   "Receive what keg's intercept rules steer into AF_XDP on IFACE (one socket\n"
 		   "and thread per receive queue). Packets of a rule whose site is a remote site\n"
 		   "(`kegctl site add`) are carried to that site's gateway in kegs over QUIC\n"
@@ -78,7 +79,9 @@ static void usage(FILE *f)
 		   "  --queue PKTS     packets queued per site before kegd drops (2048)\n"
 		   "  --key-update-s S QUIC key update on every connection at least every S\n"
 		   "                   seconds (600)\n"
-		   "  --qlog DIR       write a qlog trace per connection into DIR\n");
+		   "  --qlog DIR       write a qlog trace per connection into DIR\n"
+		   "  --no-schedule    do not apply the customer shaping schedules that\n"
+		   "                   `kegctl apply` stored (kegd applies them at their minute)\n");
 }
 
 static int parse_num(const char *s, unsigned long long *v)
@@ -102,6 +105,7 @@ static int parse_args(struct kegd *kd, struct kegd_transport_opts *to, int argc,
 		{ "queue", required_argument, NULL, 'Q' },
 		{ "qlog", required_argument, NULL, 'L' },
 		{ "key-update-s", required_argument, NULL, 'K' },
+		{ "no-schedule", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -150,6 +154,9 @@ static int parse_args(struct kegd *kd, struct kegd_transport_opts *to, int argc,
 			break;
 		case 'L':
 			to->qlog_dir = optarg;
+			break;
+		case 'S':
+			kd->no_schedule = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -291,6 +298,7 @@ int main(int argc, char **argv)
 	int ret;
 
 	pthread_mutex_init(&kd->egress_lock, NULL);
+	kd->sched_minute = -1;
 	atomic_init(&kd->stopping, false);
 	for (i = 0; i < KEGD_MAX_IFACES; i++)
 		kd->ifaces[i].xsks_fd = kd->ifaces[i].kegd_fd = kd->ifaces[i].sites_fd = -1;
@@ -315,6 +323,8 @@ int main(int argc, char **argv)
 			nanosleep(&period, NULL);	/* a signal ends it early */
 			for (i = 0; i < kd->n_ifaces; i++)
 				kegd_publish(&kd->ifaces[i], true);
+			if (!kd->no_schedule)
+				kegd_sched_tick(kd, time(NULL));
 		}
 		pr_notice("stopping");
 	}
