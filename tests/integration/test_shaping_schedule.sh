@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # test_shaping_schedule.sh - bandwidth schedule applied by `kegctl schedule
-# run --once` (the controller where kegd is not running), `schedule show`,
+# run --once` (the controller where kegd is not running) and by kegd, `schedule show`,
 # and the per-leaf stats in `kegctl shape show --json` and the pinned
 # keg_leafstats map (bpftool).
 #
@@ -74,6 +74,18 @@ t_check "schedule show @applied lists the customer and the default class" \
 	grep -q "10.206.0.2.*down 25mbit" <<<"$T_OUT"
 t_keg_ok $A "schedule run --once @applied: nothing to change" schedule run --once @applied
 t_check "run --once @applied changed nothing ('$T_OUT')" [ -z "$T_OUT" ]
+
+# kegd applies the stored schedules at their minute (and at its start).
+t_keg_ok $A "customer set 10.206.0.2 --down 10mbit (off the schedule)" \
+	customer set 10.206.0.2 --iface ksc-a0 --down 10mbit
+t_check "customer class at 10mbit (tc: $(class_rate 2:100))" [ "$(class_rate 2:100)" = 10Mbit ]
+t_check "kegd starts on ksc-a0" t_kegd_start $A ksc-a0
+for _ in $(seq 30); do [ "$(class_rate 2:100)" = 25Mbit ] && break; sleep 0.1; done
+t_check "kegd brought the customer back to the rule in force, 25mbit (tc: $(class_rate 2:100))" \
+	[ "$(class_rate 2:100)" = 25Mbit ]
+t_check "kegd logged the change" grep -q "schedule: .*10.206.0.2" "$T_KEGD_LOG"
+t_info "$(grep "schedule:" "$T_KEGD_LOG")"
+t_kegd_stop
 t_tmp C2
 printf 'interface ksc-a0\n  customer 10.206.0.2 down 10mbit\n  schedule 10.206.0.2 * down x\n' >"$C2"
 t_kegctl $A apply "$C2"
