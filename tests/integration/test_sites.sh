@@ -164,14 +164,18 @@ t_check "json: no kegd, so counters zero and remote sites down" \
 fake_stats() {
 	local -a key val
 	read -ra key <<<"$(printf '%02x 00 00 00' "$1")"
-	read -ra val <<<"$(python3 - "$@" <<'PY'
+	# The counters after name, gen, state and updated_ns: as many as the
+	# map's value holds (the struct grows at its end).
+	local size
+	size=$(bpftool -j map show pinned "$SITES/keg_site_stats" | jq .bytes_value)
+	read -ra val <<<"$(python3 - "$@" "$(( (size - 48) / 8 ))" <<'PY'
 import struct, sys, time
-slot, gen, state, age = (int(a) for a in sys.argv[1:5])
-c = [0] * 31
+slot, gen, state, age, n = (int(a) for a in sys.argv[1:6])
+c = [0] * n
 c[0] = 12500          # srtt_us
 c[7] = 1000           # udp_tx_bytes
 c[13] = 2500          # loss_ppm
-v = struct.pack("<32sIIQ31Q", b"br1", gen, state, time.monotonic_ns() - age * 1000000, *c)
+v = struct.pack("<32sIIQ%dQ" % n, b"br1", gen, state, time.monotonic_ns() - age * 1000000, *c)
 print(" ".join("%02x" % b for b in v))
 PY
 )"
@@ -290,5 +294,52 @@ t_keg_ok $GW "site del hq (the last)" site del hq
 t_check "the last del removed $SITES" [ ! -e "$SITES" ]
 t_keg_ok $GW "site list with no sites" site list --json
 t_check "site list --json with no sites: []" [ "$(jq -c . <<<"$T_OUT")" = "[]" ]
+
+# ---- sites in apply files -----------------------------------------------------------
+
+t_tmp AF
+cat >"$AF" <<EOT
+# the sites of this gateway, HyperIP's Site Add and bandwidth schedule
+site hq 10.255.0.1 local key $KD/hq.key
+site br1 10.255.0.2 pubkey $pub_b1 maxrate 50mbit
+site br1 mon-fri 08:00-18:00 maxrate 20mbit
+site br1 * maxrate 80mbit
+EOT
+t_keg_ok $GW "apply --dry-run with site lines" apply --dry-run "$AF"
+t_check "dry run: would add hq and br1 ($T_OUT)" grep -q "would make 2 site changes" <<<"$T_OUT"
+t_check "dry run pinned nothing" [ ! -e "$SITES" ]
+t_keg_ok $GW "apply with site lines" apply "$AF"
+t_check "apply: + site hq, + site br1" \
+	eval 'grep -q "sites: + site hq" <<<"$T_OUT" && grep -q "sites: + site br1" <<<"$T_OUT"'
+t_check "br1's schedule lines joined in order" \
+	[ "$(site_field br1 schedule)" = "mon-fri 08:00-18:00 maxrate 20mbit; * maxrate 80mbit" ]
+t_check "br1 maxrate 50mbit" [ "$(site_field br1 maxrate_kbit)" = 50000 ]
+t_keg_ok $GW "apply again" apply "$AF"
+t_check "second apply: no site change ($T_OUT)" eval '! grep -q "sites:" <<<"$T_OUT"'
+before=$(dump)
+printf 'site hq 10.255.0.1 local key %s\nsite br1 10.255.0.2 pubkey %s\nsite br1 10.255.0.3 pubkey %s\n' \
+	"$KD/hq.key" "$pub_b1" "$pub_b1" >"$AF.bad"
+t_expect_err "apply: a site defined twice" "$AF.bad:3: site br1 defined twice" apply "$AF.bad"
+t_unchanged "apply: a site defined twice" "$before"
+printf 'site hq 10.255.0.1 local key %s\nsite br9 sat maxrate 1mbit\n' "$KD/hq.key" >"$AF.bad"
+t_expect_err "apply: schedule of an undefined site" "$AF.bad:2: .*br9" apply "$AF.bad"
+t_unchanged "apply: schedule of an undefined site" "$before"
+printf 'site br1 10.255.0.2 pubkey %s\n' "$pub_b1" >"$AF.bad"
+t_expect_err "apply: no local site" "local" apply "$AF.bad"
+t_unchanged "apply: no local site" "$before"
+printf 'interface nosuch0\nsite hq 10.255.0.1 local key %s\n' "$KD/hq.key" >"$AF.bad"
+t_expect_err "apply: a bad interface block" "nosuch0" apply "$AF.bad"
+t_unchanged "apply: a bad interface block changes no site" "$before"
+printf 'site hq 10.255.0.1 local key %s\nsite br2 10.255.0.4 pubkey %s\n' "$KD/hq.key" "$pub_b1" >"$AF"
+t_keg_ok $GW "apply a file naming hq and br2" apply "$AF"
+t_check "apply: + site br2, - site br1 ($T_OUT)" \
+	eval 'grep -q "sites: + site br2" <<<"$T_OUT" && grep -q "sites: - site br1" <<<"$T_OUT"'
+t_check "the map holds hq and br2" \
+	[ "$(dump | jq -r '[.[].value.name] | sort | join(" ")')" = "br2 hq" ]
+printf '# no sites: they are left alone\n' >"$AF"
+t_keg_ok $GW "apply a file without site lines" apply "$AF"
+t_check "sites untouched" [ "$(dump | jq -r '[.[].value.name] | sort | join(" ")')" = "br2 hq" ]
+t_keg_ok $GW "site del br2" site del br2
+t_keg_ok $GW "site del hq" site del hq
 
 t_done

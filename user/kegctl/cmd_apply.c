@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* cmd_apply.c - `kegctl apply FILE` */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "apply.h"
+#include "apply_sites.h"
 #include "commands.h"
 
 struct apply_opts {
@@ -29,12 +31,25 @@ static int run_apply(struct cli_ctx *ctx, const void *o)
 {
 	const struct apply_opts *opts = o;
 	struct keg_apply_result r;
+	struct site_plan *sp = calloc(1, sizeof(*sp));
+	size_t site_changes = 0;
 	int ret;
 
-	ret = keg_apply_buf(opts->file, opts->text, opts->len, opts->dry_run, &cli_note, &r,
-			    &ctx->err);
+	if (!sp)
+		return cli_fail(ctx, -ENOMEM, "out of memory");
+	/* Sites are checked whole before any interface changes. */
+	ret = site_plan_build(ctx, opts->file, opts->text, opts->len, sp);
+	if (!ret)
+		ret = keg_apply_buf(opts->file, opts->text, opts->len, opts->dry_run, &cli_note,
+				    &r, &ctx->err);
+	if (!ret)
+		ret = site_plan_apply(ctx, sp, opts->dry_run, &site_changes);
+	free(sp);
 	if (ret)
 		return ret;
+	if (site_changes)
+		printf("%s%zu site change%s\n", opts->dry_run ? "dry run: would make " : "applied ",
+		       site_changes, site_changes == 1 ? "" : "s");
 	printf("%s%zu change%s (%zu added, %zu removed), %zu unchanged, %zu interface%s\n",
 	       opts->dry_run ? "dry run: would make " : "applied ", r.n_changes,
 	       r.n_changes == 1 ? "" : "s", r.n_add, r.n_del, r.n_same,
@@ -65,7 +80,12 @@ const struct cli_cmd cmd_apply = {
 		"midway the earlier ones are undone. The file is read whole before keg's\n"
 		"lock is taken, at most 16 MiB with lines of at most 4096 bytes.\n"
 		"Prints one line per change\n"
-		"(\"eth0: + subnet 10.1.2.0/24\", \"eth0: - customer 10.1.2.9\") and a summary.",
+		"(\"eth0: + subnet 10.1.2.0/24\", \"eth0: - customer 10.1.2.9\") and a summary.\n"
+		"'site' lines (anywhere in the file) are the whole set of the keg transport's\n"
+		"sites: 'site NAME ADDR[:PORT] local key FILE | pubkey KEY [maxrate RATE]\n"
+		"[segsize BYTES]', and 'site NAME DAYS [HH:MM-HH:MM] maxrate RATE [; ...]' for\n"
+		"a site's MaxRate schedule; sites are written after the interfaces (\"sites:\n"
+		"+ site B\"). A file without site lines leaves the sites alone.",
 	.args = apply_args,
 	.opts = apply_opts_tab,
 	.opts_size = sizeof(struct apply_opts),

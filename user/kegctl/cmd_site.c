@@ -23,79 +23,6 @@ struct site_opts {
 	bool local;
 };
 
-/* The slots as they are; *have false (and v all free) when no site was
- * ever defined here. */
-static int load(struct cli_ctx *ctx, struct keg_sitemaps *m, struct keg_site_conf *v,
-		bool *have)
-{
-	int ret;
-
-	memset(v, 0, sizeof(*v) * KEG_SITES_MAX);
-	*have = false;
-	ret = keg_sitemaps_open(m, false, &ctx->err);
-	if (ret == -ENOENT) {
-		keg_err_clear(&ctx->err);
-		return 0;
-	}
-	if (ret)
-		return ret;
-	*have = true;
-	ret = keg_sites_read(m, v);
-	if (ret)
-		return cli_fail(ctx, ret, "reading the sites: %s", strerror(-ret));
-	return 0;
-}
-
-/* The local site's key: absolute path stored (kegd runs elsewhere), its
- * public key read from the file now, so a bad key is refused here. */
-static int local_key(struct cli_ctx *ctx, struct keg_site *s)
-{
-	char abs[PATH_MAX], pub[KEG_PUBKEY_B64];
-	struct stat st;
-	int ret;
-
-	if (!realpath(s->key_path, abs))
-		return cli_fail(ctx, -errno, "site %s: key %s: %s", s->name, s->key_path,
-				strerror(errno));
-	if (strlen(abs) > KEG_SITE_PATH_MAX)
-		return cli_fail(ctx, -ENAMETOOLONG, "site %s: key %s: path longer than %d",
-				s->name, abs, KEG_SITE_PATH_MAX);
-	ret = keg_key_pubkey(abs, pub);
-	/* -EACCES is also the library's word for a key others may read. */
-	if (ret == -EACCES && !stat(abs, &st) && st.st_mode & 077)
-		return cli_fail(ctx, ret, "site %s: key %s: mode %04o: group or others may "
-				"read it; refused (chmod 600 it)", s->name, abs,
-				st.st_mode & 07777);
-	if (ret == -EINVAL)
-		return cli_fail(ctx, ret, "site %s: key %s: not a site key (as 'kegctl keygen' "
-				"writes)", s->name, abs);
-	if (!ret)
-		ret = keg_pubkey_parse(pub, s->pubkey);
-	if (ret)
-		return cli_fail(ctx, ret, "site %s: key %s: %s", s->name, abs, strerror(-ret));
-	strcpy(s->key_path, abs);
-	return 0;
-}
-
-static int write_slot(struct cli_ctx *ctx, struct keg_sitemaps *m, bool have, int slot,
-		      const struct keg_site *s)
-{
-	struct keg_site_conf c;
-	int ret;
-
-	if (!have) {
-		ret = keg_sitemaps_open(m, true, &ctx->err);
-		if (ret)
-			return ret;
-	}
-	site_to_conf(s, &c);
-	ret = keg_site_write(m, (unsigned int)slot, &c);
-	if (ret)
-		return cli_fail(ctx, ret, "site %s: writing slot %d: %s", s->name, slot,
-				strerror(-ret));
-	return 0;
-}
-
 static void words_in(const struct site_opts *o, struct site_words_in *in)
 {
 	*in = (struct site_words_in){
@@ -120,11 +47,11 @@ static int run_add(struct cli_ctx *ctx, const void *opts)
 	if (ret)
 		return cli_bad_arg(ctx, ret);
 	if (s.local) {
-		ret = local_key(ctx, &s);
+		ret = site_local_key(ctx, &s);
 		if (ret)
 			return ret;
 	}
-	ret = load(ctx, &m, v, &have);
+	ret = site_load(ctx, &m, v, &have);
 	if (ret)
 		goto out;
 	if (site_find(v, s.name) >= 0) {
@@ -135,7 +62,7 @@ static int run_add(struct cli_ctx *ctx, const void *opts)
 	slot = site_free_slot(v, s.name, &ctx->err);
 	ret = slot < 0 ? slot : site_table_check(v, slot, &s, &ctx->err);
 	if (!ret)
-		ret = write_slot(ctx, &m, have, slot, &s);
+		ret = site_write_slot(ctx, &m, have, slot, &s);
 	if (!ret)
 		printf("site %s: added\n", s.name);
 out:
@@ -158,7 +85,7 @@ static int run_set(struct cli_ctx *ctx, const void *opts)
 	int ret, slot;
 	bool have;
 
-	ret = load(ctx, &m, v, &have);
+	ret = site_load(ctx, &m, v, &have);
 	if (ret)
 		goto out;
 	slot = site_find(v, o->name);
@@ -173,13 +100,13 @@ static int run_set(struct cli_ctx *ctx, const void *opts)
 		goto out;
 	}
 	if (s.local && o->key)
-		ret = local_key(ctx, &s);
+		ret = site_local_key(ctx, &s);
 	else if (s.local)
 		memcpy(s.pubkey, v[slot].pubkey, sizeof(s.pubkey));	/* same key file */
 	if (!ret)
 		ret = site_table_check(v, slot, &s, &ctx->err);
 	if (!ret)
-		ret = write_slot(ctx, &m, have, slot, &s);
+		ret = site_write_slot(ctx, &m, have, slot, &s);
 	if (!ret)
 		printf("site %s: changed\n", s.name);
 out:
@@ -195,7 +122,7 @@ static int run_del(struct cli_ctx *ctx, const void *opts)
 	int ret, slot, left = 0;
 	bool have;
 
-	ret = load(ctx, &m, v, &have);
+	ret = site_load(ctx, &m, v, &have);
 	if (ret)
 		goto out;
 	slot = site_find(v, o->name);

@@ -2,12 +2,18 @@
 /* site_edit.c - see site_edit.h */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "rate.h"
+#include "cli.h"
 #include "site_edit.h"
+#include "site_key.h"
+#include "sitemaps.h"
 
 /* One layout, two spellings: the map's and kegd's parser's. */
 _Static_assert(KEG_SITE_NAME_LEN == KEG_SITE_NAME_MAX + 1, "site name lengths differ");
@@ -181,4 +187,77 @@ int site_table_check(const struct keg_site_conf *v, int slot, const struct keg_s
 				   s ? s->name : t[0].name);
 	}
 	return keg_sites_check(t, n, err);
+}
+
+/* The slots as they are; *have false (and v all free) when no site was
+ * ever defined here. */
+int site_load(struct cli_ctx *ctx, struct keg_sitemaps *m, struct keg_site_conf *v,
+		bool *have)
+{
+	int ret;
+
+	memset(v, 0, sizeof(*v) * KEG_SITES_MAX);
+	*have = false;
+	ret = keg_sitemaps_open(m, false, &ctx->err);
+	if (ret == -ENOENT) {
+		keg_err_clear(&ctx->err);
+		return 0;
+	}
+	if (ret)
+		return ret;
+	*have = true;
+	ret = keg_sites_read(m, v);
+	if (ret)
+		return cli_fail(ctx, ret, "reading the sites: %s", strerror(-ret));
+	return 0;
+}
+
+/* The local site's key: absolute path stored (kegd runs elsewhere), its
+ * public key read from the file now, so a bad key is refused here. */
+int site_local_key(struct cli_ctx *ctx, struct keg_site *s)
+{
+	char abs[PATH_MAX], pub[KEG_PUBKEY_B64];
+	struct stat st;
+	int ret;
+
+	if (!realpath(s->key_path, abs))
+		return cli_fail(ctx, -errno, "site %s: key %s: %s", s->name, s->key_path,
+				strerror(errno));
+	if (strlen(abs) > KEG_SITE_PATH_MAX)
+		return cli_fail(ctx, -ENAMETOOLONG, "site %s: key %s: path longer than %d",
+				s->name, abs, KEG_SITE_PATH_MAX);
+	ret = keg_key_pubkey(abs, pub);
+	/* -EACCES is also the library's word for a key others may read. */
+	if (ret == -EACCES && !stat(abs, &st) && st.st_mode & 077)
+		return cli_fail(ctx, ret, "site %s: key %s: mode %04o: group or others may "
+				"read it; refused (chmod 600 it)", s->name, abs,
+				st.st_mode & 07777);
+	if (ret == -EINVAL)
+		return cli_fail(ctx, ret, "site %s: key %s: not a site key (as 'kegctl keygen' "
+				"writes)", s->name, abs);
+	if (!ret)
+		ret = keg_pubkey_parse(pub, s->pubkey);
+	if (ret)
+		return cli_fail(ctx, ret, "site %s: key %s: %s", s->name, abs, strerror(-ret));
+	strcpy(s->key_path, abs);
+	return 0;
+}
+
+int site_write_slot(struct cli_ctx *ctx, struct keg_sitemaps *m, bool have, int slot,
+		      const struct keg_site *s)
+{
+	struct keg_site_conf c;
+	int ret;
+
+	if (!have) {
+		ret = keg_sitemaps_open(m, true, &ctx->err);
+		if (ret)
+			return ret;
+	}
+	site_to_conf(s, &c);
+	ret = keg_site_write(m, (unsigned int)slot, &c);
+	if (ret)
+		return cli_fail(ctx, ret, "site %s: writing slot %d: %s", s->name, slot,
+				strerror(-ret));
+	return 0;
 }

@@ -52,4 +52,21 @@ int site_table_check(const struct keg_site_conf *v, int slot, const struct keg_s
 const char *site_addr_str(int family, const void *addr, unsigned int port, char *buf,
 			  size_t len);
 
+/* Shared by `site add|set|del` and `apply`; errors reported through ctx. */
+struct cli_ctx;
+struct keg_sitemaps;
+
+/* The slots as they are; *have false (and v all free) when no site was
+ * ever defined here. */
+int site_load(struct cli_ctx *ctx, struct keg_sitemaps *m, struct keg_site_conf *v,
+	      bool *have);
+
+/* The local site's key: the absolute path kept, its public key read from
+ * the file now (a bad or readable-by-others key is refused here). */
+int site_local_key(struct cli_ctx *ctx, struct keg_site *s);
+
+/* Write s into slot (creating the maps when !have). */
+int site_write_slot(struct cli_ctx *ctx, struct keg_sitemaps *m, bool have, int slot,
+		    const struct keg_site *s);
+
 #endif /* KEGCTL_SITE_EDIT_H */

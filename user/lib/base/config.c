@@ -177,6 +177,30 @@ static int kw_intercept(struct parser *p, char **argv, struct keg_err *err)
 	return keg_conf_icpt_parse(&p->cur->intercepts, argv, p->line, err);
 }
 
+static int kw_site(struct parser *p, char **argv, struct keg_err *err)
+{
+	struct keg_conf *c = p->conf;
+	struct keg_conf_site *e;
+	size_t len = 0;
+
+	if (keg_grow(&c->sites, &c->cap_sites, c->n_sites, sizeof(*c->sites)))
+		return -ENOMEM;
+	e = &c->sites[c->n_sites];
+	memset(e, 0, sizeof(*e));
+	e->line = p->line;
+	for (int i = 0; argv[i]; i++) {
+		int w = snprintf(e->text + len, sizeof(e->text) - len, "%s%s", len ? " " : "",
+				 argv[i]);
+
+		if (w < 0 || (size_t)w >= sizeof(e->text) - len)
+			return keg_err_set(err, -EINVAL, "site line longer than %d characters",
+					   KEG_CONF_SITE_TEXT - 1);
+		len += (size_t)w;
+	}
+	c->n_sites++;
+	return 0;
+}
+
 static const struct keyword keywords[] = {
 	{ "interface", "NAME",   1, 1, false, kw_interface },
 	{ "subnet",    "PREFIX", 1, 1, true,  kw_subnet },
@@ -186,6 +210,8 @@ static const struct keyword keywords[] = {
 	  4, MAX_ARGS - 1, true, kw_schedule },
 	{ "intercept", "SITE SRC[:PORTS] DST[:PORTS] PROTOS [forward|block] [inner|outer]",
 	  4, 6, true,  kw_intercept },
+	{ "site",      "NAME ADDR[:PORT] local key FILE | pubkey KEY [...], or NAME DAYS ... maxrate RATE",
+	  3, MAX_ARGS - 1, false, kw_site },
 };
 
 static const struct keyword *find_keyword(const char *name)
@@ -569,6 +595,7 @@ void keg_conf_free(struct keg_conf *conf)
 		free(conf->ifaces[i].schedules.v);
 	}
 	free(conf->ifaces);
+	free(conf->sites);
 	memset(conf, 0, sizeof(*conf));
 }
 

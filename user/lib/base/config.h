@@ -25,6 +25,16 @@
  *                          an intercept rule (intercept_conf.h); the lines are
  *                          the interface's rules in order
  *
+ *     site NAME ADDR[:PORT] local key FILE | pubkey KEY [maxrate RATE] [segsize BYTES]
+ *     site NAME DAYS [HH:MM-HH:MM] maxrate RATE [; ...]
+ *                          a site of the keg transport, or MaxRate schedule
+ *                          rules of one (HyperIP's Site Add and bandwidth
+ *                          schedule); anywhere in the file, not part of an
+ *                          interface block. Kept as written here: `kegctl
+ *                          apply` checks them with the site parser (kegd's
+ *                          site_conf.h) before changing anything, and a file
+ *                          with site lines is the whole set of sites.
+ *
  * `subnet` and `customer` belong to the last `interface` above them. An
  * interface block may be empty: that interface then gets no subnets and no
  * customers. The file is the whole desired state of the interfaces it names;
@@ -95,10 +105,21 @@ struct keg_conf_iface {
 	struct keg_conf_scheds schedules;
 };
 
+#define KEG_CONF_SITE_TEXT 1024
+
+/* A `site` line, its words after "site" joined by single spaces. */
+struct keg_conf_site {
+	unsigned int line;
+	char text[KEG_CONF_SITE_TEXT];
+};
+
 struct keg_conf {
 	struct keg_conf_iface *ifaces;	/* in file order */
 	size_t n_ifaces;
 	size_t cap_ifaces;
+	struct keg_conf_site *sites;	/* in file order */
+	size_t n_sites;
+	size_t cap_sites;
 };
 
 /* The most a config may hold: a file (or standard input) larger than
