@@ -45,7 +45,10 @@ _kegctl_attached() {
 	for d in /sys/fs/bpf/keg/*/; do
 		[[ -d $d ]] || continue
 		d=${d%/}
-		printf '%s\n' "${d##*/}"
+		d=${d##*/}
+		# sites:COOKIE holds the keg transport's sites, no interface (an
+		# interface name cannot hold a ':').
+		[[ $d == *:* ]] || printf '%s\n' "$d"
 	done
 }
 

@@ -210,7 +210,7 @@ static const struct keyword keywords[] = {
 	  4, MAX_ARGS - 1, true, kw_schedule },
 	{ "intercept", "SITE SRC[:PORTS] DST[:PORTS] PROTOS [forward|block] [inner|outer]",
 	  4, 6, true,  kw_intercept },
-	{ "site",      "NAME ADDR[:PORT] local key FILE | pubkey KEY [...], or NAME DAYS ... maxrate RATE",
+	{ "site",      "NAME ADDR[:PORT] local key FILE | pubkey KEY [maxrate RATE] [segsize SIZE] | NAME DAYS [HH:MM-HH:MM] maxrate RATE [; ...]",
 	  3, MAX_ARGS - 1, false, kw_site },
 };
 
