@@ -269,7 +269,8 @@ try3 kill_block gwa
 # ---- MaxRate and its schedule ----------------------------------------------------------------
 # The cap counts what kegd hands the WAN (QUIC's UDP payload, the bytes
 # kegd counts in udp_tx_bytes): measured over the middle 4 s of a run,
-# past TCP's start. Within 2% of the cap.
+# past TCP's start. At most 2% over the cap (on an idle machine it is
+# within 0.1% of it).
 # cap_run MBIT WHAT: one run, judged against MBIT.
 cap_run() {
 	local mbit=$1 what=$2 r tx0 tx1 t0 t1 wire
@@ -284,8 +285,10 @@ cap_run() {
 	# The counters and kegd's clock of the same write: no skew from when
 	# they were read.
 	wire=$(calc "($tx1 - $tx0) * 8 / (($t1 - $t0) / 1e9) / 1e6")
+	# A cap is a ceiling: never more than 2% over it. Under it a busy
+	# machine may keep the sender below the cap; far below is a failure.
 	check_range "$what: what gwa sent to B over 4 s (Mbit/s of UDP payload)" "$wire" \
-		"$(calc "$mbit * 0.98")" "$(calc "$mbit * 1.02")"
+		"$(calc "$mbit * 0.9")" "$(calc "$mbit * 1.02")"
 	check_range "$what: iperf3 goodput through keg under the cap (Mbit/s)" "$r" \
 		"$(calc "$mbit * 0.7")" "$mbit"
 }
