@@ -46,33 +46,32 @@ B1=$("$LAB" addr --prefix "$P" b1)
 rtt=$(ip netns exec "$P-a1" ping -c 3 -i 0.2 -q "$B1" | awk -F/ '/^rtt/ { print $5 }')
 echo "demo-wan: ping $A1 -> $B1: RTT ${rtt:-?} ms"
 
-ip netns exec "$P-b1" iperf3 -s -1 -D -p 5201 || exit 1
-sleep 0.3
-j=$(ip netns exec "$P-a1" iperf3 -c "$B1" -p 5201 -t "$TIME" -C "$CC" -J) || {
-	echo "demo-wan: iperf3 failed" >&2
-	exit 1
+# transfer PORT WHAT: one iperf3 run a1 -> b1; prints its line, and the
+# goodput in Mbit/s on the last line.
+transfer() {
+	local j g
+	ip netns exec "$P-b1" iperf3 -s -1 -D -p "$1" || return 1
+	sleep 0.3
+	j=$(ip netns exec "$P-a1" iperf3 -c "$B1" -p "$1" -t "$TIME" -C "$CC" -J) || {
+		echo "demo-wan: iperf3 ($2) failed" >&2
+		return 1
+	}
+	g=$(jq '.end.sum_received.bits_per_second / 1e6' <<<"$j")
+	printf 'demo-wan: %s (%s), %s s, a1 -> b1: %.1f Mbit/s goodput, %.1f%% of the link\n' \
+		"$2" "$CC" "$TIME" "$g" "$(awk -v g="$g" -v r="$RATE_MBIT" 'BEGIN { print 100 * g / r }')"
+	echo "$g"
 }
-good=$(jq '.end.sum_received.bits_per_second / 1e6' <<<"$j")
-printf 'demo-wan: plain TCP (%s), %s s, a1 -> b1: %.1f Mbit/s goodput, %.1f%% of the link\n' \
-	"$CC" "$TIME" "$good" "$(awk -v g="$good" -v r="$RATE_MBIT" 'BEGIN { print 100 * g / r }')"
+
+out=$(transfer 5201 "plain TCP") || exit 1
+head -n -1 <<<"$out"
+good=$(tail -n 1 <<<"$out")
 
 # The same transfer through keg: kegd at both gateways, kegs over QUIC.
 KEG=$ROOT/deploy/lab/keg.sh
-keg_transfer() {
-	local j kg
-	echo "demo-wan: now through keg: kegd at gwa and gwb, a1's flows to site B in kegs (QUIC, BBR)"
-	"$KEG" up --prefix "$P" || return 1
-	"$KEG" wait-up --prefix "$P" 15 || return 1
-	ip netns exec "$P-b1" iperf3 -s -1 -D -p 5202 || return 1
-	sleep 0.3
-	j=$(ip netns exec "$P-a1" iperf3 -c "$B1" -p 5202 -t "$TIME" -C "$CC" -J) || {
-		echo "demo-wan: iperf3 through keg failed" >&2
-		return 1
-	}
-	kg=$(jq '.end.sum_received.bits_per_second / 1e6' <<<"$j")
-	printf 'demo-wan: TCP (%s) through keg, %s s, a1 -> b1: %.1f Mbit/s goodput, %.1f%% of the link\n' \
-		"$CC" "$TIME" "$kg" "$(awk -v g="$kg" -v r="$RATE_MBIT" 'BEGIN { print 100 * g / r }')"
-	printf 'demo-wan: keg / plain TCP: %.1fx\n' "$(awk -v k="$kg" -v p="$good" 'BEGIN { print (p > 0 ? k / p : 0) }')"
-	"$KEG" ctl --prefix "$P" gwa site list
-}
-keg_transfer || exit 1
+echo "demo-wan: now through keg: kegd at gwa and gwb, a1's flows to site B in kegs (QUIC, BBR)"
+"$KEG" up --prefix "$P" && "$KEG" wait-up --prefix "$P" 15 || exit 1
+out=$(transfer 5202 "TCP through keg") || exit 1
+head -n -1 <<<"$out"
+kg=$(tail -n 1 <<<"$out")
+printf 'demo-wan: keg / plain TCP: %.1fx\n' "$(awk -v k="$kg" -v p="$good" 'BEGIN { print (p > 0 ? k / p : 0) }')"
+"$KEG" ctl --prefix "$P" gwa site list

@@ -294,6 +294,22 @@ t_lock_holders() {
 	done
 }
 
+# t_expect_err NS DESC REGEX ARGS...: kegctl ARGS (in NS) exits non-zero
+# and its message matches REGEX (extended, case-insensitive).
+t_expect_err() {
+	local ns=$1 desc=$2 re=$3 rc
+	shift 3
+	t_kegctl "$ns" "$@"
+	rc=$?
+	if [ $rc -ne 0 ] && grep -Eqi -- "$re" <<<"$T_OUT"; then
+		t_ok "$desc: exit $rc, \"$(head -1 <<<"$T_OUT")\""
+	elif [ $rc -eq 0 ]; then
+		t_fail "$desc: kegctl $* succeeded: ${T_OUT:-(no output)}"
+	else
+		t_fail "$desc: exit $rc but message does not match /$re/: ${T_OUT:-(no output)}"
+	fi
+}
+
 # t_keg_ok NS DESC ARGS...: a kegctl command that must succeed.
 t_keg_ok() {
 	local ns=$1 desc=$2

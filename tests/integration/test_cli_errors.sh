@@ -24,22 +24,6 @@ t_veth $GW kte-gw3 $C3 kte-c3b
 t_in $C1 ip addr add $NET.10/24 dev kte-c0
 t_in $GW sysctl -qw net.ipv4.ip_forward=1
 
-# t_expect_err DESC REGEX ARGS...: kegctl (in the gateway namespace) exits
-# non-zero and its message matches REGEX (extended, case-insensitive).
-t_expect_err() {
-	local desc=$1 re=$2 rc
-	shift 2
-	t_kegctl $GW "$@"
-	rc=$?
-	if [ $rc -ne 0 ] && grep -Eqi -- "$re" <<<"$T_OUT"; then
-		t_ok "$desc: exit $rc, \"$(head -1 <<<"$T_OUT")\""
-	elif [ $rc -eq 0 ]; then
-		t_fail "$desc: kegctl $* succeeded: ${T_OUT:-(no output)}"
-	else
-		t_fail "$desc: exit $rc but message does not match /$re/: ${T_OUT:-(no output)}"
-	fi
-}
-
 # Everything keg keeps for the interfaces of this suite, as text.
 snapshot() {
 	local ifc m
@@ -71,9 +55,9 @@ for args in "attach kte-gw0" "subnet add $NET.0/24 --iface kte-gw0" "status"; do
 	fi
 done
 
-t_expect_err "no such interface" 'kte-nope0' attach kte-nope0
-t_expect_err "unsupported mode" 'mode|turbo' attach kte-gw0 --mode turbo
-t_expect_err "subnet on an interface keg is not attached to" 'attach|kte-gw2' \
+t_expect_err $GW "no such interface" 'kte-nope0' attach kte-nope0
+t_expect_err $GW "unsupported mode" 'mode|turbo' attach kte-gw0 --mode turbo
+t_expect_err $GW "subnet on an interface keg is not attached to" 'attach|kte-gw2' \
 	subnet add $NET.0/24 --iface kte-gw2
 
 # A foreign XDP program: keg must not replace it, and it must survive.
@@ -81,7 +65,7 @@ t_in $GW ip link set dev kte-gw3 xdp obj "$XDP_PASS_OBJ" sec xdp ||
 	t_die "cannot attach xdp_pass.bpf.o to kte-gw3"
 T_ATTACHED+=("$GW kte-gw3")	# in case kegctl wrongly attaches
 foreign=$(t_in $GW ip -j link show kte-gw3 | jq -r '.[0].xdp.prog.id // empty')
-t_expect_err "foreign XDP program on kte-gw3" 'xdp|program|attached|busy' attach kte-gw3
+t_expect_err $GW "foreign XDP program on kte-gw3" 'xdp|program|attached|busy' attach kte-gw3
 after=$(t_in $GW ip -j link show kte-gw3 | jq -r '.[0].xdp.prog.id // empty')
 t_check "foreign program $foreign still attached (now ${after:-none})" \
 	[ -n "$foreign" ] && [ "$foreign" = "$after" ]
@@ -98,33 +82,33 @@ t_keg_ok $GW "subnet add $NET.0/24 on kte-gw1" subnet add $NET.0/24 --iface kte-
 t_keg_ok $GW "customer add $NET.20 on kte-gw0" customer add $NET.20 --iface kte-gw0
 t_keg_ok $GW "customer add $NET6:20 on kte-gw0" customer add $NET6:20 --iface kte-gw0
 
-t_expect_err "attach twice in a different mode" 'mode|attached|detach' \
+t_expect_err $GW "attach twice in a different mode" 'mode|attached|detach' \
 	attach kte-gw0 --mode generic
-t_expect_err "bad IPv4 address" '10\.201\.6\.300' customer add $NET.300 --iface kte-gw0
-t_expect_err "incomplete IPv4 address" '10\.201\.6' customer add $NET --iface kte-gw0
-t_expect_err "bad IPv6 address" 'fd00:201:6::g' customer add $NET6:g --iface kte-gw0
-t_expect_err "prefix length out of range" '/33|prefix|length' subnet add $NET.0/33 --iface kte-gw0
-t_expect_err "no prefix length" 'prefix|length|/' subnet add $NET.0 --iface kte-gw0
-t_expect_err "IPv4 subnet with host bits set" 'host' subnet add $NET.1/24 --iface kte-gw0
-t_expect_err "IPv6 subnet with host bits set" 'host' subnet add $NET6:1/64 --iface kte-gw0
-t_expect_err "customer with a prefix length" '/24|prefix|single|32' customer add $NET.0/24 --iface kte-gw0
-t_expect_err "duplicate subnet" 'exist|already|duplicate' subnet add $NET.0/24 --iface kte-gw0
-t_expect_err "duplicate customer" 'exist|already|duplicate' customer add $NET.20 --iface kte-gw0
-t_expect_err "customer of two interfaces" 'kte-gw0' customer add $NET.20 --iface kte-gw1
-t_expect_err "IPv6 customer of two interfaces" 'kte-gw0' customer add $NET6:20 --iface kte-gw1
-t_expect_err "customer del of a missing entry" 'not found|no such|not a customer|does not exist|unknown' \
+t_expect_err $GW "bad IPv4 address" '10\.201\.6\.300' customer add $NET.300 --iface kte-gw0
+t_expect_err $GW "incomplete IPv4 address" '10\.201\.6' customer add $NET --iface kte-gw0
+t_expect_err $GW "bad IPv6 address" 'fd00:201:6::g' customer add $NET6:g --iface kte-gw0
+t_expect_err $GW "prefix length out of range" '/33|prefix|length' subnet add $NET.0/33 --iface kte-gw0
+t_expect_err $GW "no prefix length" 'prefix|length|/' subnet add $NET.0 --iface kte-gw0
+t_expect_err $GW "IPv4 subnet with host bits set" 'host' subnet add $NET.1/24 --iface kte-gw0
+t_expect_err $GW "IPv6 subnet with host bits set" 'host' subnet add $NET6:1/64 --iface kte-gw0
+t_expect_err $GW "customer with a prefix length" '/24|prefix|single|32' customer add $NET.0/24 --iface kte-gw0
+t_expect_err $GW "duplicate subnet" 'exist|already|duplicate' subnet add $NET.0/24 --iface kte-gw0
+t_expect_err $GW "duplicate customer" 'exist|already|duplicate' customer add $NET.20 --iface kte-gw0
+t_expect_err $GW "customer of two interfaces" 'kte-gw0' customer add $NET.20 --iface kte-gw1
+t_expect_err $GW "IPv6 customer of two interfaces" 'kte-gw0' customer add $NET6:20 --iface kte-gw1
+t_expect_err $GW "customer del of a missing entry" 'not found|no such|not a customer|does not exist|unknown' \
 	customer del $NET.99 --iface kte-gw0
-t_expect_err "customer del on the wrong interface" 'kte-gw0|not found|no such|not a customer' \
+t_expect_err $GW "customer del on the wrong interface" 'kte-gw0|not found|no such|not a customer' \
 	customer del $NET.20 --iface kte-gw1
-t_expect_err "subnet del of a missing entry" 'not found|no such|not a subnet|does not exist|unknown' \
+t_expect_err $GW "subnet del of a missing entry" 'not found|no such|not a subnet|does not exist|unknown' \
 	subnet del 10.201.99.0/24 --iface kte-gw0
-t_expect_err "no --iface with two interfaces attached" 'iface|interface' customer add $NET.21
-t_expect_err "unknown command" 'frobnicate|unknown|usage' frobnicate
-t_expect_err "unknown option" 'bogus|unknown|unrecognized|usage' status --bogus
+t_expect_err $GW "no --iface with two interfaces attached" 'iface|interface' customer add $NET.21
+t_expect_err $GW "unknown command" 'frobnicate|unknown|usage' frobnicate
+t_expect_err $GW "unknown option" 'bogus|unknown|unrecognized|usage' status --bogus
 
 # A route keg did not install is not keg's to remove or overwrite.
 t_in $GW ip route add $NET.30/32 dev kte-gw0 proto static
-t_expect_err "customer whose /32 route exists already (not keg's)" \
+t_expect_err $GW "customer whose /32 route exists already (not keg's)" \
 	'route|exist|10\.201\.6\.30' customer add $NET.30 --iface kte-gw0
 t_check "the static route survived" \
 	eval "t_in $GW ip route show $NET.30/32 proto static | grep -q kte-gw0"
@@ -146,24 +130,24 @@ EOF
 before=$(snapshot)
 t_check "the map dumps compared below are readable" \
 	eval 'grep -q "\"prefixlen\":24" <<<"$before" && grep -q "\"ifindex\"" <<<"$before"'
-t_expect_err "apply with a bad address on line 7" "$conf:7" apply "$conf"
+t_expect_err $GW "apply with a bad address on line 7" "$conf:7" apply "$conf"
 t_check "apply with a bad line changed nothing" [ "$before" = "$(snapshot)" ]
 printf 'interface kte-gw0\n\tsubnet %s.0/24\n\tcustomer %s.20\n\tbogus 1\n' $NET $NET >"$conf"
-t_expect_err "apply with an unknown keyword on line 4" "$conf:4" apply "$conf"
+t_expect_err $GW "apply with an unknown keyword on line 4" "$conf:4" apply "$conf"
 printf 'interface kte-gw0\n\tcustomer %s.20\ninterface kte-gw1\n\tcustomer %s.20\n' $NET $NET >"$conf"
-t_expect_err "apply with a customer under two interfaces" "$conf:4" apply "$conf"
+t_expect_err $GW "apply with a customer under two interfaces" "$conf:4" apply "$conf"
 printf 'interface kte-gw2\n\tsubnet %s.0/24\n' $NET >"$conf"
-t_expect_err "apply to an interface keg is not attached to" "kte-gw2" apply "$conf"
+t_expect_err $GW "apply to an interface keg is not attached to" "kte-gw2" apply "$conf"
 t_check "failed applies changed nothing" [ "$before" = "$(snapshot)" ]
-t_expect_err "apply of a missing file" 'kte-missing|no such file' apply /tmp/kte-missing.conf
+t_expect_err $GW "apply of a missing file" 'kte-missing|no such file' apply /tmp/kte-missing.conf
 
 # Bounded input: endless or oversized input is refused naming the limit,
 # and the input is read before the lock, so a slow one holds nobody up.
-t_expect_err "apply of endless input (/dev/zero)" 'larger than 16 MiB' apply /dev/zero
-t_expect_err "schedule show of endless input (/dev/zero)" 'larger than 16 MiB' schedule show /dev/zero
-t_expect_err "apply of a directory" 'is a directory' apply /tmp
+t_expect_err $GW "apply of endless input (/dev/zero)" 'larger than 16 MiB' apply /dev/zero
+t_expect_err $GW "schedule show of endless input (/dev/zero)" 'larger than 16 MiB' schedule show /dev/zero
+t_expect_err $GW "apply of a directory" 'is a directory' apply /tmp
 awk 'BEGIN { printf "#"; for (i = 0; i < 5000; i++) printf "x"; print "" }' >"$conf"
-t_expect_err "apply with a 5001-byte line" "$conf:1: line longer than 4096" apply "$conf"
+t_expect_err $GW "apply with a 5001-byte line" "$conf:1: line longer than 4096" apply "$conf"
 t_check "refused inputs changed nothing" [ "$before" = "$(snapshot)" ]
 ( sleep 8 | timeout 30 nsenter --net=/run/netns/$GW "$KEGCTL" apply - >/dev/null 2>&1 ) &
 slow=$!
@@ -180,7 +164,7 @@ t_keg_ok $GW "customer del" customer del $NET.41 --iface kte-gw0
 t_in $GW ip route add $NET.31/32 dev kte-gw0 proto static
 printf 'interface kte-gw0\n\tsubnet %s.0/24\n\tsubnet %s:/64\n\tsubnet 10.201.61.0/24\n\tcustomer %s.20\n\tcustomer %s:20\n\tcustomer %s.29\n\tcustomer %s.31\n\tcustomer %s.32\n' \
 	$NET $NET6 $NET $NET6 $NET $NET $NET >"$conf"
-t_expect_err "apply blocked by a foreign route" "10\.201\.6\.31" apply "$conf"
+t_expect_err $GW "apply blocked by a foreign route" "10\.201\.6\.31" apply "$conf"
 t_check "apply that failed midway changed nothing" [ "$before" = "$(snapshot)" ]
 t_in $GW ip route del $NET.31/32 dev kte-gw0 proto static
 
@@ -205,7 +189,7 @@ t_check "no tc egress filter left on kte-gw0" \
 	eval "[ -z \"\$(t_in $GW tc filter show dev kte-gw0 egress 2>/dev/null)\" ]"
 t_check "kte-gw1 still attached with its pins" [ -e "$KEG_PIN_ROOT/kte-gw1/keg_subnets4" ]
 t_expect_arp_silence "no proxy-ARP on kte-gw0 after detach" $C1 kte-c0 $NET.78
-t_expect_err "detach of an interface keg is not attached to" 'kte-gw0|not attached' detach kte-gw0
+t_expect_err $GW "detach of an interface keg is not attached to" 'kte-gw0|not attached' detach kte-gw0
 
 # An attached interface that disappears: reported, refused, cleaned up.
 t_attach $GW kte-gw2
@@ -214,7 +198,7 @@ t_in $GW ip link del kte-gw2
 t_kegctl $GW status --json
 t_check "status reports kte-gw2 as vanished" \
 	eval "jq -e '.[] | select(.iface == \"kte-gw2\") | .state == \"vanished\"' <<<\"\$T_OUT\" >/dev/null"
-t_expect_err "subnet add on a vanished interface" 'vanished|gone|kte-gw2' \
+t_expect_err $GW "subnet add on a vanished interface" 'vanished|gone|kte-gw2' \
 	subnet add 10.201.62.0/24 --iface kte-gw2
 t_keg_ok $GW "detach of the vanished kte-gw2" detach kte-gw2
 t_check "its pins are gone" [ ! -e "$KEG_PIN_ROOT/kte-gw2" ]

@@ -26,22 +26,6 @@ print(struct.unpack("Q", s.getsockopt(socket.SOL_SOCKET, 71, 8))[0])') ||
 SITES=$KEG_PIN_ROOT/sites:$cookie
 T_FILES+=("$SITES")
 
-# t_expect_err DESC REGEX ARGS...: kegctl (in GW) exits non-zero and its
-# message matches REGEX (extended, case-insensitive).
-t_expect_err() {
-	local desc=$1 re=$2 rc
-	shift 2
-	t_kegctl $GW "$@"
-	rc=$?
-	if [ $rc -ne 0 ] && grep -Eqi -- "$re" <<<"$T_OUT"; then
-		t_ok "$desc: exit $rc, \"$(head -1 <<<"$T_OUT")\""
-	elif [ $rc -eq 0 ]; then
-		t_fail "$desc: kegctl $* succeeded: ${T_OUT:-(no output)}"
-	else
-		t_fail "$desc: exit $rc but message does not match /$re/: ${T_OUT:-(no output)}"
-	fi
-}
-
 # The used slots of the pinned keg_sites, by field name (bpftool reads the
 # map's BTF: independent of kegctl's output).
 dump() {
@@ -103,10 +87,10 @@ t_check "three more keys, four distinct public keys in all" \
 
 # ---- add --------------------------------------------------------------------
 
-t_expect_err "remote site before the local one" "br1.*(own site|local)" \
+t_expect_err $GW "remote site before the local one" "br1.*(own site|local)" \
 	site add br1 10.255.0.2 --pubkey "$pub_b1"
 t_check "nothing pinned after the refusal" [ ! -e "$SITES" ]
-t_expect_err "local site with a key others may read" "open.key" \
+t_expect_err $GW "local site with a key others may read" "open.key" \
 	site add hq 10.255.0.1 --local --key "$KD/open.key"
 t_check "nothing pinned after the refusal" [ ! -e "$SITES" ]
 
@@ -238,27 +222,27 @@ t_check "set: br2 at 10.255.0.3:3919, new key, no cap" \
 # ---- refused, and nothing changed ---------------------------------------------------
 
 before=$(dump)
-t_expect_err "duplicate name" "br1.*(already|defined)" site add br1 10.255.0.9 --pubkey "$pub_b3"
+t_expect_err $GW "duplicate name" "br1.*(already|defined)" site add br1 10.255.0.9 --pubkey "$pub_b3"
 t_unchanged "duplicate name" "$before"
-t_expect_err "duplicate address and port" "br9.*br1" site add br9 10.255.0.2 --pubkey "$pub_b3"
+t_expect_err $GW "duplicate address and port" "br9.*br1" site add br9 10.255.0.2 --pubkey "$pub_b3"
 t_unchanged "duplicate address" "$before"
-t_expect_err "bad public key" "notakey" site add br9 10.255.0.9 --pubkey notakey
+t_expect_err $GW "bad public key" "notakey" site add br9 10.255.0.9 --pubkey notakey
 t_unchanged "bad public key" "$before"
-t_expect_err "bad port" "10\.255\.0\.9:70000" site add br9 10.255.0.9:70000 --pubkey "$pub_b3"
+t_expect_err $GW "bad port" "10\.255\.0\.9:70000" site add br9 10.255.0.9:70000 --pubkey "$pub_b3"
 t_unchanged "bad port" "$before"
-t_expect_err "bad address" "10\.255\.0\.999" site add br9 10.255.0.999 --pubkey "$pub_b3"
+t_expect_err $GW "bad address" "10\.255\.0\.999" site add br9 10.255.0.999 --pubkey "$pub_b3"
 t_unchanged "bad address" "$before"
-t_expect_err "a second local site" "hq2.*local" site add hq2 10.255.0.8 --local --key "$KD/b3.key"
+t_expect_err $GW "a second local site" "hq2.*local" site add hq2 10.255.0.8 --local --key "$KD/b3.key"
 t_unchanged "second local site" "$before"
-t_expect_err "set of an unknown site" "nosuch" site set nosuch --maxrate 1mbit
+t_expect_err $GW "set of an unknown site" "nosuch" site set nosuch --maxrate 1mbit
 t_unchanged "set unknown" "$before"
-t_expect_err "del of an unknown site" "nosuch" site del nosuch
+t_expect_err $GW "del of an unknown site" "nosuch" site del nosuch
 t_unchanged "del unknown" "$before"
-t_expect_err "set with a bad rate" "fast" site set br1 --maxrate fast
+t_expect_err $GW "set with a bad rate" "fast" site set br1 --maxrate fast
 t_unchanged "set bad rate" "$before"
-t_expect_err "set a remote site to another's address" "br2.*br1" site set br2 10.255.0.2
+t_expect_err $GW "set a remote site to another's address" "br2.*br1" site set br2 10.255.0.2
 t_unchanged "set duplicate address" "$before"
-t_expect_err "del of the local site while remote sites exist" "hq.*(br1|remote)" site del hq
+t_expect_err $GW "del of the local site while remote sites exist" "hq.*(br1|remote)" site del hq
 t_unchanged "del local first" "$before"
 
 # KEG_SITES_MAX (64) slots: fill them, one more is refused.
@@ -270,7 +254,7 @@ for i in $(seq $((64 - n))); do
 done
 t_check "$added more sites fill the 64 slots" [ "$(dump | jq length)" = 64 ]
 before=$(dump)
-t_expect_err "a 65th site" "x65.*(too many|64)" site add x65 10.253.0.1 --pubkey "$pub_b3"
+t_expect_err $GW "a 65th site" "x65.*(too many|64)" site add x65 10.253.0.1 --pubkey "$pub_b3"
 t_unchanged "65th site" "$before"
 for i in $(seq $((64 - n))); do
 	t_kegctl $GW site del "x$i" || t_info "$T_OUT"
@@ -319,16 +303,16 @@ t_check "second apply: no site change ($T_OUT)" eval '! grep -q "sites:" <<<"$T_
 before=$(dump)
 printf 'site hq 10.255.0.1 local key %s\nsite br1 10.255.0.2 pubkey %s\nsite br1 10.255.0.3 pubkey %s\n' \
 	"$KD/hq.key" "$pub_b1" "$pub_b1" >"$AF.bad"
-t_expect_err "apply: a site defined twice" "$AF.bad:3: site br1 defined twice" apply "$AF.bad"
+t_expect_err $GW "apply: a site defined twice" "$AF.bad:3: site br1 defined twice" apply "$AF.bad"
 t_unchanged "apply: a site defined twice" "$before"
 printf 'site hq 10.255.0.1 local key %s\nsite br9 sat maxrate 1mbit\n' "$KD/hq.key" >"$AF.bad"
-t_expect_err "apply: schedule of an undefined site" "$AF.bad:2: .*br9" apply "$AF.bad"
+t_expect_err $GW "apply: schedule of an undefined site" "$AF.bad:2: .*br9" apply "$AF.bad"
 t_unchanged "apply: schedule of an undefined site" "$before"
 printf 'site br1 10.255.0.2 pubkey %s\n' "$pub_b1" >"$AF.bad"
-t_expect_err "apply: no local site" "local" apply "$AF.bad"
+t_expect_err $GW "apply: no local site" "local" apply "$AF.bad"
 t_unchanged "apply: no local site" "$before"
 printf 'interface nosuch0\nsite hq 10.255.0.1 local key %s\n' "$KD/hq.key" >"$AF.bad"
-t_expect_err "apply: a bad interface block" "nosuch0" apply "$AF.bad"
+t_expect_err $GW "apply: a bad interface block" "nosuch0" apply "$AF.bad"
 t_unchanged "apply: a bad interface block changes no site" "$before"
 printf 'site hq 10.255.0.1 local key %s\nsite br2 10.255.0.4 pubkey %s\n' "$KD/hq.key" "$pub_b1" >"$AF"
 t_keg_ok $GW "apply a file naming hq and br2" apply "$AF"
