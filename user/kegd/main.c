@@ -67,7 +67,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: kegd --iface IFACE [--iface IFACE ...] [--cc ALGO] [--rtt MS]\n"
 		   "            [--deadline-us US] [--queue PKTS] [--key-update-s S] [--qlog DIR]\n"
-		   "            [--no-schedule] [-v]\n"
+		   "            [--mem-max-mib M] [--no-schedule] [-v]\n"
 		   "Receive what keg's intercept rules steer into AF_XDP on IFACE (one socket\n"
 		   "and thread per receive queue). Packets of a rule whose site is a remote site\n"
 		   "(`kegctl site add`) are carried to that site's gateway in kegs over QUIC\n"
@@ -77,6 +77,8 @@ static void usage(FILE *f)
 		   "  --rtt MS         initial RTT estimate before the first sample (100)\n"
 		   "  --deadline-us US a keg waits at most this long for more packets (1000)\n"
 		   "  --queue PKTS     packets queued per site before kegd drops (2048)\n"
+		   "  --mem-max-mib M  bytes all keg connections may hold unacknowledged\n"
+		   "                   together, in MiB (256); beyond, the site queues wait\n"
 		   "  --key-update-s S QUIC key update on every connection at least every S\n"
 		   "                   seconds (600)\n"
 		   "  --qlog DIR       write a qlog trace per connection into DIR\n"
@@ -106,6 +108,7 @@ static int parse_args(struct kegd *kd, struct kegd_transport_opts *to, int argc,
 		{ "qlog", required_argument, NULL, 'L' },
 		{ "key-update-s", required_argument, NULL, 'K' },
 		{ "no-schedule", no_argument, NULL, 'S' },
+		{ "mem-max-mib", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -134,13 +137,17 @@ static int parse_args(struct kegd *kd, struct kegd_transport_opts *to, int argc,
 		case 'D':
 		case 'Q':
 		case 'K':
-			if (parse_num(optarg, &v) || v > 100000000ULL || (c == 'K' && !v)) {
+		case 'M':
+			if (parse_num(optarg, &v) || v > 100000000ULL || ((c == 'K' || c == 'M') && !v)) {
 				pr_notice("--%s: '%s' is no number in range",
 					  c == 'R' ? "rtt" : c == 'D' ? "deadline-us" :
-					  c == 'K' ? "key-update-s" : "queue", optarg);
+					  c == 'K' ? "key-update-s" : c == 'M' ? "mem-max-mib" :
+					  "queue", optarg);
 				return 2;
 			}
-			if (c == 'K')
+			if (c == 'M')
+				to->mem_max = v << 20;
+			else if (c == 'K')
 				to->key_update_ns = v * 1000000000ULL;
 			else if (c == 'R')
 				to->initial_rtt_ns = v * 1000000ULL;

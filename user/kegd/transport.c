@@ -39,6 +39,7 @@
 #define TP_REFUSED_SRCS  16               /* sources whose refusals are remembered */
 #define TP_REFUSED_LOG_NS (60000 * TP_MS) /* one log line per source and minute */
 #define TP_QUEUE_DEPTH   2048             /* default packets per site queue */
+#define TP_MEM_MAX       (256ULL << 20)   /* default: all connections' buffers together */
 
 struct kegd_site {
 	struct kegd_transport *tp;
@@ -70,6 +71,7 @@ struct kegd_transport {
 	/* Per served interface: its keg_icpt_sites id -> site slot + 1. */
 	_Atomic uint16_t ifsite[KEGD_MAX_IFACES][KEG_ICPT_MAX_SITES];
 	uint64_t drop_nosite;                      /* datagrams from no site */
+	uint64_t buffered;                         /* all connections' buffers, this round */
 	bool states_changed;
 	bool conf_error_logged;
 	struct {
@@ -659,6 +661,9 @@ static void drain(struct kegd_site *s, uint64_t now)
 	uint32_t first, n, i, len, flow;
 	int rc = 0;
 
+	/* Over the total for all sites: the queues wait (and, full, refuse). */
+	if (s->tp->buffered >= s->tp->o.mem_max)
+		return;
 	n = kegd_pktq_ready(&s->q, &first);
 	for (i = 0; i < n; i++) {
 		const uint8_t *p = kegd_pktq_at(&s->q, first + i, &len, &flow);
@@ -720,6 +725,13 @@ static void *transport_loop(void *arg)
 			} else if (tp->fd >= 0) {
 				receive(tp, now);
 			}
+		}
+		tp->buffered = 0;
+		for (unsigned int i = 0; i < KEG_SITES_MAX; i++) {
+			struct kegd_site *s = remote_site(tp, i);
+
+			if (s && s->conn)
+				tp->buffered += kq_conn_buffered(s->conn);
 		}
 		for (unsigned int i = 0; i < KEG_SITES_MAX; i++) {
 			struct kegd_site *s = remote_site(tp, i);
@@ -786,6 +798,8 @@ int kegd_transport_start(struct kegd_transport **out, struct kegd *kd,
 	tp->o = *o;
 	if (!tp->o.queue_depth)
 		tp->o.queue_depth = TP_QUEUE_DEPTH;
+	if (!tp->o.mem_max)
+		tp->o.mem_max = TP_MEM_MAX;
 	tp->local = -1;
 	tp->fd = -1;
 	tp->maps.conf = tp->maps.stats = -1;

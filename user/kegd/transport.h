@@ -41,6 +41,8 @@ struct kegd_transport_opts {
 	uint64_t    initial_rtt_ns;  /* 0: the library's default */
 	uint32_t    queue_depth;     /* packets per site queue */
 	uint64_t    key_update_ns;   /* QUIC key update at least this often; 0: 10 min */
+	uint64_t    mem_max;         /* bytes buffered in all connections together;
+					0: 256 MiB */
 	const char *qlog_dir;        /* NULL: no traces */
 };
 
