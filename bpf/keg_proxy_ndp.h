@@ -236,6 +236,13 @@ static __always_inline bool keg_ns_to_answer(void *data, void *data_end,
 	}
 	req->src = ip6->saddr;
 	req->target = nd->target;
+	/* A link-local target is never keg's: kegctl refuses such subnets,
+	 * and one left by an older keg would answer the hosts' own
+	 * duplicate-address probes and cost them IPv6 on the link. */
+	if (keg_ipv6_is_linklocal(&req->target)) {
+		keg_stat_inc(s, KEG_STAT_ns_target_outside);
+		return false;
+	}
 	sub = keg_subnet6_of(&req->target);
 	if (!sub) {
 		keg_stat_inc(s, KEG_STAT_ns_target_outside);

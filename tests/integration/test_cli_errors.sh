@@ -102,6 +102,32 @@ t_expect_err $GW "customer del on the wrong interface" 'kte-gw0|not found|no suc
 	customer del $NET.20 --iface kte-gw1
 t_expect_err $GW "subnet del of a missing entry" 'not found|no such|not a subnet|does not exist|unknown' \
 	subnet del 10.201.99.0/24 --iface kte-gw0
+# Addresses that cannot be customers, prefixes that cannot be proxied
+# (issue 13 §3): refused with the reason, nothing added, no route.
+before=$(snapshot)
+routes=$(t_in $GW ip route show proto 75; t_in $GW ip -6 route show proto 75)
+for p in fe80::/64 ::/0 224.0.0.0/4 127.0.0.0/8 255.255.255.255/32; do
+	t_expect_err $GW "subnet add $p refused" \
+		'cannot be proxied.*(link-local|covers|multicast|loopback|broadcast)' \
+		subnet add $p --iface kte-gw0
+done
+for a in 0.0.0.0 255.255.255.255 224.0.0.1 :: ff02::1 fe80::1 ::ffff:10.1.2.5; do
+	t_expect_err $GW "customer add $a refused" \
+		'cannot be a customer.*(unspecified|broadcast|multicast|link-local|IPv4-mapped)' \
+		customer add $a --iface kte-gw0
+done
+t_check "the refused addresses changed nothing" [ "$before" = "$(snapshot)" ]
+t_check "... and installed no route" \
+	[ "$routes" = "$(t_in $GW ip route show proto 75; t_in $GW ip -6 route show proto 75)" ]
+t_tmp SPECIAL
+printf 'interface kte-gw0\n  subnet %s.0/24\n  subnet fe80::/64\n' "$NET" >"$SPECIAL"
+t_expect_err $GW "apply with subnet fe80::/64 refused at its line" "$SPECIAL:3: .*link-local" \
+	apply "$SPECIAL"
+printf 'interface kte-gw0\n  customer 224.0.0.1\n' >"$SPECIAL"
+t_expect_err $GW "apply with customer 224.0.0.1 refused at its line" "$SPECIAL:2: .*multicast" \
+	apply "$SPECIAL"
+t_check "the refused applies changed nothing" [ "$before" = "$(snapshot)" ]
+
 t_expect_err $GW "no --iface with two interfaces attached" 'iface|interface' customer add $NET.21
 t_expect_err $GW "unknown command" 'frobnicate|unknown|usage' frobnicate
 t_expect_err $GW "unknown option" 'bogus|unknown|unrecognized|usage' status --bogus

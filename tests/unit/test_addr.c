@@ -38,6 +38,9 @@ static const struct addr_case cases[] = {
 	{ ADDR, "1.2.3", -EINVAL, NULL, "not an IPv4 or IPv6 address" },
 	{ ADDR, " 10.1.2.5", -EINVAL, NULL, "not an IPv4 or IPv6 address" },
 	{ ADDR, "fe80::1%eth0", -EINVAL, NULL, "not an IPv4 or IPv6 address" },
+	{ PREFIX, "10.1.2.0/024", -EINVAL, NULL, "leading zero" },
+	{ PREFIX, "10.0.0.0/08", -EINVAL, NULL, "leading zero" },
+	{ PREFIX, "0.0.0.0/0", 0, "0.0.0.0/0", NULL },
 	{ ADDR, "0123:4567:89ab:cdef:0123:4567:89ab:cdef:0", -EINVAL, NULL, "not an IPv4" },
 	{ ADDR, "10.1.2.5/", -EINVAL, NULL, "bad prefix length" },
 	{ ADDR, "10.1.2.5/+32", -EINVAL, NULL, "bad prefix length" },
@@ -172,4 +175,57 @@ Test(addr, order)
 				     sorted[j], c);
 			cr_expect_eq(keg_addr_qsort_cmp(&a[i], &a[j]), c);
 		}
+}
+
+/* Issue 13 §3: what cannot be a customer or a proxied prefix, and why. */
+Test(addr, special_addresses_refused)
+{
+	static const struct { const char *s, *why; } bad_customers[] = {
+		{ "0.0.0.0", "unspecified" }, { "255.255.255.255", "broadcast" },
+		{ "224.0.0.1", "multicast" }, { "127.0.0.1", "loopback" },
+		{ "169.254.1.1", "link-local" }, { "::", "unspecified" },
+		{ "::1", "loopback" }, { "ff02::1", "multicast" },
+		{ "fe80::1", "link-local" }, { "::ffff:10.1.2.5", "IPv4-mapped" },
+	};
+	static const char *const good_customers[] = {
+		"10.1.2.5", "192.0.2.255", "223.255.255.255", "2001:db8::5", "fec0::1", "::2",
+	};
+	static const struct { const char *s, *why; } bad_subnets[] = {
+		{ "fe80::/64", "link-local" }, { "::/0", "covers" }, { "224.0.0.0/4", "multicast" },
+		{ "127.0.0.0/8", "loopback" }, { "255.255.255.255/32", "broadcast" },
+		{ "0.0.0.0/0", "covers" }, { "169.254.0.0/16", "link-local" },
+		{ "ff00::/8", "multicast" }, { "::ffff:0.0.0.0/96", "IPv4-mapped" },
+		{ "128.0.0.0/1", "covers" },
+	};
+	static const char *const good_subnets[] = {
+		"10.0.0.0/8", "192.168.1.0/24", "2001:db8::/32", "fc00::/7", "1.0.0.0/8",
+	};
+	struct keg_addr a;
+	struct keg_err e;
+
+	for (size_t i = 0; i < sizeof(bad_customers) / sizeof(bad_customers[0]); i++) {
+		memset(&e, 0, sizeof(e));
+		cr_assert_eq(keg_addr_parse(bad_customers[i].s, &a, NULL), 0);
+		cr_expect_eq(keg_customer_addr_check(&a, &e), -EINVAL, "customer %s accepted",
+			     bad_customers[i].s);
+		cr_expect(strstr(e.msg, bad_customers[i].why), "%s: \"%s\"", bad_customers[i].s,
+			  e.msg);
+	}
+	for (size_t i = 0; i < sizeof(good_customers) / sizeof(good_customers[0]); i++) {
+		cr_assert_eq(keg_addr_parse(good_customers[i], &a, NULL), 0);
+		cr_expect_eq(keg_customer_addr_check(&a, NULL), 0, "customer %s refused",
+			     good_customers[i]);
+	}
+	for (size_t i = 0; i < sizeof(bad_subnets) / sizeof(bad_subnets[0]); i++) {
+		memset(&e, 0, sizeof(e));
+		cr_assert_eq(keg_prefix_parse(bad_subnets[i].s, &a, NULL), 0, "%s", bad_subnets[i].s);
+		cr_expect_eq(keg_subnet_prefix_check(&a, &e), -EINVAL, "subnet %s accepted",
+			     bad_subnets[i].s);
+		cr_expect(strstr(e.msg, bad_subnets[i].why), "%s: \"%s\"", bad_subnets[i].s, e.msg);
+	}
+	for (size_t i = 0; i < sizeof(good_subnets) / sizeof(good_subnets[0]); i++) {
+		cr_assert_eq(keg_prefix_parse(good_subnets[i], &a, NULL), 0);
+		cr_expect_eq(keg_subnet_prefix_check(&a, NULL), 0, "subnet %s refused",
+			     good_subnets[i]);
+	}
 }

@@ -666,6 +666,39 @@ Test(proxy, rfc4861_validity)
 		run_case(&rfc4861_cases[i]);
 }
 
+/* A DAD probe and a solicitation for link-local addresses. */
+static uint32_t c_ns_dad_link_local(struct pkt *q, struct pkt *a)
+{
+	(void)a;
+	ns_frame(q, L2("33:33:ff:00:12:34", H1_MAC),
+		 NS(.src = "::", .dst = "ff02::1:ff00:1234", .target = "fe80::1234"));
+	return BOTH;
+}
+
+static uint32_t c_ns_link_local_target(struct pkt *q, struct pkt *a)
+{
+	(void)a;
+	ns_frame(q, L2("33:33:ff:00:12:34", H1_MAC),
+		 NS(.src = "fe80::7", .dst = "ff02::1:ff00:1234", .target = "fe80::1234",
+		    .sll = H1_MAC));
+	return BOTH;
+}
+
+/* A link-local subnet left in the map by an older keg (kegctl refuses them
+ * now): its addresses are never answered, so the hosts' own duplicate
+ * address detection keeps working. */
+Test(proxy, never_link_local_targets)
+{
+	static const struct proxy_case ll[] = {
+		C(ns_dad_link_local, ns_target_outside),
+		C(ns_link_local_target, ns_target_outside),
+	};
+
+	keg_env_add_subnet(&env, "fe80::/64");
+	for (size_t i = 0; i < sizeof(ll) / sizeof(ll[0]); i++)
+		run_case(&ll[i]);
+}
+
 /* Inside a tunnel nothing is answered, and no ARP/NDP counter moves. */
 Test(proxy, not_inside_tunnels)
 {

@@ -18,8 +18,11 @@ Test(rate, parse)
 		{ "1.5mbit", 1500 }, { "100000000", 100000 }, { "2Mbit", 2000 },
 		{ "1mbps", 8000 }, { "125kbps", 1000 }, { "4tbit", 4000000000U },
 	};
+	/* Issue 13 §3: hex, exponents, inf and nan are no rates operators write. */
 	static const char *const bad[] = { "", "mbit", "-1mbit", "20 mbit", "20mbits",
-					    "0kbit", "999bit", "5tbit", "1e400mbit" };
+					    "0kbit", "999bit", "5tbit", "1e400mbit",
+					    "0x10mbit", "1e6bit", "infmbit", "nanmbit", ".5mbit",
+					    "+5mbit", "1.2.3mbit" };
 	struct keg_err e;
 	uint32_t k;
 

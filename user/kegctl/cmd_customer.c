@@ -84,6 +84,10 @@ static int change(struct cli_ctx *ctx, const struct customer_opts *opts, bool ad
 
 	a = opts->addr;
 	if (add) {
+		/* Removing stays possible for what an older keg accepted. */
+		ret = keg_customer_addr_check(&a, &ctx->err);
+		if (ret)
+			return cli_bad_arg(ctx, ret);
 		ret = parse_rates(ctx, opts, &val, &shaped);
 		if (ret)
 			return ret;

@@ -20,6 +20,9 @@ static int change(struct cli_ctx *ctx, const struct subnet_opts *opts, bool add)
 	const struct keg_addr p = opts->prefix;
 	int ret;
 
+	/* Removing stays possible for what an older keg accepted. */
+	if (add && (ret = keg_subnet_prefix_check(&p, &ctx->err)))
+		return cli_bad_arg(ctx, ret);
 	ret = keg_ifctx_open(opts->iface, &c, &ctx->err);
 	if (ret)
 		return ret;

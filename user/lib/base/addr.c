@@ -44,6 +44,9 @@ static int parse_any(const char *s, struct keg_addr *out, bool *has_len,
 	p = slash + 1;
 	if (!*p || strlen(p) > 3)
 		return keg_err_set(err, -EINVAL, "%s: bad prefix length", s);
+	/* "/024" is no prefix length anyone writes on purpose. */
+	if (p[0] == '0' && p[1])
+		return keg_err_set(err, -EINVAL, "%s: prefix length with a leading zero", s);
 	for (; *p; p++) {
 		if (*p < '0' || *p > '9')
 			return keg_err_set(err, -EINVAL, "%s: bad prefix length", s);
@@ -149,4 +152,73 @@ int keg_addr_cmp(const struct keg_addr *a, const struct keg_addr *b)
 int keg_addr_qsort_cmp(const void *a, const void *b)
 {
 	return keg_addr_cmp(a, b);
+}
+
+/* ---- addresses that are no customer's -------------------------------------- */
+
+struct special {
+	uint8_t family, plen;
+	uint8_t bytes[16];
+	const char *what;
+};
+
+static const struct special specials[] = {
+	{ AF_INET, 32, { 0 }, "the unspecified address" },
+	{ AF_INET, 8, { 127 }, "loopback (127.0.0.0/8)" },
+	{ AF_INET, 16, { 169, 254 }, "link-local (169.254.0.0/16)" },
+	{ AF_INET, 4, { 224 }, "multicast (224.0.0.0/4)" },
+	{ AF_INET, 32, { 255, 255, 255, 255 }, "the broadcast address" },
+	{ AF_INET6, 128, { 0 }, "the unspecified address (::)" },
+	{ AF_INET6, 128, { [15] = 1 }, "loopback (::1)" },
+	{ AF_INET6, 10, { 0xfe, 0x80 }, "link-local (fe80::/10): keg would answer the hosts' own "
+					 "duplicate-address probes" },
+	{ AF_INET6, 8, { 0xff }, "multicast (ff00::/8)" },
+	{ AF_INET6, 96, { [10] = 0xff, [11] = 0xff }, "IPv4-mapped (::ffff:0:0/96): use the IPv4 "
+						       "address" },
+};
+
+/* Do the first n bits of a and b agree? */
+static bool same_bits(const uint8_t *a, const uint8_t *b, unsigned int n)
+{
+	unsigned int full = n / 8, rest = n % 8;
+
+	if (memcmp(a, b, full))
+		return false;
+	return !rest || !((a[full] ^ b[full]) & (uint8_t)(0xff << (8 - rest)));
+}
+
+/* The special range p overlaps (p inside it, or it inside p), or NULL. */
+static const struct special *overlap(const struct keg_addr *p)
+{
+	for (size_t i = 0; i < sizeof(specials) / sizeof(specials[0]); i++) {
+		const struct special *s = &specials[i];
+
+		if (s->family == p->family &&
+		    same_bits(s->bytes, p->bytes, s->plen < p->plen ? s->plen : p->plen))
+			return s;
+	}
+	return NULL;
+}
+
+int keg_customer_addr_check(const struct keg_addr *a, struct keg_err *err)
+{
+	const struct special *s = overlap(a);
+	char buf[KEG_ADDR_STRLEN];
+
+	if (!s)
+		return 0;
+	return keg_err_set(err, -EINVAL, "%s cannot be a customer: it is %s",
+			   keg_addr_str(a, buf, sizeof(buf)), s->what);
+}
+
+int keg_subnet_prefix_check(const struct keg_addr *p, struct keg_err *err)
+{
+	const struct special *s = overlap(p);
+	char buf[KEG_ADDR_STRLEN];
+
+	if (!s)
+		return 0;
+	return keg_err_set(err, -EINVAL, "%s cannot be proxied: it %s %s",
+			   keg_prefix_str(p, buf, sizeof(buf)),
+			   p->plen <= s->plen ? "covers" : "is in", s->what);
 }

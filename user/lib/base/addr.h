@@ -61,6 +61,18 @@ const char *keg_addr_str(const struct keg_addr *a, char *buf, size_t len);
 /* Format "10.1.2.0/24" (always with the length). */
 const char *keg_prefix_str(const struct keg_addr *p, char *buf, size_t len);
 
+/*
+ * Addresses that cannot be a customer and prefixes that cannot be proxied:
+ * unspecified (0.0.0.0, ::), loopback (127.0.0.0/8, ::1), multicast
+ * (224.0.0.0/4, ff00::/8), broadcast (255.255.255.255), link-local
+ * (169.254.0.0/16, fe80::/10: answering there would answer the hosts' own
+ * duplicate-address probes) and IPv4-mapped IPv6 (::ffff:0:0/96, the same
+ * host as its IPv4 address). A customer address inside any of them, or a
+ * prefix that overlaps one, is refused: -EINVAL, err saying which and why.
+ */
+int keg_customer_addr_check(const struct keg_addr *a, struct keg_err *err);
+int keg_subnet_prefix_check(const struct keg_addr *p, struct keg_err *err);
+
 /* Total order: IPv4 before IPv6, then by bytes, then by prefix length.
  * Suitable for qsort() and bsearch() on arrays of struct keg_addr. */
 int keg_addr_cmp(const struct keg_addr *a, const struct keg_addr *b);

@@ -69,6 +69,8 @@ static int kw_subnet(struct parser *p, char **argv, struct keg_err *err)
 	int ret;
 
 	ret = keg_prefix_parse(argv[0], &a, err);
+	if (!ret)
+		ret = keg_subnet_prefix_check(&a, err);
 	if (ret)
 		return ret;
 	return add_entry(&p->cur->subnets, &a, p->line);
@@ -110,6 +112,8 @@ static int kw_customer(struct parser *p, char **argv, struct keg_err *err)
 	int ret;
 
 	ret = keg_addr_parse(argv[0], &a, err);
+	if (!ret)
+		ret = keg_customer_addr_check(&a, err);
 	if (ret)
 		return ret;
 	ret = add_entry(&p->cur->customers, &a, p->line);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* rate.c - see rate.h */
 #include <errno.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,23 @@ static const struct unit rate_units[] = {
 	{ "mbps", 8e3 },  { "gbps", 8e6 },
 };
 
+/* Digits with at most one '.' among them, from s to end: what strtod read
+ * must not have been hex ("0x10"), an exponent ("1e6"), "inf" or "nan". */
+static bool plain_decimal(const char *s, const char *end)
+{
+	bool dot = false;
+
+	if (s == end || *s < '0' || *s > '9')
+		return false;
+	for (; s < end; s++) {
+		if (*s == '.' && !dot)
+			dot = true;
+		else if (*s < '0' || *s > '9')
+			return false;
+	}
+	return true;
+}
+
 int keg_rate_parse(const char *s, uint32_t *kbit, struct keg_err *err)
 {
 	const char *u;
@@ -28,7 +46,7 @@ int keg_rate_parse(const char *s, uint32_t *kbit, struct keg_err *err)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (end == s || errno || !isfinite(v) || v <= 0 || s[0] == '-')
+	if (end == s || errno || !isfinite(v) || v <= 0 || !plain_decimal(s, end))
 		return keg_err_set(err, -EINVAL, "%s: not a rate (like 20mbit, 512kbit, 1gbit)", s);
 	u = end;
 	for (size_t i = 0; i < sizeof(rate_units) / sizeof(rate_units[0]); i++) {
@@ -70,7 +88,7 @@ int keg_size_parse(const char *s, uint32_t *bytes, struct keg_err *err)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (end == s || errno || !isfinite(v) || v <= 0 || s[0] == '-')
+	if (end == s || errno || !isfinite(v) || v <= 0 || !plain_decimal(s, end))
 		return keg_err_set(err, -EINVAL, "%s: not a size (like 1600, 15k, 1m)", s);
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcasecmp(end, units[i].n))
