@@ -61,6 +61,22 @@ t_check "kegd opened a socket per queue (2 + 2)" \
 t_keg_ok $GW "intercept list" intercept list --iface kic-gw1
 t_check "rule state A while kegd runs" grep -q "^kic-gw1 1 A " <<<"$T_OUT"
 
+# A second kegd on an interface already served: refused, and the first
+# keeps its sockets (issue 13 §6).
+t_tmp K2LOG
+nsenter --net="/run/netns/$GW" "$KEGD" --iface kic-gw1 >"$K2LOG" 2>&1
+rc=$?
+t_check "a second kegd on kic-gw1 exits non-zero (rc $rc)" [ $rc -ne 0 ]
+t_check "... saying that another kegd serves it ($(tail -n 1 "$K2LOG"))" \
+	grep -q "another kegd (pid $T_KEGD_PID) serves it" "$K2LOG"
+# Its sockets still in the XSKMAP: requests keep being redirected to them.
+r1=$(t_stat kic-gw1 icpt_redirected)
+t_quiet t_in $C1 ping -c 3 -i 0.2 -W 1 $N2.10
+t_check "... and removed nothing: requests still redirected to AF_XDP ($r1 -> $(t_stat kic-gw1 icpt_redirected))" \
+	test "$(t_stat kic-gw1 icpt_redirected)" -ge $((r1 + 3))
+t_keg_ok $GW "intercept list" intercept list --iface kic-gw1
+t_check "the first kegd still serves the rule (state A)" grep -q "^kic-gw1 1 A " <<<"$T_OUT"
+
 r1=$(t_stat kic-gw1 icpt_redirected)
 r2=$(t_stat kic-gw2 icpt_redirected)
 out=$(t_in $C1 ping -c 5 -i 0.2 -W 1 -p a5c3 -s 1000 $N2.10 2>&1)

@@ -92,6 +92,7 @@ struct kegd_iface {
 	int xsks_fd, kegd_fd;
 	int sites_fd;			/* keg_icpt_sites: the transport's down flags */
 	bool publish_failed;		/* logged once, until it works again */
+	bool registered;		/* our sockets went into its XSKMAP */
 	struct kegd_queue q[KEG_MAX_QUEUES];
 };
 

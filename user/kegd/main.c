@@ -37,6 +37,7 @@
 #include <bpf/bpf.h>
 
 #include "bpf_log.h"
+#include "clock.h"
 #include "keg_wire.h"
 #include "kegd.h"
 #include "log.h"
@@ -180,6 +181,24 @@ static int parse_args(struct kegd *kd, struct kegd_transport_opts *to, int argc,
 	return -1;	/* go on */
 }
 
+/* Another kegd that serves f now (its heartbeat fresh, its pid alive):
+ * logged, and true. That one keeps the interface; this one touches
+ * nothing of it. */
+static bool other_kegd(const struct kegd_iface *f)
+{
+	struct keg_kegd k;
+	uint32_t zero = 0;
+
+	if (bpf_map_lookup_elem(f->kegd_fd, &zero, &k) || !k.pid || k.pid == (uint32_t)getpid())
+		return false;
+	if (kill((pid_t)k.pid, 0) && errno != EPERM)
+		return false;
+	if (keg_now_ns() - k.heartbeat_ns >= KEG_KEGD_STALE_MS * 1000000ULL)
+		return false;
+	pr_notice("%s: another kegd (pid %u) serves it; stop that one first", f->name, k.pid);
+	return true;
+}
+
 /* Pins and one receiving socket per queue of every interface. */
 static int open_ifaces(struct kegd *kd)
 {
@@ -198,6 +217,8 @@ static int open_ifaces(struct kegd *kd)
 		f->sites_fd = open_pin(f->name, KEG_STR(KEG_MAP_ICPT_SITES));
 		if (f->xsks_fd < 0 || f->kegd_fd < 0 || f->sites_fd < 0)
 			return -ENOENT;
+		if (other_kegd(f))
+			return -EBUSY;
 		f->n_queues = kegd_rx_queues(f->name);
 		for (k = 0; k < f->n_queues; k++) {
 			struct kegd_queue *q = &f->q[k];
@@ -222,6 +243,7 @@ static int start(struct kegd *kd)
 	for (i = 0; i < kd->n_ifaces; i++) {
 		struct kegd_iface *f = &kd->ifaces[i];
 
+		f->registered = true;	/* from here on, stop() undoes it */
 		for (k = 0; k < f->n_queues; k++) {
 			ret = xsk_socket__update_xskmap(f->q[k].s->xsk, f->xsks_fd);
 			if (ret) {
@@ -253,7 +275,7 @@ static void stop(struct kegd *kd)
 		struct kegd_iface *f = &kd->ifaces[i];
 		unsigned int removed = 0;
 
-		for (k = 0; k < f->n_queues && f->xsks_fd >= 0; k++) {
+		for (k = 0; k < f->n_queues && f->xsks_fd >= 0 && f->registered; k++) {
 			if (!f->q[k].s)
 				continue;
 			if (!bpf_map_delete_elem(f->xsks_fd, &k) || errno == ENOENT)
@@ -262,7 +284,7 @@ static void stop(struct kegd *kd)
 				pr_notice("%s queue %u: removing from the XSKMAP: %s", f->name, k,
 					  strerror(errno));
 		}
-		if (f->kegd_fd >= 0)
+		if (f->kegd_fd >= 0 && f->registered)
 			kegd_publish(f, false);
 		if (removed)
 			pr_notice("%s: sockets removed from the XSKMAP", f->name);
