@@ -71,16 +71,19 @@ static const struct cli_opt apply_opts_tab[] = {
 
 const struct cli_cmd cmd_apply = {
 	.name = "apply",
-	.summary = "make interfaces' subnets and customers equal to a file",
-	.help = "Read FILE ('interface NAME' blocks of 'subnet PREFIX' and 'customer ADDR'\n"
-		"lines, '#' comments) and add and remove subnets, customers and customer\n"
-		"routes until each interface it names holds exactly what it lists;\n"
-		"interfaces it does not name are left alone. The whole file is checked\n"
-		"first (errors as FILE:LINE: message, nothing changed); if a change fails\n"
-		"midway the earlier ones are undone. The file is read whole before keg's\n"
-		"lock is taken, at most 16 MiB with lines of at most 4096 bytes.\n"
-		"Prints one line per change\n"
-		"(\"eth0: + subnet 10.1.2.0/24\", \"eth0: - customer 10.1.2.9\") and a summary.\n"
+	.summary = "make interfaces (and the sites) equal to a file",
+	.help = "Read FILE ('interface NAME' blocks of 'subnet', 'customer', 'schedule' and\n"
+		"'intercept' lines, '#' comments; keg.conf(5)) and add, change and remove\n"
+		"until each interface it names holds exactly what it lists: apply owns the\n"
+		"whole state of those interfaces. Subnets, customers (their routes and\n"
+		"rates), schedules and intercept rules added by hand that the file does not\n"
+		"list are removed, and rates set by hand are reset to the file's; --dry-run\n"
+		"shows each such change. Interfaces it does not name are left alone.\n"
+		"The whole file is checked first (errors as FILE:LINE: message, nothing\n"
+		"changed); if a change fails midway the earlier ones are undone. The file\n"
+		"is read whole before keg's lock is taken, at most 16 MiB with lines of at\n"
+		"most 4096 bytes. Prints one line per change (\"eth0: + subnet\n"
+		"10.1.2.0/24\", \"eth0: - customer 10.1.2.9\") and a summary.\n"
 		"'site' lines (anywhere in the file) are the whole set of the keg transport's\n"
 		"sites: 'site NAME ADDR[:PORT] local key FILE | pubkey KEY [maxrate RATE]\n"
 		"[segsize BYTES]', and 'site NAME DAYS [HH:MM-HH:MM] maxrate RATE [; ...]' for\n"
