@@ -194,6 +194,23 @@ t_expect_err $GW "apply blocked by a foreign route" "10\.201\.6\.31" apply "$con
 t_check "apply that failed midway changed nothing" [ "$before" = "$(snapshot)" ]
 t_in $GW ip route del $NET.31/32 dev kte-gw0 proto static
 
+# Shaping arguments checked before the first change (issue 13 §4).
+htb() { t_in $GW tc qdisc show dev kte-gw1 | grep -c htb; }
+t_expect_err $GW "shape set with a default rate above the link rate" \
+	'default rate 10gbit is above the link rate 1kbit' \
+	shape set kte-gw1 --link-rate 1kbit --default-rate 10gbit
+t_check "... built no HTB tree" [ "$(htb)" = 0 ]
+t_keg_ok $GW "shape set kte-gw1 --leaf pfifo" shape set kte-gw1 --leaf pfifo
+t_expect_err $GW "another leaf qdisc on a shaped interface" 'leaf qdisc pfifo, fixed' \
+	shape set kte-gw1 --leaf sfq
+t_keg_ok $GW "shape show --iface kte-gw1 --json" shape show --iface kte-gw1 --json
+t_check "... which kept pfifo" eval "jq -e '.[0].leaf_qdisc == \"pfifo\"' <<<\"\$T_OUT\" >/dev/null"
+t_keg_ok $GW "customer add --up without an uplink" \
+	customer add $NET.50 --iface kte-gw1 --down 10mbit --up 5mbit
+t_check "... says that nothing applies the upload rate" grep -q "shapes no uplink" <<<"$T_OUT"
+t_keg_ok $GW "customer del $NET.50" customer del $NET.50 --iface kte-gw1
+t_keg_ok $GW "shape off kte-gw1" shape off kte-gw1
+
 # Re-attach = upgrade: the program is replaced, the tables stay.
 before=$(snapshot)
 old_id=$(t_in $GW ip -j link show kte-gw0 | jq -r '.[0].xdp.prog.id // .[0].xdp.attached[0].prog.id // empty')

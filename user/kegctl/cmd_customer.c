@@ -38,6 +38,27 @@ static int parse_rates(struct cli_ctx *ctx, const struct customer_opts *o,
 	return 0;
 }
 
+/* An upload rate needs an uplink to shape on. Without one it is recorded
+ * (an apply file may list it for a gateway that gets its uplink later) but
+ * nothing applies it: said so, rather than printed as if it were. */
+static int check_up(struct cli_ctx *ctx, const struct keg_ifctx *c, uint32_t up_kbit)
+{
+	struct keg_shape_cfg cfg;
+	int ret;
+
+	if (!up_kbit)
+		return 0;
+	ret = keg_shape_get(c->name, &cfg, &ctx->err);
+	if (ret)
+		return ret;
+	if (!cfg.up_ifindex)
+		pr_notice("warning: %s shapes no uplink: the upload rate is recorded but nothing "
+			  "applies it (an uplink comes with 'kegctl attach %s --uplink DEV', or "
+			  "'kegctl shape set %s --uplink DEV' before shaping starts)",
+			  c->name, c->name, c->name);
+	return 0;
+}
+
 static void print_rates(const struct keg_customer *v)
 {
 	char b[32];
@@ -100,6 +121,8 @@ static int change(struct cli_ctx *ctx, const struct customer_opts *opts, bool ad
 		ret = cli_fail(ctx, -EEXIST, "%s is already a customer of %s", buf, owner);
 		goto out;
 	}
+	if (add && (ret = check_up(ctx, &c, val.up_kbit)))
+		goto out;
 	ret = keg_nl_open(&nl);
 	if (ret) {
 		cli_fail(ctx, ret, "opening rtnetlink: %s", strerror(-ret));
@@ -183,6 +206,8 @@ static int run_set(struct cli_ctx *ctx, const void *o)
 		ret = cli_usage(ctx, "nothing to set: give --down, --up, --ceil or --burst");
 		goto out;
 	}
+	if (opts->up.set && (ret = check_up(ctx, &c, given.up_kbit)))
+		goto out;
 	val.down_kbit = given.down_kbit;
 	if (opts->up.set)
 		val.up_kbit = given.up_kbit;

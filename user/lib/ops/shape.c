@@ -12,6 +12,7 @@
 #include <bpf/bpf.h>
 
 #include "keg_group.skel.h"
+#include "rate.h"
 #include "log.h"
 #include "pins.h"
 #include "pinset.h"
@@ -333,7 +334,7 @@ int keg_shape_enable(struct keg_nl *nl, const struct keg_ifctx *c,
 					   s->uplink, c->name);
 		if (!fresh && cfg.up_ifindex && (int)cfg.up_ifindex != up)
 			return keg_err_set(err, -EBUSY,
-					   "%s already shapes uploads on ifindex %u; 'kegctl shape %s --off' first",
+					   "%s already shapes uploads on ifindex %u; 'kegctl shape off %s' first",
 					   c->name, cfg.up_ifindex, c->name);
 	}
 	if (fresh) {
@@ -367,6 +368,19 @@ int keg_shape_enable(struct keg_nl *nl, const struct keg_ifctx *c,
 		memset(cfg.ports, 0, sizeof(cfg.ports));
 		for (i = 0; i < s->nports && i < KEG_SHAPE_PORTS; i++)
 			cfg.ports[i] = htons(s->ports[i]);
+	}
+	/* The combination, before the first change. */
+	if (!fresh && s->leaf >= 0 && (__u32)s->leaf != cfg.leaf)
+		return keg_err_set(err, -EINVAL, "%s shapes with leaf qdisc %s, fixed when shaping "
+				   "was turned on; 'kegctl shape off %s' first to change it",
+				   c->name, keg_leaf_name((enum keg_leaf_kind)cfg.leaf), c->name);
+	if (cfg.default_kbit > cfg.link_kbit || cfg.default_up_kbit > cfg.link_kbit) {
+		char l[32], d[32];
+
+		return keg_err_set(err, -EINVAL, "default rate %s is above the link rate %s",
+				   keg_rate_str(cfg.default_kbit > cfg.link_kbit ? cfg.default_kbit :
+						cfg.default_up_kbit, d, sizeof(d)),
+				   keg_rate_str(cfg.link_kbit, l, sizeof(l)));
 	}
 
 	ret = keg_tcb_open(&b, nl);
