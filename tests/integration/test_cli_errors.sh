@@ -194,7 +194,12 @@ t_expect_err $GW "apply blocked by a foreign route" "10\.201\.6\.31" apply "$con
 t_check "apply that failed midway changed nothing" [ "$before" = "$(snapshot)" ]
 t_in $GW ip route del $NET.31/32 dev kte-gw0 proto static
 
-# Shaping arguments checked before the first change (issue 13 §4).
+# Arguments checked before the first change (issue 13 §4).
+id_before=$(t_in $GW ip -j link show kte-gw1 | jq -r '.[0].xdp.prog.id // .[0].xdp.attached[0].prog.id // empty')
+t_expect_err $GW "attach kte-gw1 --uplink kte-gw1" 'must not be kte-gw1 itself' \
+	attach kte-gw1 --uplink kte-gw1
+t_check "... left kte-gw1's program as it was (prog $id_before)" \
+	[ "$(t_in $GW ip -j link show kte-gw1 | jq -r '.[0].xdp.prog.id // .[0].xdp.attached[0].prog.id // empty')" = "$id_before" ]
 htb() { t_in $GW tc qdisc show dev kte-gw1 | grep -c htb; }
 t_expect_err $GW "shape set with a default rate above the link rate" \
 	'default rate 10gbit is above the link rate 1kbit' \

@@ -56,6 +56,10 @@ static int run_attach(struct cli_ctx *ctx, const void *o)
 
 	if (opts->uplink && !if_nametoindex(opts->uplink))
 		return cli_fail(ctx, -ENODEV, "--uplink %s: no such interface", opts->uplink);
+	/* Before anything changes (the attach upgraded a running one before). */
+	if (opts->uplink && !strcmp(opts->uplink, opts->iface))
+		return cli_usage(ctx, "--uplink %s: the uplink must not be %s itself",
+				 opts->uplink, opts->iface);
 	ret = keg_attach(opts->iface, (enum keg_xdp_mode)opts->mode, &res, &ctx->err);
 	if (ret)
 		return ret;
