@@ -40,6 +40,7 @@
 #define TP_REFUSED_LOG_NS (60000 * TP_MS) /* one log line per source and minute */
 #define TP_QUEUE_DEPTH   2048             /* default packets per site queue */
 #define TP_MEM_MAX       (256ULL << 20)   /* default: all connections' buffers together */
+#define TP_LOCAL_RETRY_NS (5000 * TP_MS)  /* a local site that failed: tried again */
 
 struct kegd_site {
 	struct kegd_transport *tp;
@@ -71,6 +72,8 @@ struct kegd_transport {
 	/* Per served interface: its keg_icpt_sites id -> site slot + 1. */
 	_Atomic uint16_t ifsite[KEGD_MAX_IFACES][KEG_ICPT_MAX_SITES];
 	uint64_t drop_nosite;                      /* datagrams from no site */
+	uint64_t local_retry_at;                   /* local site failed: next try */
+	bool local_failed_logged;
 	uint64_t buffered;                         /* all connections' buffers, this round */
 	bool states_changed;
 	bool conf_error_logged;
@@ -380,15 +383,21 @@ static int local_up(struct kegd_transport *tp, const struct keg_site_conf *c)
 
 	ret = keg_tls_id_load(&tp->id, c->key_path);
 	if (ret) {
-		pr_notice("site %s (local): key %s: %s", c->name, c->key_path, strerror(-ret));
+		if (!tp->local_failed_logged)
+			pr_notice("site %s (local): key %s: %s (tried again every %llu s)", c->name,
+				  c->key_path, strerror(-ret),
+				  (unsigned long long)(TP_LOCAL_RETRY_NS / 1000000000ULL));
 		return ret;
 	}
 	tp->have_id = true;
 	tp->fd = kq_udp_socket((struct sockaddr *)&ss, len);
 	if (tp->fd < 0) {
 		ret = tp->fd;
-		pr_notice("site %s (local): UDP socket on %s: %s", c->name,
-			  endpoint_str((struct sockaddr *)&ss, ep, sizeof(ep)), strerror(-ret));
+		if (!tp->local_failed_logged)
+			pr_notice("site %s (local): UDP socket on %s: %s (tried again every %llu s)",
+				  c->name, endpoint_str((struct sockaddr *)&ss, ep, sizeof(ep)),
+				  strerror(-ret),
+				  (unsigned long long)(TP_LOCAL_RETRY_NS / 1000000000ULL));
 		return ret;
 	}
 	ev.data.u32 = 0;
@@ -439,6 +448,16 @@ static void poll_conf(struct kegd_transport *tp, uint64_t now)
 			local = i;
 	local_changed = local != tp->local ||
 			(local >= 0 && memcmp(&next[local], &tp->cur[local], sizeof(next[0])));
+	/* A local site that could not be set up (a key file not there yet, its
+	 * address not configured yet): tried again every TP_LOCAL_RETRY_NS,
+	 * logged the first time only, until the site changes. */
+	if (local_changed && local >= 0 && tp->local < 0 &&
+	    !memcmp(&next[local], &tp->cur[local], sizeof(next[0]))) {
+		if (now < tp->local_retry_at)
+			return;
+	} else if (local_changed) {
+		tp->local_failed_logged = false;
+	}
 	if (local_changed) {
 		local_down(tp, now);
 		memset(tp->cur, 0, sizeof(tp->cur));
@@ -450,12 +469,15 @@ static void poll_conf(struct kegd_transport *tp, uint64_t now)
 		else if (local >= 0)
 			local_down(tp, now);
 		if (tp->local < 0) {
-			/* Without a local site nothing connects; try again when
-			 * the map changes (cur stays empty, so it will). */
-			if (local >= 0)
+			/* Without a local site nothing connects. */
+			if (local >= 0) {
 				tp->cur[local] = next[local];
+				tp->local_retry_at = now + TP_LOCAL_RETRY_NS;
+				tp->local_failed_logged = true;
+			}
 			return;
 		}
+		tp->local_failed_logged = false;
 	}
 	for (unsigned int i = 0; i < KEG_SITES_MAX; i++) {
 		const struct keg_site_conf *n = &next[i];
