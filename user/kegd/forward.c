@@ -22,6 +22,7 @@
 #include "clock.h"
 #include "kegd.h"
 #include "log.h"
+#include "ippkt.h"
 #include "transport.h"
 
 /* The TX-only socket for ifindex and thread idx, opened on demand. The
@@ -149,58 +150,6 @@ static uint32_t rewrite(uint8_t *pkt, uint32_t len, const struct keg_xsk_meta *m
 	return 0;
 }
 
-/* The IP packet's own length (a short frame carries Ethernet padding
- * after it), or 0 when the frame holds less than the header says. */
-static uint32_t ip_len(const uint8_t *ip, uint32_t avail)
-{
-	uint32_t n;
-
-	if (ip[0] >> 4 == 4)
-		n = ntohs(((const struct iphdr *)ip)->tot_len);
-	else
-		n = ntohs(((const struct ipv6hdr *)ip)->payload_len) +
-		    (uint32_t)sizeof(struct ipv6hdr);
-	return n <= avail ? n : 0;
-}
-
-/* FNV-1a step over n bytes. */
-static uint32_t fnv(uint32_t h, const uint8_t *p, size_t n)
-{
-	while (n--)
-		h = (h ^ *p++) * 16777619U;
-	return h;
-}
-
-/* A flow's id for the keg transport: addresses, protocol and (TCP/UDP,
- * unfragmented) ports of the IP packet ip[0..len), which rewrite() found
- * whole. Packets of one flow share it, so they share a stream and keep
- * their order. */
-static uint32_t flow_hash(const uint8_t *ip, uint32_t len)
-{
-	uint32_t h = 2166136261U, l4;
-	uint8_t proto;
-
-	if (ip[0] >> 4 == 4) {
-		const struct iphdr *h4 = (const void *)ip;
-
-		proto = h4->protocol;
-		h = fnv(h, (const uint8_t *)&h4->saddr, 8);
-		l4 = h4->ihl * 4U;
-		if (h4->frag_off & htons(0x3fff))	/* MF or an offset: no ports */
-			l4 = len;
-	} else {
-		const struct ipv6hdr *h6 = (const void *)ip;
-
-		proto = h6->nexthdr;
-		h = fnv(h, (const uint8_t *)&h6->saddr, 32);
-		l4 = sizeof(*h6);
-	}
-	h = fnv(h, &proto, 1);
-	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP) && len >= l4 + 4)
-		h = fnv(h, ip + l4, 4);
-	return h;
-}
-
 /* Send what is pending for cur and count it. */
 static void flush(struct kegd_queue *q, struct kegd_sock *cur, uint8_t *const *pkts,
 		  const uint32_t *lens, unsigned int n)
@@ -277,9 +226,8 @@ void *kegd_queue_loop(void *arg)
 			}
 			/* A rule of a remote site: into a keg (counted as sent;
 			 * the transport counts its own drops per site). */
-			if (q->kd->tp && (iplen = ip_len(pkt + l3, d->len - l3)) &&
-			    kegd_transport_take(q->kd->tp, q->iface, m.site,
-						flow_hash(pkt + l3, iplen), pkt + l3, iplen)) {
+			if (q->kd->tp && (iplen = kegd_ip_len(pkt + l3, d->len - l3)) &&
+			    kegd_transport_take(q->kd->tp, q->iface, m.site, pkt + l3, iplen)) {
 				q->tx++;
 				continue;
 			}

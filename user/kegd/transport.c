@@ -22,6 +22,7 @@
 
 #include "keg_intercept.h"
 #include "keg_site.h"
+#include "ippkt.h"
 #include "kegd.h"
 #include "log.h"
 #include "pktq.h"
@@ -776,7 +777,7 @@ static void *transport_loop(void *arg)
 /* ---- the forwarding threads' side ----------------------------------------------- */
 
 bool kegd_transport_take(struct kegd_transport *tp, unsigned int iface, uint32_t site_id,
-			 uint32_t flow, const uint8_t *pkt, size_t len)
+			 const uint8_t *pkt, size_t len)
 {
 	struct kegd_site *s;
 	uint16_t slot1;
@@ -794,7 +795,7 @@ bool kegd_transport_take(struct kegd_transport *tp, unsigned int iface, uint32_t
 		atomic_fetch_add_explicit(&s->q.dropped, 1, memory_order_relaxed);
 		return true;
 	}
-	rc = kegd_pktq_push(&s->q, flow, pkt, len);
+	rc = kegd_pktq_push(&s->q, kegd_flow_hash(pkt, (uint32_t)len), pkt, len);
 	if (rc == 1) {
 		uint64_t one = 1;
 

@@ -55,13 +55,15 @@ int  kegd_transport_start(struct kegd_transport **out, struct kegd *kd,
 void kegd_transport_stop(struct kegd_transport *tp);
 
 /*
- * From a forwarding thread: the packet (starting at its IP header) of a
- * rule whose site, in interface iface's keg_icpt_sites, is site_id.
+ * From a forwarding thread: the packet (starting at its IP header, whole:
+ * kegd_ip_len()) of a rule whose site, in interface iface's
+ * keg_icpt_sites, is site_id. Its flow (kegd_flow_hash()) is worked out
+ * only for a remote site's packet.
  * Returns true when the transport took it (queued for its site, or
  * dropped and counted), false when the site is not a remote site of the
  * transport (kegd forwards it itself).
  */
 bool kegd_transport_take(struct kegd_transport *tp, unsigned int iface, uint32_t site_id,
-			 uint32_t flow, const uint8_t *pkt, size_t len);
+			 const uint8_t *pkt, size_t len);
 
 #endif /* KEGD_TRANSPORT_H */
