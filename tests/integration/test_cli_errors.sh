@@ -128,6 +128,17 @@ t_expect_err $GW "apply with customer 224.0.0.1 refused at its line" "$SPECIAL:2
 	apply "$SPECIAL"
 t_check "the refused applies changed nothing" [ "$before" = "$(snapshot)" ]
 
+# A long argument is cut in its error, the reason kept (issue 13 §6).
+long=$(printf '1%.0s' $(seq 3000))
+for args in "customer add $long --iface kte-gw0" "customer add $NET.22 --down $long --iface kte-gw0" \
+	"intercept add --site $long --src $NET.0/24 --dst 10.9.0.0/16 --proto T --iface kte-gw0" \
+	"site add $long 10.9.9.9 --pubkey x"; do
+	# shellcheck disable=SC2086  # the words of the command
+	t_kegctl $GW $args
+	t_check "${args//$long/<${#long} ones>}: the argument is cut in the message (${#T_OUT} characters: $(cut -c1-90 <<<"$T_OUT")...)" \
+		[ "${#T_OUT}" -lt 300 ]
+done
+
 t_expect_err $GW "no --iface with two interfaces attached" 'iface|interface' customer add $NET.21
 t_expect_err $GW "unknown command" 'frobnicate|unknown|usage' frobnicate
 t_expect_err $GW "unknown option" 'bogus|unknown|unrecognized|usage' status --bogus

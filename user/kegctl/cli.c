@@ -45,6 +45,8 @@ static int bad_value(struct cli_ctx *ctx, int ret)
 	return ret;
 }
 
+#define CLI_VALUE_MAX 128	/* longer than any typed value (an IPv6 prefix with ports) */
+
 /* Store v, the value of option or argument name, at dst as type says. */
 static int parse_typed(struct cli_ctx *ctx, enum cli_type type, const char *name,
 		       const char *const *choices, const char *v, void *dst)
@@ -53,6 +55,12 @@ static int parse_typed(struct cli_ctx *ctx, enum cli_type type, const char *name
 	char *end;
 	int i, ret;
 
+	/* No address, rate, size, number or interface name is this long: say
+	 * so with its start, rather than echo all of it (the reason would be
+	 * cut off behind it). Strings (file names, keys) have their own. */
+	if (type != CLI_STRING && type != CLI_FLAG && strlen(v) > CLI_VALUE_MAX)
+		return cli_usage(ctx, "%s%s: '%.24s...' (%zu characters): too long",
+				 name[0] >= 'a' && name[0] <= 'z' ? "--" : "", name, v, strlen(v));
 	switch (type) {
 	case CLI_STRING:
 		*(const char **)dst = v;

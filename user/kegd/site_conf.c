@@ -92,8 +92,9 @@ int keg_site_parse(char *const *words, size_t n, struct keg_site *s, struct keg_
 	if (n < 2)
 		return keg_err_set(err, -EINVAL, "site: expected NAME ADDR[:PORT] and options");
 	if (bad_name(words[0]))
-		return keg_err_set(err, -EINVAL, "site '%s': a name is 1-%d letters, digits, "
-				   "'-' or '_', starting with a letter", words[0],
+		return keg_err_set(err, -EINVAL, "site '%.*s%s': a name is 1-%d letters, digits, "
+				   "'-' or '_', starting with a letter", KEG_SITE_NAME_MAX + 1,
+				   words[0], strlen(words[0]) > KEG_SITE_NAME_MAX + 1 ? "..." : "",
 				   KEG_SITE_NAME_MAX);
 	strcpy(s->name, words[0]);
 	if (parse_addr(words[1], s))

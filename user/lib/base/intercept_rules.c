@@ -125,8 +125,8 @@ int keg_icpt_site_valid(const char *name, struct keg_err *err)
 	if (!name || !*name)
 		return keg_err_set(err, -EINVAL, "empty site name");
 	if (strlen(name) >= KEG_ICPT_SITE_NAME)
-		return keg_err_set(err, -EINVAL, "%s: site name longer than %d characters",
-				   name, KEG_ICPT_SITE_NAME - 1);
+		return keg_err_set(err, -EINVAL, "%.*s...: site name longer than %d characters",
+				   KEG_ICPT_SITE_NAME - 1, name, KEG_ICPT_SITE_NAME - 1);
 	for (p = name; *p; p++)
 		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
 			return keg_err_set(err, -EINVAL,
