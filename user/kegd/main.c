@@ -37,7 +37,7 @@
 #include <bpf/bpf.h>
 
 #include "bpf_log.h"
-#include "clock.h"
+#include "intercept.h"
 #include "keg_wire.h"
 #include "kegd.h"
 #include "log.h"
@@ -189,11 +189,8 @@ static bool other_kegd(const struct kegd_iface *f)
 	struct keg_kegd k;
 	uint32_t zero = 0;
 
-	if (bpf_map_lookup_elem(f->kegd_fd, &zero, &k) || !k.pid || k.pid == (uint32_t)getpid())
-		return false;
-	if (kill((pid_t)k.pid, 0) && errno != EPERM)
-		return false;
-	if (keg_now_ns() - k.heartbeat_ns >= KEG_KEGD_STALE_MS * 1000000ULL)
+	if (bpf_map_lookup_elem(f->kegd_fd, &zero, &k) || k.pid == (uint32_t)getpid() ||
+	    !keg_kegd_alive(&k))
 		return false;
 	pr_notice("%s: another kegd (pid %u) serves it; stop that one first", f->name, k.pid);
 	return true;

@@ -26,6 +26,7 @@
 #include "flowmap.h"
 #include "keg_frame.h"
 #include "quic_conn.h"
+#include "rxbatch.h"
 #include "ratebucket.h"
 #include "streambuf.h"
 
@@ -33,7 +34,6 @@
 #define KQ_MAX_SCIDS     8
 #define KQ_BATCH         64
 #define KQ_TX_PKT        NGTCP2_MAX_PMTUD_UDP_PAYLOAD_SIZE
-#define KQ_RX_PKT        2048
 #define KQ_MAX_UDP_RX    1472            /* advertised max_udp_payload_size */
 #define KQ_MS            1000000ULL
 #define KQ_BACKOFF_MIN   (100 * KQ_MS)
@@ -103,7 +103,7 @@ struct kq_conn {
 	uint32_t         rr;
 	struct keg_rbucket rb;
 	struct kq_stats  st;
-	uint64_t         buffered;      /* kq_conn_buffered() as of the last write */
+	uint64_t         buffered;      /* counted at each write, plus what was sent since */
 	uint8_t          retry_secret[32]; /* server: keys its Retry tokens */
 	uint64_t         key_updates_closed;
 	uint64_t         lost_closed;
@@ -112,11 +112,7 @@ struct kq_conn {
 	struct mmsghdr   txm[KQ_BATCH];
 	struct iovec     txv[KQ_BATCH];
 	uint8_t          txb[KQ_BATCH][KQ_TX_PKT];
-	/* receive batch */
-	struct mmsghdr   rxm[KQ_BATCH];
-	struct iovec     rxv[KQ_BATCH];
-	struct sockaddr_storage rxa[KQ_BATCH];
-	uint8_t          rxb[KQ_BATCH][KQ_RX_PKT];
+	struct kq_rxbatch rx;           /* kq_conn_read()'s batch */
 };
 
 /*
@@ -1095,38 +1091,46 @@ void kq_conn_input(struct kq_conn *c, const uint8_t *buf, size_t len,
 	on_datagram(c, buf, len, from, fromlen, now);
 }
 
+int kq_rxbatch_recv(struct kq_rxbatch *rb, int fd)
+{
+	int n;
+
+	for (int i = 0; i < KQ_RX_BATCH; i++) {
+		rb->v[i].iov_base = rb->b[i];
+		rb->v[i].iov_len = KQ_RX_PKT;
+		memset(&rb->m[i], 0, sizeof(rb->m[i]));
+		rb->m[i].msg_hdr.msg_name = &rb->a[i];
+		rb->m[i].msg_hdr.msg_namelen = sizeof(rb->a[i]);
+		rb->m[i].msg_hdr.msg_iov = &rb->v[i];
+		rb->m[i].msg_hdr.msg_iovlen = 1;
+	}
+	n = recvmmsg(fd, rb->m, KQ_RX_BATCH, MSG_DONTWAIT, NULL);
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -errno;
+	return n;
+}
+
 int kq_conn_read(struct kq_conn *c, uint64_t now)
 {
-	for (int round = 0; round < 16; round++) {
-		int n;
+	struct kq_rxbatch *rb = &c->rx;
 
-		for (int i = 0; i < KQ_BATCH; i++) {
-			c->rxv[i].iov_base = c->rxb[i];
-			c->rxv[i].iov_len = KQ_RX_PKT;
-			memset(&c->rxm[i], 0, sizeof(c->rxm[i]));
-			c->rxm[i].msg_hdr.msg_name = &c->rxa[i];
-			c->rxm[i].msg_hdr.msg_namelen = sizeof(c->rxa[i]);
-			c->rxm[i].msg_hdr.msg_iov = &c->rxv[i];
-			c->rxm[i].msg_hdr.msg_iovlen = 1;
-		}
-		n = recvmmsg(c->fd, c->rxm, KQ_BATCH, MSG_DONTWAIT, NULL);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-				break;
-			return -errno;
-		}
+	for (int round = 0; round < 16; round++) {
+		int n = kq_rxbatch_recv(rb, c->fd);
+
+		if (n < 0)
+			return n;
 		for (int i = 0; i < n; i++) {
-			struct msghdr *h = &c->rxm[i].msg_hdr;
+			struct msghdr *h = &rb->m[i].msg_hdr;
 
 			if (h->msg_flags & MSG_TRUNC) {
 				c->st.udp_rx_pkts++;
 				c->st.drop_garbage++;
 				continue;
 			}
-			kq_conn_input(c, c->rxb[i], c->rxm[i].msg_len,
-				      (struct sockaddr *)&c->rxa[i], h->msg_namelen, now);
+			kq_conn_input(c, rb->b[i], rb->m[i].msg_len, (struct sockaddr *)&rb->a[i],
+				      h->msg_namelen, now);
 		}
-		if (n < KQ_BATCH)
+		if (n < KQ_RX_BATCH)
 			break;
 	}
 	return kq_conn_write(c, now);
@@ -1277,11 +1281,22 @@ int kq_conn_send(struct kq_conn *c, uint32_t flow_id, const void *pkt, size_t le
 	return 0;
 }
 
+/* What all slots hold: queued, and sent but not acknowledged. */
+static uint64_t buffered_count(const struct kq_conn *c)
+{
+	uint64_t n = 0;
+
+	for (uint32_t i = 0; i < c->cfg.nslots; i++)
+		if (c->slots[i].kbuf)
+			n += c->slots[i].sb.end - c->slots[i].sb.acked + c->slots[i].pk.used;
+	return n;
+}
+
 int kq_conn_write(struct kq_conn *c, uint64_t now)
 {
 	/* Recounted here, after acknowledgements freed room; kq_conn_send
 	 * adds to it in between. */
-	c->buffered = kq_conn_buffered(c);
+	c->buffered = buffered_count(c);
 	struct kq_link *links[2] = { c->pend, c->cur };
 
 	for (int i = 0; i < 2; i++) {
@@ -1411,12 +1426,7 @@ const char *kq_strerror(int liberr)
 
 uint64_t kq_conn_buffered(const struct kq_conn *c)
 {
-	uint64_t n = 0;
-
-	for (uint32_t i = 0; i < c->cfg.nslots; i++)
-		if (c->slots[i].kbuf)
-			n += c->slots[i].sb.end - c->slots[i].sb.acked + c->slots[i].pk.used;
-	return n;
+	return c->buffered;
 }
 
 enum kq_state kq_conn_state(const struct kq_conn *c)

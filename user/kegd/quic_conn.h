@@ -119,6 +119,7 @@ struct kq_conn;
 
 uint64_t kq_now(void);
 
+
 /* A non-blocking UDP socket bound to `local`, DF set (PMTUD, no IP
  * fragmentation), 8 MiB buffers. Returns the fd or a negative errno. */
 int kq_udp_socket(const struct sockaddr *local, socklen_t len);
@@ -156,7 +157,9 @@ int kq_conn_key_update(struct kq_conn *c, uint64_t now);
 /* A new MaxRate (schedule step); 0 removes the cap. */
 int kq_conn_set_rate(struct kq_conn *c, uint64_t max_rate, uint64_t now);
 
-/* Bytes queued and not yet acknowledged by the peer (all slots). */
+/* Bytes queued and not yet acknowledged by the peer (all slots), as
+ * counted at the last kq_conn_write() plus what kq_conn_send() took since:
+ * cheap, so callers may ask per packet or per loop. */
 uint64_t kq_conn_buffered(const struct kq_conn *c);
 
 void kq_conn_stats(struct kq_conn *c, struct kq_stats *st);

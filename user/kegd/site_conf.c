@@ -231,21 +231,27 @@ int keg_sites_check(const struct keg_site *v, size_t n, struct keg_err *err)
 	return 0;
 }
 
-socklen_t keg_site_sockaddr(const struct keg_site *s, struct sockaddr_storage *ss)
+socklen_t keg_sockaddr_make(int family, const uint8_t addr[16], uint16_t port,
+			    struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof(*ss));
-	if (s->family == AF_INET) {
+	if (family == AF_INET) {
 		struct sockaddr_in *a = (struct sockaddr_in *)ss;
 
 		a->sin_family = AF_INET;
-		a->sin_port = htons(s->port);
-		memcpy(&a->sin_addr, s->addr, 4);
+		a->sin_port = htons(port);
+		memcpy(&a->sin_addr, addr, 4);
 		return sizeof(*a);
 	}
 	struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
 
 	a->sin6_family = AF_INET6;
-	a->sin6_port = htons(s->port);
-	memcpy(&a->sin6_addr, s->addr, 16);
+	a->sin6_port = htons(port);
+	memcpy(&a->sin6_addr, addr, 16);
 	return sizeof(*a);
+}
+
+socklen_t keg_site_sockaddr(const struct keg_site *s, struct sockaddr_storage *ss)
+{
+	return keg_sockaddr_make(s->family, s->addr, s->port, ss);
 }

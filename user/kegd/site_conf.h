@@ -60,4 +60,8 @@ int keg_sites_check(const struct keg_site *v, size_t n, struct keg_err *err);
 /* The site's address as a sockaddr (for kq_conn_new / kq_udp_socket). */
 socklen_t keg_site_sockaddr(const struct keg_site *s, struct sockaddr_storage *ss);
 
+/* The same from its parts (a pinned struct keg_site_conf holds them too). */
+socklen_t keg_sockaddr_make(int family, const uint8_t addr[16], uint16_t port,
+			    struct sockaddr_storage *ss);
+
 #endif /* KEGD_SITE_CONF_H */

@@ -28,15 +28,15 @@
 #include "pktq.h"
 #include "rate.h"
 #include "reinject.h"
+#include "rxbatch.h"
 #include "schedule.h"
+#include "site_conf.h"
 #include "sitemaps.h"
 #include "tls_pin.h"
 #include "transport.h"
 
 #define TP_MS            1000000ULL
 #define TP_POLL_NS       (KEG_SITES_POLL_MS * TP_MS)
-#define TP_RX_BATCH      64
-#define TP_RX_PKT        2048
 #define TP_REFUSED_SRCS  16               /* sources whose refusals are remembered */
 #define TP_REFUSED_LOG_NS (60000 * TP_MS) /* one log line per source and minute */
 #define TP_QUEUE_DEPTH   2048             /* default packets per site queue */
@@ -85,32 +85,14 @@ struct kegd_transport {
 	unsigned int refused_next;
 	pthread_t thread;
 	bool running;
-	/* receive batch */
-	struct mmsghdr rxm[TP_RX_BATCH];
-	struct iovec rxv[TP_RX_BATCH];
-	struct sockaddr_storage rxa[TP_RX_BATCH];
-	uint8_t rxb[TP_RX_BATCH][TP_RX_PKT];
+	struct kq_rxbatch rx;                      /* the UDP socket's receive batch */
 };
 
 /* ---- addresses ------------------------------------------------------------ */
 
 static socklen_t conf_sockaddr(const struct keg_site_conf *c, struct sockaddr_storage *ss)
 {
-	memset(ss, 0, sizeof(*ss));
-	if (c->family == AF_INET) {
-		struct sockaddr_in *s = (void *)ss;
-
-		s->sin_family = AF_INET;
-		s->sin_port = htons(c->port);
-		memcpy(&s->sin_addr, c->addr, 4);
-		return sizeof(*s);
-	}
-	struct sockaddr_in6 *s6 = (void *)ss;
-
-	s6->sin6_family = AF_INET6;
-	s6->sin6_port = htons(c->port);
-	memcpy(&s6->sin6_addr, c->addr, 16);
-	return sizeof(*s6);
+	return keg_sockaddr_make((int)c->family, c->addr, c->port, ss);
 }
 
 /* Same address and port; an IPv4-mapped IPv6 source matches IPv4. */
@@ -638,40 +620,42 @@ static void sched_step(struct kegd_transport *tp, uint64_t now)
 	}
 }
 
+/* The remote site whose address and port sent `from`, or NULL. Datagrams
+ * come in runs from one peer: the last match is tried first. */
+static struct kegd_site *site_from(struct kegd_transport *tp, const struct sockaddr *from,
+				   struct kegd_site *last)
+{
+	if (last && same_endpoint(from, &last->peer))
+		return last;
+	for (unsigned int k = 0; k < KEG_SITES_MAX; k++) {
+		struct kegd_site *s = remote_site(tp, k);
+
+		if (s && s->conn && same_endpoint(from, &s->peer))
+			return s;
+	}
+	return NULL;
+}
+
 static void receive(struct kegd_transport *tp, uint64_t now)
 {
+	struct kq_rxbatch *rb = &tp->rx;
+	struct kegd_site *s = NULL;
+
 	for (int round = 0; round < 16; round++) {
-		int n;
+		int n = kq_rxbatch_recv(rb, tp->fd);
 
-		for (int i = 0; i < TP_RX_BATCH; i++) {
-			tp->rxv[i].iov_base = tp->rxb[i];
-			tp->rxv[i].iov_len = TP_RX_PKT;
-			memset(&tp->rxm[i], 0, sizeof(tp->rxm[i]));
-			tp->rxm[i].msg_hdr.msg_name = &tp->rxa[i];
-			tp->rxm[i].msg_hdr.msg_namelen = sizeof(tp->rxa[i]);
-			tp->rxm[i].msg_hdr.msg_iov = &tp->rxv[i];
-			tp->rxm[i].msg_hdr.msg_iovlen = 1;
-		}
-		n = recvmmsg(tp->fd, tp->rxm, TP_RX_BATCH, MSG_DONTWAIT, NULL);
-		if (n <= 0)
-			return;
 		for (int i = 0; i < n; i++) {
-			const struct sockaddr *from = (const void *)&tp->rxa[i];
-			struct kegd_site *s = NULL;
+			const struct sockaddr *from = (const void *)&rb->a[i];
 
-			for (unsigned int k = 0; k < KEG_SITES_MAX && !s; k++) {
-				s = remote_site(tp, k);
-				if (s && (!s->conn || !same_endpoint(from, &s->peer)))
-					s = NULL;
-			}
-			if (!s || (tp->rxm[i].msg_hdr.msg_flags & MSG_TRUNC)) {
+			s = site_from(tp, from, s);
+			if (!s || (rb->m[i].msg_hdr.msg_flags & MSG_TRUNC)) {
 				tp->drop_nosite++;
 				continue;
 			}
-			kq_conn_input(s->conn, tp->rxb[i], tp->rxm[i].msg_len, from,
-				      tp->rxm[i].msg_hdr.msg_namelen, now);
+			kq_conn_input(s->conn, rb->b[i], rb->m[i].msg_len, from,
+				      rb->m[i].msg_hdr.msg_namelen, now);
 		}
-		if (n < TP_RX_BATCH)
+		if (n < KQ_RX_BATCH)
 			return;
 	}
 }

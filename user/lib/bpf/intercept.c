@@ -494,6 +494,12 @@ int keg_icpt_enable(const struct keg_icpt_maps *m, uint32_t id, bool on,
 	return change(m, id, on ? 1 : 2, err);
 }
 
+bool keg_kegd_alive(const struct keg_kegd *k)
+{
+	return k->pid && (kill((pid_t)k->pid, 0) == 0 || errno == EPERM) &&
+	       keg_now_ns() - k->heartbeat_ns < KEG_KEGD_STALE_MS * KEG_NSEC_PER_MSEC;
+}
+
 int keg_icpt_kegd_read(const struct keg_icpt_maps *m, struct keg_kegd *k, bool *running)
 {
 	uint32_t zero = 0;
@@ -501,8 +507,7 @@ int keg_icpt_kegd_read(const struct keg_icpt_maps *m, struct keg_kegd *k, bool *
 	*running = false;
 	if (bpf_map_lookup_elem(m->kegd, &zero, k) < 0)
 		return -errno;
-	*running = k->pid && (kill((pid_t)k->pid, 0) == 0 || errno == EPERM) &&
-		   keg_now_ns() - k->heartbeat_ns < KEG_KEGD_STALE_MS * KEG_NSEC_PER_MSEC;
+	*running = keg_kegd_alive(k);
 	return 0;
 }
 

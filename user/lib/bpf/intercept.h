@@ -58,6 +58,9 @@ int keg_icpt_site_name(const struct keg_icpt_maps *m, uint32_t id, char *name,
 		       size_t len);
 
 /* kegd's record: running (pid alive, heartbeat fresh) and its counters. */
+/* A kegd record of a process that runs and beats (heartbeat fresher than
+ * KEG_KEGD_STALE_MS). */
+bool keg_kegd_alive(const struct keg_kegd *k);
 int keg_icpt_kegd_read(const struct keg_icpt_maps *m, struct keg_kegd *k, bool *running);
 
 /* Rule state letter: 'A' active, 'X' disabled, 'Y' site or controller down. */
