@@ -71,6 +71,8 @@ enum keg_icpt_match {
 #define KEG_ICPT_F_USED     (1U << 0)	/* position holds a rule */
 #define KEG_ICPT_F_DISABLED (1U << 1)	/* `kegctl intercept disable` (state X) */
 #define KEG_ICPT_F_BLOCK    (1U << 2)	/* --when-down block (else forward) */
+#define KEG_ICPT_F_TERMINATE (1U << 3)	/* TCP terminated in the kernel's stack
+					   (keg_term.h), not carried as packets */
 
 /* keg_icpt_cfg.flags */
 #define KEG_ICPT_CFG_NOCACHE (1U << 0)	/* bench: classify every packet */
