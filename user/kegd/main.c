@@ -68,11 +68,13 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: kegd --iface IFACE [--iface IFACE ...] [--cc ALGO] [--rtt MS]\n"
 		   "            [--deadline-us US] [--queue PKTS] [--key-update-s S] [--qlog DIR]\n"
-		   "            [--mem-max-mib M] [--no-schedule] [-v]\n"
+		   "            [--mem-max-mib M] [--no-schedule] [--no-terminate] [-v]\n"
 		   "Receive what keg's intercept rules steer into AF_XDP on IFACE (one socket\n"
 		   "and thread per receive queue). Packets of a rule whose site is a remote site\n"
 		   "(`kegctl site add`) are carried to that site's gateway in kegs over QUIC\n"
 		   "(UDP 3919); others are forwarded here (README.md, \"Intercepts and kegd\").\n"
+		   "TCP of rules that terminate it (the default) is accepted here in the kernel's\n"
+		   "own TCP stack and crosses as a byte stream (README.md, \"TCP termination\").\n"
 		   "  --cc ALGO        congestion control of the keg connections: bbr (default),\n"
 		   "                   bbr2, cubic, reno\n"
 		   "  --rtt MS         initial RTT estimate before the first sample (100)\n"
@@ -84,7 +86,9 @@ static void usage(FILE *f)
 		   "                   seconds (600)\n"
 		   "  --qlog DIR       write a qlog trace per connection into DIR\n"
 		   "  --no-schedule    do not apply the customer shaping schedules that\n"
-		   "                   `kegctl apply` stored (kegd applies them at their minute)\n");
+		   "                   `kegctl apply` stored (kegd applies them at their minute)\n"
+		   "  --no-terminate   no TCP termination: no listeners, no keg_tc_term; TCP of\n"
+		   "                   terminating rules is then forwarded by the kernel\n");
 }
 
 static int parse_num(const char *s, unsigned long long *v)
@@ -109,6 +113,7 @@ static int parse_args(struct kegd *kd, struct kegd_transport_opts *to, int argc,
 		{ "qlog", required_argument, NULL, 'L' },
 		{ "key-update-s", required_argument, NULL, 'K' },
 		{ "no-schedule", no_argument, NULL, 'S' },
+		{ "no-terminate", no_argument, NULL, 'T' },
 		{ "mem-max-mib", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -165,6 +170,9 @@ static int parse_args(struct kegd *kd, struct kegd_transport_opts *to, int argc,
 			break;
 		case 'S':
 			kd->no_schedule = true;
+			break;
+		case 'T':
+			to->no_terminate = true;
 			break;
 		case 'h':
 			usage(stdout);

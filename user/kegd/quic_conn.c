@@ -1786,6 +1786,17 @@ uint64_t kq_conn_bs_count(const struct kq_conn *c)
 	return c->bs_count;
 }
 
+uint64_t kq_conn_bs_mem(const struct kq_conn *c)
+{
+	uint64_t n = 0;
+
+	for (const struct kq_bs *bs = c->bss; bs; bs = bs->next)
+		n += bs->tx.sb.cap > 0 ? bs->tx.sb.end - bs->tx.sb.acked : 0;
+	for (const struct kq_bs *bs = c->bss; bs; bs = bs->next)
+		n += bs->rx.cap;
+	return n;
+}
+
 int kq_conn_write(struct kq_conn *c, uint64_t now)
 {
 	bs_dispatch(c);

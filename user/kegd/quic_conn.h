@@ -222,6 +222,9 @@ bool kq_bs_eof(struct kq_bs *bs);
  * invalid after this call. */
 void kq_bs_release(struct kq_bs *bs, bool reset);
 uint64_t kq_conn_bs_count(const struct kq_conn *c);
+/* Bytes the byte streams hold: unacknowledged in their send rings, and
+ * the receive buffers allocated. */
+uint64_t kq_conn_bs_mem(const struct kq_conn *c);
 
 /* Close gracefully (CONNECTION_CLOSE to the peer); no reconnect after. */
 void kq_conn_close(struct kq_conn *c, uint64_t now);

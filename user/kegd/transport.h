@@ -44,6 +44,7 @@ struct kegd_transport_opts {
 	uint64_t    mem_max;         /* bytes buffered in all connections together;
 					0: 256 MiB */
 	const char *qlog_dir;        /* NULL: no traces */
+	bool        no_terminate;    /* --no-terminate: no listeners, no keg_tc_term */
 };
 
 /* Set up (maps, raw sockets, eventfd) and start the thread. -errno, with
