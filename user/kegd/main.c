@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,18 @@ static int open_pin(const char *iface, const char *name)
 	if (fd < 0)
 		pr_notice("%s", keg_err_str(&err, fd));
 	return fd;
+}
+
+/* A terminated TCP connection is a descriptor (two at a gateway that is
+ * both ends): take every descriptor the hard limit allows. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 }
 
 static void usage(FILE *f)
@@ -336,6 +349,7 @@ int main(int argc, char **argv)
 	atomic_init(&kd->stopping, false);
 	for (i = 0; i < KEGD_MAX_IFACES; i++)
 		kd->ifaces[i].xsks_fd = kd->ifaces[i].kegd_fd = kd->ifaces[i].sites_fd = -1;
+	raise_nofile();
 	ret = parse_args(kd, &to, argc, argv);
 	if (ret >= 0)
 		return ret;

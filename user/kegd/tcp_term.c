@@ -56,12 +56,16 @@ struct kegd_term {
 	struct tlisten l[KEG_TERM_SOCKS];
 	struct tconn *conns;
 	unsigned int n_starved;
+	bool accept_paused;             /* out of descriptors: listeners off */
+	bool out_of_fds_logged;
 	bool over_mem;
 	struct kegd_term_site site[KEG_SITES_MAX];
 	uint8_t buf[TERM_IO_MAX];
 };
 
 /* ---- connections ----------------------------------------------------------- */
+
+static void listeners_set(struct kegd_term *t, bool on);
 
 static void set_events(struct tconn *tc, uint32_t want)
 {
@@ -101,6 +105,8 @@ static void conn_free(struct tconn *tc, bool reset)
 	if (tc->next)
 		tc->next->prev = tc->prev;
 	free(tc);
+	if (t->accept_paused)
+		listeners_set(t, true);
 }
 
 static struct tconn *conn_new(struct kegd_term *t, int fd, unsigned int slot, uint32_t events)
@@ -328,13 +334,35 @@ static void accept_one(struct kegd_term *t, int fd)
 	conn_pump(tc);
 }
 
+/* Listeners on or off: off while kegd has no descriptor left (EMFILE),
+ * or the listener would wake the loop for nothing until one is freed;
+ * the clients wait in the backlog meanwhile. */
+static void listeners_set(struct kegd_term *t, bool on)
+{
+	for (unsigned int i = 0; i < KEG_TERM_SOCKS; i++) {
+		struct epoll_event ev = { .events = on ? EPOLLIN : 0, .data.ptr = &t->l[i] };
+
+		if (t->l[i].fd >= 0)
+			epoll_ctl(t->epfd, EPOLL_CTL_MOD, t->l[i].fd, &ev);
+	}
+	t->accept_paused = !on;
+}
+
 static void accept_all(struct kegd_term *t, struct tlisten *l)
 {
 	for (int i = 0; i < TERM_ACCEPTS; i++) {
 		int fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
-		if (fd < 0)
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE) {
+				if (!t->out_of_fds_logged)
+					pr_notice("TCP termination: no descriptor left (%s): new connections wait",
+						  strerror(errno));
+				t->out_of_fds_logged = true;
+				listeners_set(t, false);
+			}
 			return;     /* EAGAIN, or a connection that died waiting */
+		}
 		accept_one(t, fd);
 	}
 }

@@ -183,38 +183,65 @@ static uint16_t be16_at(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
+static uint32_t be32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * Decoded as the bytes come, not keg by keg: a record's bytes go out as
+ * soon as they are here, and every byte passed returns its credit. Waiting
+ * for whole kegs would let the streams of one connection deadlock: each
+ * holding part of a keg it cannot pass on, together the whole connection
+ * window, so that no stream gets the rest of its keg. The checks are
+ * keg_decode()'s, made incrementally.
+ */
 ssize_t keg_tsrx_peek(struct keg_tsrx *rx, const uint8_t **p)
 {
 	if (rx->want_open && !rx->opened)
 		return 0;
-	while (!rx->rec_left) {
+	for (;;) {
 		const uint8_t *k = rx->buf + rx->off;
 
-		if (rx->keg_len && rx->pos == rx->keg_len) {
-			/* The keg is written out: its bytes are free. */
-			drop_front(rx, rx->keg_len);
-			rx->keg_len = 0;
-			continue;
-		}
-		if (!rx->keg_len) {
-			struct keg_view v;
-			ssize_t n;
+		if (rx->rec_left) {
+			size_t n = rx->rec_left < rx->len ? rx->rec_left : rx->len;
 
-			if (!rx->len)
+			*p = k;
+			return (ssize_t)n;
+		}
+		if (!rx->keg_left) {
+			uint32_t len;
+
+			if (rx->pkts_left)
+				return -EBADMSG;
+			if (rx->len < KEG_HDR_LEN)
 				return 0;
-			n = keg_decode(k, rx->len, KEG_SEGSIZE_MAX, &v);
-			if (n <= 0)
-				return n;
-			/* keg_decode checked that the records fill it exactly. */
-			rx->keg_len = (uint32_t)n;
-			rx->pos = KEG_HDR_LEN;
+			len = be32_at(k + 8);
+			if (k[0] != KEG_WIRE_VERSION)
+				return -EPROTO;
+			if (k[1] & ~KEG_F_KNOWN || !be16_at(k + 2) || !len)
+				return -EBADMSG;
+			if (len > KEG_SEGSIZE_MAX)
+				return -EMSGSIZE;
+			rx->keg_left = len;
+			rx->pkts_left = be16_at(k + 2);
+			drop_front(rx, KEG_HDR_LEN);
 			continue;
 		}
-		rx->rec_left = be16_at(k + rx->pos);
-		rx->pos += KEG_REC_HDR_LEN;
+		/* A record header: there must be a record left, and room for it. */
+		if (!rx->pkts_left || rx->keg_left < KEG_REC_HDR_LEN + 1)
+			return -EBADMSG;
+		if (rx->len < KEG_REC_HDR_LEN)
+			return 0;
+		rx->rec_left = be16_at(k);
+		if (!rx->rec_left || rx->rec_left > rx->keg_left - KEG_REC_HDR_LEN)
+			return -EBADMSG;
+		rx->keg_left -= KEG_REC_HDR_LEN + rx->rec_left;
+		rx->pkts_left--;
+		if (!rx->keg_left && rx->pkts_left)
+			return -EBADMSG;
+		drop_front(rx, KEG_REC_HDR_LEN);
 	}
-	*p = rx->buf + rx->off + rx->pos;
-	return rx->rec_left;
 }
 
 size_t keg_tsrx_consume(struct keg_tsrx *rx, size_t n)
@@ -223,13 +250,11 @@ size_t keg_tsrx_consume(struct keg_tsrx *rx, size_t n)
 
 	if (n > rx->rec_left)
 		n = rx->rec_left;
+	if (n > rx->len)
+		n = rx->len;
 	rx->rec_left -= (uint32_t)n;
-	rx->pos += (uint32_t)n;
 	rx->bytes += n;
-	if (!rx->rec_left && rx->keg_len && rx->pos == rx->keg_len) {
-		drop_front(rx, rx->keg_len);
-		rx->keg_len = 0;
-	}
+	drop_front(rx, n);
 	c = rx->credit;
 	rx->credit = 0;
 	return c;

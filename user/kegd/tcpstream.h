@@ -48,9 +48,9 @@ struct keg_tsrx {
 	size_t   off, len;      /* unread stream bytes: buf[off, off + len) */
 	bool     want_open;     /* a keg_tcp_open comes first */
 	bool     opened;        /* ... and was taken */
-	/* the keg being read */
-	uint32_t keg_len;       /* its bytes, header included; 0: none */
-	uint32_t pos;           /* next record header, from the keg's start */
+	/* where the decoder is */
+	uint32_t keg_left;      /* record bytes (headers included) left in the keg */
+	uint32_t pkts_left;     /* records left in the keg */
 	uint32_t rec_left;      /* bytes left of the current record */
 	size_t   credit;        /* freed stream bytes not yet returned */
 	uint64_t bytes;         /* TCP bytes delivered */
@@ -69,8 +69,9 @@ int keg_tsrx_push(struct keg_tsrx *rx, const uint8_t *data, size_t len);
 int keg_tsrx_open(struct keg_tsrx *rx, struct keg_tcp_ends *e);
 
 /* The next TCP bytes, contiguous: their count (*p set), 0 when none is
- * complete yet, or a keg_decode() error (-EPROTO, -EBADMSG, -EMSGSIZE)
- * for a malformed keg (reset the stream). */
+ * here yet, or what keg_decode() would say of a malformed keg (-EPROTO,
+ * -EBADMSG, -EMSGSIZE: reset the stream). Record bytes are given out as
+ * they arrive, before their keg is complete. */
 ssize_t keg_tsrx_peek(struct keg_tsrx *rx, const uint8_t **p);
 
 /* n of the peeked bytes were written (n may be 0): returns the stream
