@@ -453,7 +453,7 @@ static __always_inline int icpt_steer(struct xdp_md *ctx,
 	site = bpf_map_lookup_elem(&KEG_MAP_ICPT_SITES, &rule->site);
 	if ((site && site->down) || !bpf_map_lookup_elem(&KEG_MAP_XSKS, &qid))
 		goto down;
-	if (icpt_terminates(r, rule))
+	if (site && site->term && icpt_terminates(r, rule))
 		return icpt_term_pass(ctx, r, rule, s);
 
 	if (off > KEG_PARSE_MAX_OFF)	/* bound for the verifier, as the parser's */

@@ -179,7 +179,9 @@ struct keg_icpt_frag_key {
 struct keg_icpt_site {
 	char name[KEG_ICPT_SITE_NAME];
 	__u32 down;		/* 1: site down, rules apply --when-down */
-	__u32 pad;
+	__u32 term;		/* 1: kegd terminates this site's TCP (a remote
+				   site of its transport, keg_tc_term running);
+				   0: TCP of terminating rules goes as packets */
 };
 
 /* Metadata keg_xdp puts in front of a frame it redirects to kegd

@@ -543,7 +543,7 @@ static void sync_ifaces(struct kegd_transport *tp)
 		for (uint32_t id = 0; id < KEG_ICPT_MAX_SITES && fd >= 0; id++) {
 			struct keg_icpt_site is;
 			uint16_t slot1 = 0;
-			__u32 down;
+			__u32 down, term;
 
 			if (bpf_map_lookup_elem(fd, &id, &is) || !is.name[0]) {
 				atomic_store_explicit(&tp->ifsite[f][id], 0, memory_order_relaxed);
@@ -554,11 +554,15 @@ static void sync_ifaces(struct kegd_transport *tp)
 				    !strncmp(tp->cur[i].name, is.name, sizeof(is.name)))
 					slot1 = (uint16_t)(i + 1);
 			atomic_store_explicit(&tp->ifsite[f][id], slot1, memory_order_relaxed);
-			if (!slot1)
-				continue;
-			down = atomic_load(&tp->site[slot1 - 1])->state != KQ_UP;
-			if (is.down != down) {
+			/* Not a remote site: kegd forwards its rules' packets
+			 * itself, TCP included. */
+			term = slot1 && tp->term;
+			/* (A site kegd does not carry keeps the state
+			 * `kegctl site up|down` gave it.) */
+			down = slot1 ? atomic_load(&tp->site[slot1 - 1])->state != KQ_UP : is.down;
+			if (is.down != down || is.term != term) {
 				is.down = down;
+				is.term = term;
 				bpf_map_update_elem(fd, &id, &is, BPF_EXIST);
 			}
 		}
