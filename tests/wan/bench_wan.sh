@@ -6,7 +6,7 @@
 #
 #   bench_wan.sh [--time S] [--rates "100 800"] [--rtts "20 200"]
 #                [--losses "0 0.1 1"] [--buffer bdp|SIZE|TIME] [--csv FILE]
-#                [--prefix P]
+#                [--prefix P] [--targets "keg term"]
 #
 # The link: --rate both ways, RTT split evenly, random loss both ways, a
 # tail-drop buffer of one bandwidth-delay product unless --buffer says
@@ -14,8 +14,10 @@
 # included). The most a TCP flow can show against the link rate is
 # 1448/1514 = 95.6% (headers; the rate counts Ethernet frames).
 # The keg column: one CUBIC flow through kegd at both gateways (kegs over
-# QUIC with BBR, deploy/lab/keg.sh). After the table, the keg transport's
-# own targets (tests/wan/bench_keg.sh).
+# QUIC with BBR, TCP terminated at the gateways: deploy/lab/keg.sh). After
+# the table, the targets of --targets (default all): keg, the keg
+# transport's (tests/wan/bench_keg.sh); term, TCP termination's
+# (tests/wan/bench_term.sh). An empty --rates skips the table.
 set -o nounset -o pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -29,6 +31,7 @@ RTTS="20 200"
 LOSSES="0 0.1 1"
 BUFFER=bdp
 CSV=$ROOT/build/bench-wan.csv
+TARGETS="keg term"
 P=wb$(($$ % 1000))
 
 die() { echo "bench-wan: $*" >&2; exit 1; }
@@ -42,7 +45,8 @@ while [ $# -gt 0 ]; do
 	--buffer) BUFFER=$2; shift 2 ;;
 	--csv) CSV=$2; shift 2 ;;
 	--prefix) P=$2; shift 2 ;;
-	-h|--help) sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--targets) TARGETS=$2; shift 2 ;;
+	-h|--help) sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown option '$1' (see --help)" ;;
 	esac
 done
@@ -125,4 +129,8 @@ for rate in $RATES; do
 	done
 done
 echo "bench-wan: table also in $CSV"
+# bench_keg.sh defines the helpers the others use; its runs only with "keg".
+BENCH_KEG_RUN=0
+case " $TARGETS " in *" keg "*) BENCH_KEG_RUN=1 ;; esac
 BENCH_KEG_PREFIX=$P . "$ROOT/tests/wan/bench_keg.sh"
+case " $TARGETS " in *" term "*) . "$ROOT/tests/wan/bench_term.sh" ;; esac

@@ -13,7 +13,9 @@ Every mode prints one line of key=value results.
      source N   send N random bytes, print their sha, close
   send HOST PORT BYTES    send BYTES random bytes, shut the write side
                           (half-close), read the answer: ok=1 if it is the
-                          sha of what was sent; peer= the address the server saw
+                          sha of what was sent; peer= the address the server
+                          saw; start= the time connect() began (the server's
+                          eof_at= is when the last byte arrived)
   many HOST PORT N BYTES  N connections at once, each as `send`: ok=COUNT
   reset HOST PORT         send a byte, wait for the server's reset: reset=1
   refused HOST PORT       connect to a port with no listener: refused=1 when
@@ -69,10 +71,11 @@ def serve(port, mode, arg):
         return serve_many(s, int(arg))
     c, addr = s.accept()
     if mode == "sha":
-        sha, _ = read_all(c)
+        sha, n = read_all(c)
+        eof = time.time()
         c.sendall(("%s %s" % (sha, peer_str(addr))).encode())
         c.close()
-        print("served=1 peer=%s" % peer_str(addr))
+        print("served=1 peer=%s bytes=%d eof_at=%.6f" % (peer_str(addr), n, eof))
     elif mode == "rst":
         c.recv(1)
         rst(c)
@@ -145,8 +148,9 @@ def connect(host, port):
 
 
 def send(host, port, nbytes):
-    c = connect(host, port)
     data = os.urandom(nbytes)
+    start = time.time()
+    c = connect(host, port)
     c.sendall(data)
     c.shutdown(socket.SHUT_WR)
     ans = b""
@@ -157,7 +161,7 @@ def send(host, port, nbytes):
         ans += b
     sha, _, peer = ans.decode().partition(" ")
     ok = sha == hashlib.sha256(data).hexdigest()
-    print("ok=%d peer=%s" % (ok, peer))
+    print("ok=%d peer=%s start=%.6f" % (ok, peer, start))
 
 
 def many(host, port, n, nbytes):

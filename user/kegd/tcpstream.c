@@ -15,7 +15,8 @@ static bool addr_usable(int family, const uint8_t *a)
 	static const uint8_t zero[16];
 
 	if (family == 4) {
-		if (!memcmp(a, zero, 4) || a[0] == 127 || a[0] >= 224)
+		/* 0/8 "this network", 127/8, multicast and above. */
+		if (a[0] == 0 || a[0] == 127 || a[0] >= 224)
 			return false;
 		return !memcmp(a + 4, zero, 12);
 	}
