@@ -602,18 +602,20 @@ static int deliver_pkt(void *ctx, const struct keg_view *k, const uint8_t *pkt, 
 
 /* Bytes of a byte stream: held until the user writes them to its socket;
  * flow-control credit goes back only then (kq_bs_consume). */
-static int bs_recv(struct kq_conn *c, ngtcp2_conn *conn, struct kq_bs *bs, uint32_t flags,
+static void bs_peer_reset(struct kq_bs *bs);
+
+static int bs_recv(struct kq_conn *c, struct kq_bs *bs, uint32_t flags,
 		   const uint8_t *data, size_t datalen)
 {
 	c->st.stream_rx_bytes += datalen;
 	if (bs->dead)
 		return 0;
 	if (keg_tsrx_push(&bs->rx, data, datalen)) {
-		/* Past the window we gave, or no memory: this connection ends. */
-		bs->dead = true;
+		/* Past the window we gave, or no memory: this connection ends
+		 * (the stream is reset when the user releases it: no library
+		 * call from inside its callbacks). */
 		c->st.drop_keg++;
-		ngtcp2_conn_shutdown_stream(conn, bs->tx.stream_id, KEG_APP_ERR_TCP_RESET);
-		bs_event(bs, KQ_BS_RESET);
+		bs_peer_reset(bs);
 		return 0;
 	}
 	if (flags & NGTCP2_STREAM_DATA_FLAG_FIN)
@@ -634,19 +636,17 @@ static int recv_stream_data_cb(ngtcp2_conn *conn, uint32_t flags, int64_t stream
 
 	(void)offset;
 	if (rs && rs->kind == KQ_SUD_BS)
-		return bs_recv(c, conn, (struct kq_bs *)rs, flags, data, datalen);
+		return bs_recv(c, (struct kq_bs *)rs, flags, data, datalen);
 	/* A peer's stream whose first byte opens a terminated TCP connection. */
 	if (!rs && !ngtcp2_conn_is_local_stream(conn, stream_id) && datalen &&
 	    data[0] == KEG_TCP_OPEN_MAGIC && l == c->cur && l->up && c->ops.bs_open) {
 		struct kq_bs *bs = bs_alloc(c, true);
 
-		if (!bs) {
-			ngtcp2_conn_shutdown_stream(conn, stream_id, KEG_APP_ERR_TCP_RESET);
-			return 0;
-		}
+		if (!bs)
+			return NGTCP2_ERR_CALLBACK_FAILURE;     /* as for a packet stream */
 		bs->tx.stream_id = stream_id;
 		ngtcp2_conn_set_stream_user_data(conn, stream_id, bs);
-		return bs_recv(c, conn, bs, flags, data, datalen);
+		return bs_recv(c, bs, flags, data, datalen);
 	}
 	ngtcp2_conn_extend_max_stream_offset(conn, stream_id, datalen);
 	ngtcp2_conn_extend_max_offset(conn, datalen);
@@ -717,18 +717,16 @@ static void bs_peer_reset(struct kq_bs *bs)
 	bs_event(bs, KQ_BS_RESET);
 }
 
+/* The library goes on using the stream after these return: our side is
+ * reset when the user releases it (kq_bs_release), not from here. */
 static int stream_reset_cb(ngtcp2_conn *conn, int64_t stream_id, uint64_t final_size,
 			   uint64_t app_error_code, void *user_data, void *stream_user_data)
 {
 	struct kq_bs *bs = stream_user_data;
-	struct kq_link *l = user_data;
 
-	(void)final_size, (void)app_error_code;
-	if (bs && bs->kind == KQ_SUD_BS) {
-		ngtcp2_conn_shutdown_stream(conn, stream_id, KEG_APP_ERR_TCP_RESET);
+	(void)conn, (void)stream_id, (void)final_size, (void)app_error_code, (void)user_data;
+	if (bs && bs->kind == KQ_SUD_BS)
 		bs_peer_reset(bs);
-	}
-	(void)l;
 	return 0;
 }
 

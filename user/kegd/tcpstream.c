@@ -125,12 +125,14 @@ void keg_tsrx_free(struct keg_tsrx *rx)
 
 int keg_tsrx_push(struct keg_tsrx *rx, const uint8_t *data, size_t len)
 {
+	if (!len)
+		return 0;       /* a FIN alone */
 	if (len > rx->max - rx->len)
 		return -ENOBUFS;
 	if (rx->off + rx->len + len > rx->cap) {
 		/* Move the unread bytes to the front first; grow if that is
 		 * not enough. */
-		if (rx->off) {
+		if (rx->off && rx->len) {
 			memmove(rx->buf, rx->buf + rx->off, rx->len);
 			rx->off = 0;
 		}
