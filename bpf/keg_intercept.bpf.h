@@ -389,6 +389,9 @@ static __always_inline void icpt_frag_key(struct keg_icpt_frag_key *k,
 	k->family = l->family;
 }
 
+#define TCP_FLAG_SYN_BIT 0x02	/* in the flags byte of the TCP header */
+#define TCP_FLAG_ACK_BIT 0x10
+
 /* TCP of a terminating rule, untunnelled and untagged (keg_tc_term reads
  * the headers at fixed offsets from the Ethernet header, which a VLAN tag
  * the kernel strips before tc would move). */
@@ -453,8 +456,18 @@ static __always_inline int icpt_steer(struct xdp_md *ctx,
 	site = bpf_map_lookup_elem(&KEG_MAP_ICPT_SITES, &rule->site);
 	if ((site && site->down) || !bpf_map_lookup_elem(&KEG_MAP_XSKS, &qid))
 		goto down;
-	if (site && site->term && icpt_terminates(r, rule))
+	if (site && (site->flags & KEG_ICPT_SITE_TERM) && icpt_terminates(r, rule)) {
+		/* At the TCP limit a new connection of a --forward-at-limit
+		 * rule is routed by the kernel, untagged: its later segments
+		 * find no socket in keg_tc_term and pass as well. */
+		if ((site->flags & KEG_ICPT_SITE_TCP_FULL) &&
+		    (rule->flags & KEG_ICPT_F_FWD_AT_LIMIT) &&
+		    (r->outer.tcp_flags & (TCP_FLAG_SYN_BIT | TCP_FLAG_ACK_BIT)) == TCP_FLAG_SYN_BIT) {
+			keg_stat_inc(s, KEG_STAT_icpt_at_limit);
+			return XDP_PASS;
+		}
 		return icpt_term_pass(ctx, r, rule, s);
+	}
 
 	if (off > KEG_PARSE_MAX_OFF)	/* bound for the verifier, as the parser's */
 		goto kernel;
@@ -500,6 +513,7 @@ static __always_inline int icpt_steer(struct xdp_md *ctx,
 	meta->ifindex = fib.ifindex;
 	meta->pos = pos;
 	meta->site = rule->site;
+	meta->rule_flags = rule->flags;
 	__builtin_memcpy(meta->dmac, fib.dmac, 6);
 	__builtin_memcpy(meta->smac, fib.smac, 6);
 	if (bpf_redirect_map(&KEG_MAP_XSKS, qid, 0) == XDP_REDIRECT) {

@@ -73,6 +73,9 @@ enum keg_icpt_match {
 #define KEG_ICPT_F_BLOCK    (1U << 2)	/* --when-down block (else forward) */
 #define KEG_ICPT_F_TERMINATE (1U << 3)	/* TCP terminated in the kernel's stack
 					   (keg_term.h), not carried as packets */
+#define KEG_ICPT_F_FWD_AT_LIMIT (1U << 4)	/* --forward-at-limit: past a connection
+					   limit, new flows go through the kernel
+					   unaccelerated instead of refused */
 
 /* keg_icpt_cfg.flags */
 #define KEG_ICPT_CFG_NOCACHE (1U << 0)	/* bench: classify every packet */
@@ -179,10 +182,16 @@ struct keg_icpt_frag_key {
 struct keg_icpt_site {
 	char name[KEG_ICPT_SITE_NAME];
 	__u32 down;		/* 1: site down, rules apply --when-down */
-	__u32 term;		/* 1: kegd terminates this site's TCP (a remote
-				   site of its transport, keg_tc_term running);
-				   0: TCP of terminating rules goes as packets */
+	__u32 flags;		/* KEG_ICPT_SITE_*, written by kegd */
 };
+
+/* keg_icpt_site.flags */
+#define KEG_ICPT_SITE_TERM     (1U << 0)	/* kegd terminates this site's TCP (a
+						   remote site of its transport,
+						   keg_tc_term running); else TCP of
+						   terminating rules goes as packets */
+#define KEG_ICPT_SITE_TCP_FULL (1U << 1)	/* the gateway's TCP (or total)
+						   connection limit is reached */
 
 /* Metadata keg_xdp puts in front of a frame it redirects to kegd
  * (bpf_xdp_adjust_meta): where the kernel would send it. */
@@ -195,6 +204,7 @@ struct keg_xsk_meta {
 	__u32 site;		/* the rule's site: index into keg_icpt_sites */
 	__u8 dmac[6];
 	__u8 smac[6];
+	__u32 rule_flags;	/* the rule's KEG_ICPT_F_* */
 };
 
 /* keg_kegd[0]: written by kegd, read by kegctl. */

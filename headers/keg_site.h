@@ -24,6 +24,8 @@
 
 #define KEG_MAP_SITES       keg_sites
 #define KEG_MAP_SITE_STATS  keg_site_stats
+#define KEG_MAP_LIMITS      keg_limits
+#define KEG_MAP_LIMIT_STATS keg_limit_stats
 
 #define KEG_SITES_DIR_FMT   "/sys/fs/bpf/keg/sites:%llu"
 #define KEG_SITES_MAX       64
@@ -114,6 +116,37 @@ struct keg_site_stats {
 	__u64 tcp_tx_bytes;              /* TCP bytes sent to the site */
 	__u64 tcp_rx_bytes;              /* TCP bytes received from it */
 	__u64 tcp_mem_bytes;             /* of mem_bytes, held for them */
+};
+
+/*
+ * Connection limits of the gateway (HyperIP's "Connection Limits"):
+ * keg_limits[0], written by `kegctl limits set`, read by kegd with the
+ * sites. 0 means no limit. Past a limit a new flow of a rule with
+ * --forward-at-limit goes through the kernel unaccelerated (TCP: keg_xdp
+ * passes its SYN untagged while kegd says the limit is reached; UDP and
+ * ICMP: kegd hands its packets to the kernel), any other is refused (TCP:
+ * a reset; UDP, ICMP: dropped) and counted in keg_limit_stats[0].
+ */
+#define KEG_LIMITS_TOTAL_DEFAULT 8192    /* HyperIP's default total */
+
+struct keg_limits {
+	__u32 tcp;                       /* terminated TCP connections */
+	__u32 udp;                       /* flows carried as packets (UDP, ICMP, TCP
+					    of --no-terminate rules) */
+	__u32 total;                     /* both together */
+	__u32 gen;                       /* bumped by every change */
+};
+
+struct keg_limit_stats {
+	__u64 updated_ns;                /* CLOCK_MONOTONIC of kegd's last write */
+	__u64 tcp_now;
+	__u64 udp_now;
+	__u64 total_now;
+	__u64 tcp_refused;               /* reset at the limit */
+	__u64 udp_refused;               /* packets of new flows dropped at the limit */
+	__u64 udp_forwarded;             /* packets of new flows sent unaccelerated */
+	__u32 tcp_full;                  /* 1 while tcp or total is reached */
+	__u32 udp_full;                  /* 1 while udp or total is reached */
 };
 
 #endif /* KEG_SITE_H */

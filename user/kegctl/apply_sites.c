@@ -149,7 +149,7 @@ int site_plan_apply(struct cli_ctx *ctx, const struct site_plan *p, bool dry_run
 		    size_t *changes)
 {
 	struct keg_site_conf *v, c;
-	struct keg_sitemaps m = { -1, -1 };
+	struct keg_sitemaps m = { -1, -1, -1, -1 };
 	bool have, keep[KEG_SITES_MAX] = { 0 };
 	int ret = 0, left = 0;
 

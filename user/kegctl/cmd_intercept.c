@@ -21,7 +21,7 @@ struct icpt_opts {
 	const char *match;
 	const char *iface;
 	bool json;
-	bool terminate, no_terminate;
+	bool terminate, no_terminate, fwd_at_limit;
 };
 
 static int open_maps(struct cli_ctx *ctx, const char *iface, struct keg_att *a,
@@ -64,6 +64,7 @@ static int run_add(struct cli_ctx *ctx, const void *o)
 	if (opts->terminate && opts->no_terminate)
 		return cli_usage(ctx, "--terminate and --no-terminate together");
 	spec.no_terminate = opts->no_terminate;
+	spec.fwd_at_limit = opts->fwd_at_limit;
 	ret = open_maps(ctx, opts->iface, &a, &m);
 	if (ret)
 		return ret;
@@ -119,7 +120,7 @@ static void print_rule_json(const char *iface, const struct keg_icpt_entry *e,
 	printf("%s{\"iface\": \"%s\", \"id\": %u, \"state\": \"%c\", \"site\": \"%s\", "
 	       "\"src\": \"%s\", \"sport\": \"%s\", \"dst\": \"%s\", \"dport\": \"%s\", "
 	       "\"proto\": \"%s\", \"when_down\": \"%s\", \"match\": \"%s\", "
-	       "\"terminate\": %s, \"packets\": %llu, \"bytes\": %llu}",
+	       "\"terminate\": %s, \"forward_at_limit\": %s, \"packets\": %llu, \"bytes\": %llu}",
 	       first ? "" : ",\n ", iface, e->rule.id, state, e->spec.site,
 	       keg_prefix_str(&e->spec.src, s, sizeof(s)),
 	       keg_ports_str(&e->spec.sport, sp, sizeof(sp)),
@@ -129,6 +130,7 @@ static void print_rule_json(const char *iface, const struct keg_icpt_entry *e,
 	       e->spec.block ? "block" : "forward",
 	       e->spec.match == KEG_ICPT_MATCH_OUTER ? "outer" : "inner",
 	       (e->rule.flags & KEG_ICPT_F_TERMINATE) ? "true" : "false",
+	       (e->rule.flags & KEG_ICPT_F_FWD_AT_LIMIT) ? "true" : "false",
 	       (unsigned long long)e->packets, (unsigned long long)e->bytes);
 }
 
@@ -228,6 +230,8 @@ static const struct cli_opt add_opts[] = {
 		"terminate TCP at this gateway in the kernel's stack (default)"),
 	CLI_OPT(CLI_FLAG, struct icpt_opts, no_terminate, "no-terminate", 0, NULL,
 		"carry TCP as packets in kegs instead"),
+	CLI_OPT(CLI_FLAG, struct icpt_opts, fwd_at_limit, "forward-at-limit", 0, NULL,
+		"past a connection limit (kegctl limits) route new flows unaccelerated, not refuse"),
 	CLI_IFACE_OPT(struct icpt_opts, iface, CLI_IFACE_HELP_ONE),
 	{ 0 },
 };

@@ -36,7 +36,7 @@ static int run_add(struct cli_ctx *ctx, const void *opts)
 {
 	static struct keg_site_conf v[KEG_SITES_MAX];
 	const struct site_opts *o = opts;
-	struct keg_sitemaps m = { -1, -1 };
+	struct keg_sitemaps m = { -1, -1, -1, -1 };
 	struct site_words_in in;
 	struct keg_site s;
 	int ret, slot;
@@ -79,7 +79,7 @@ static int run_set(struct cli_ctx *ctx, const void *opts)
 {
 	static struct keg_site_conf v[KEG_SITES_MAX];
 	const struct site_opts *o = opts;
-	struct keg_sitemaps m = { -1, -1 };
+	struct keg_sitemaps m = { -1, -1, -1, -1 };
 	struct site_words_in in;
 	struct keg_site s;
 	int ret, slot;
@@ -118,7 +118,7 @@ static int run_del(struct cli_ctx *ctx, const void *opts)
 {
 	static struct keg_site_conf v[KEG_SITES_MAX];
 	const struct site_opts *o = opts;
-	struct keg_sitemaps m = { -1, -1 };
+	struct keg_sitemaps m = { -1, -1, -1, -1 };
 	int ret, slot, left = 0;
 	bool have;
 

@@ -36,6 +36,8 @@ extern const struct cli_cmd cmd_site_add;
 extern const struct cli_cmd cmd_site_set;
 extern const struct cli_cmd cmd_site_del;
 extern const struct cli_cmd cmd_site_list;
+extern const struct cli_cmd cmd_limits_set;
+extern const struct cli_cmd cmd_limits_show;
 extern const struct cli_cmd cmd_site_up;
 extern const struct cli_cmd cmd_site_down;
 

@@ -39,6 +39,8 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_site_set,
 	&cmd_site_del,
 	&cmd_site_list,
+	&cmd_limits_set,
+	&cmd_limits_show,
 	&cmd_site_up,
 	&cmd_site_down,
 };

@@ -12,7 +12,7 @@ enum {
 	F_PROXY_REQUESTS, F_PROXY_REPLIES, F_PROXY_REFUSED, F_PARSE_ERRORS,
 	F_TC_PACKETS, F_TC_BYTES,
 	F_ICPT_CLASSIFIED, F_ICPT_CACHE_HITS, F_ICPT_MATCHED, F_ICPT_REDIRECTED,
-	F_ICPT_TERMINATED,
+	F_ICPT_TERMINATED, F_ICPT_AT_LIMIT,
 	F_ICPT_DOWN, F_ICPT_KERNEL, F_ICPT_FRAGMENTS,
 	F__N
 };
@@ -62,6 +62,9 @@ const struct stats_prom_family stats_prom_families[F__N] = {
 	[F_ICPT_TERMINATED] = { "keg_intercept_terminated_total",
 		"Matched TCP segments passed to the kernel for kegd's terminating sockets.",
 		{ NULL, NULL } },
+	[F_ICPT_AT_LIMIT] = { "keg_intercept_at_limit_total",
+		"New TCP connections routed unaccelerated at the gateway's connection limit.",
+		{ NULL, NULL } },
 	[F_ICPT_DOWN] = { "keg_intercept_down_total",
 		"Matched packets while kegd or the site was down, by the rule's --when-down.",
 		{ "action", NULL } },
@@ -110,6 +113,7 @@ static const struct rule {
 	{ "icpt_matched", F_ICPT_MATCHED, { 0 } },
 	{ "icpt_redirected", F_ICPT_REDIRECTED, { 0 } },
 	{ "icpt_terminated", F_ICPT_TERMINATED, { 0 } },
+	{ "icpt_at_limit", F_ICPT_AT_LIMIT, { 0 } },
 	{ "icpt_down_*", F_ICPT_DOWN, { NULL } },
 	{ "icpt_kernel", F_ICPT_KERNEL, { 0 } },
 	{ "icpt_frag_*", F_ICPT_FRAGMENTS, { NULL } },

@@ -109,6 +109,11 @@ uint32_t keg_flowmap_expire(struct keg_flowmap *m, uint64_t now)
 	return gone;
 }
 
+bool keg_flowmap_has(const struct keg_flowmap *m, uint32_t flow_id)
+{
+	return probe((struct keg_flowmap *)m, flow_id)->used;
+}
+
 uint32_t keg_flowmap_get(struct keg_flowmap *m, uint32_t flow_id, uint64_t now)
 {
 	struct keg_flow_ent *e = probe(m, flow_id);

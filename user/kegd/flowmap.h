@@ -17,6 +17,7 @@
 #ifndef KEGD_FLOWMAP_H
 #define KEGD_FLOWMAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct keg_flow_ent {
@@ -43,6 +44,9 @@ struct keg_flowmap {
 int  keg_flowmap_init(struct keg_flowmap *m, uint32_t nslots, uint32_t max_flows,
 		      uint64_t idle_ns);
 void keg_flowmap_free(struct keg_flowmap *m);
+
+/* Whether flow_id is in the table now (not expired yet). */
+bool keg_flowmap_has(const struct keg_flowmap *m, uint32_t flow_id);
 
 /* The slot of flow `flow_id` at time `now` (ns); never fails once initialised. */
 uint32_t keg_flowmap_get(struct keg_flowmap *m, uint32_t flow_id, uint64_t now);

@@ -227,7 +227,8 @@ void *kegd_queue_loop(void *arg)
 			/* A rule of a remote site: into a keg (counted as sent;
 			 * the transport counts its own drops per site). */
 			if (q->kd->tp && (iplen = kegd_ip_len(pkt + l3, d->len - l3)) &&
-			    kegd_transport_take(q->kd->tp, q->iface, m.site, pkt + l3, iplen)) {
+			    kegd_transport_take(q->kd->tp, q->iface, m.site, m.rule_flags, pkt + l3,
+						iplen)) {
 				q->tx++;
 				continue;
 			}

@@ -20,7 +20,8 @@ int kegd_pktq_init(struct kegd_pktq *q, uint32_t depth)
 	q->buf = malloc((size_t)d * KEGD_PKTQ_SLOT);
 	q->len = calloc(d, sizeof(*q->len));
 	q->flow = calloc(d, sizeof(*q->flow));
-	if (!q->buf || !q->len || !q->flow) {
+	q->flags = calloc(d, sizeof(*q->flags));
+	if (!q->buf || !q->len || !q->flow || !q->flags) {
 		kegd_pktq_free(q);
 		return -ENOMEM;
 	}
@@ -36,10 +37,12 @@ void kegd_pktq_free(struct kegd_pktq *q)
 	free(q->buf);
 	free(q->len);
 	free(q->flow);
+	free(q->flags);
 	memset(q, 0, sizeof(*q));
 }
 
-int kegd_pktq_push(struct kegd_pktq *q, uint32_t flow, const void *pkt, size_t len)
+int kegd_pktq_push(struct kegd_pktq *q, uint32_t flow, uint32_t flags, const void *pkt,
+		   size_t len)
 {
 	uint32_t k;
 	bool was_empty;
@@ -56,6 +59,7 @@ int kegd_pktq_push(struct kegd_pktq *q, uint32_t flow, const void *pkt, size_t l
 	memcpy(q->buf + (size_t)k * KEGD_PKTQ_SLOT, pkt, len);
 	q->len[k] = (uint32_t)len;
 	q->flow[k] = flow;
+	q->flags[k] = flags;
 	was_empty = q->tail == q->head;
 	q->tail++;
 	pthread_mutex_unlock(&q->lock);

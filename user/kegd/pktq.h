@@ -26,7 +26,7 @@ struct kegd_pktq {
 	uint32_t depth;			/* slots, a power of two */
 	uint32_t head, tail;		/* free-running; used = tail - head */
 	uint8_t *buf;			/* depth * KEGD_PKTQ_SLOT */
-	uint32_t *len, *flow;
+	uint32_t *len, *flow, *flags;
 	_Atomic uint64_t dropped;	/* refused: full */
 };
 
@@ -37,19 +37,21 @@ void kegd_pktq_free(struct kegd_pktq *q);
 /* Producer: copy one packet in. -ENOBUFS when full (counted in dropped),
  * -EMSGSIZE when larger than a slot. Returns 1 when the queue was empty
  * before (the consumer may be asleep: wake it), else 0. */
-int kegd_pktq_push(struct kegd_pktq *q, uint32_t flow, const void *pkt, size_t len);
+int kegd_pktq_push(struct kegd_pktq *q, uint32_t flow, uint32_t flags, const void *pkt,
+		   size_t len);
 
 /* Consumer: how many packets are ready, from *first on. */
 uint32_t kegd_pktq_ready(struct kegd_pktq *q, uint32_t *first);
 
-/* Consumer: packet i (first <= i < first + ready). */
+/* Consumer: packet i (first <= i < first + ready), with what was pushed. */
 static inline const uint8_t *kegd_pktq_at(const struct kegd_pktq *q, uint32_t i,
-					  uint32_t *len, uint32_t *flow)
+					  uint32_t *len, uint32_t *flow, uint32_t *flags)
 {
 	uint32_t k = i & (q->depth - 1);
 
 	*len = q->len[k];
 	*flow = q->flow[k];
+	*flags = q->flags[k];
 	return q->buf + (size_t)k * KEGD_PKTQ_SLOT;
 }
 

@@ -1784,6 +1784,16 @@ uint64_t kq_conn_bs_count(const struct kq_conn *c)
 	return c->bs_count;
 }
 
+uint32_t kq_conn_flows(const struct kq_conn *c)
+{
+	return c->fm.nflows;
+}
+
+bool kq_conn_flow_known(const struct kq_conn *c, uint32_t flow_id)
+{
+	return keg_flowmap_has(&c->fm, flow_id);
+}
+
 uint64_t kq_conn_bs_mem(const struct kq_conn *c)
 {
 	uint64_t n = 0;

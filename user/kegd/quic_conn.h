@@ -222,6 +222,10 @@ bool kq_bs_eof(struct kq_bs *bs);
  * invalid after this call. */
 void kq_bs_release(struct kq_bs *bs, bool reset);
 uint64_t kq_conn_bs_count(const struct kq_conn *c);
+/* Packet flows in the flow table now, and whether flow_id is one of them
+ * (the connection limits count them). */
+uint32_t kq_conn_flows(const struct kq_conn *c);
+bool kq_conn_flow_known(const struct kq_conn *c, uint32_t flow_id);
 /* Bytes the byte streams hold: unacknowledged in their send rings, and
  * the receive buffers allocated. */
 uint64_t kq_conn_bs_mem(const struct kq_conn *c);

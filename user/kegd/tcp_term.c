@@ -60,6 +60,10 @@ struct kegd_term {
 	bool out_of_fds_logged;
 	bool over_mem;
 	struct kegd_term_site site[KEG_SITES_MAX];
+	uint64_t n_conns;               /* all sites' connections now */
+	uint32_t tcp_max, total_max;    /* the limits; 0: none */
+	uint64_t udp_now;               /* packet flows, for total_max */
+	uint64_t limit_refused;
 	uint8_t buf[TERM_IO_MAX];
 };
 
@@ -96,6 +100,7 @@ static void conn_free(struct tconn *tc, bool reset)
 	if (reset)
 		t->site[tc->slot].resets++;
 	t->site[tc->slot].conns--;
+	t->n_conns--;
 	if (tc->starved)
 		t->n_starved--;
 	if (tc->prev)
@@ -134,6 +139,7 @@ static struct tconn *conn_new(struct kegd_term *t, int fd, unsigned int slot, ui
 		t->conns->prev = tc;
 	t->conns = tc;
 	t->site[slot].conns++;
+	t->n_conns++;
 	return tc;
 }
 
@@ -260,6 +266,39 @@ static void connected(struct tconn *tc)
 	conn_pump(tc);
 }
 
+/* ---- limits ------------------------------------------------------------------ */
+
+void kegd_term_set_limits(struct kegd_term *t, uint32_t tcp_max, uint32_t total_max,
+			  uint64_t udp_now)
+{
+	if (!t)
+		return;
+	t->tcp_max = tcp_max;
+	t->total_max = total_max;
+	t->udp_now = udp_now;
+}
+
+uint64_t kegd_term_count(const struct kegd_term *t)
+{
+	return t ? t->n_conns : 0;
+}
+
+uint64_t kegd_term_limit_refused(const struct kegd_term *t)
+{
+	return t ? t->limit_refused : 0;
+}
+
+/* One more connection would pass a limit: counted. */
+static bool at_limit(struct kegd_term *t)
+{
+	if ((t->tcp_max && t->n_conns >= t->tcp_max) ||
+	    (t->total_max && t->n_conns + t->udp_now >= t->total_max)) {
+		t->limit_refused++;
+		return true;
+	}
+	return false;
+}
+
 /* ---- near the client: accepting -------------------------------------------- */
 
 static void term_key(struct keg_term_key *k, const struct sockaddr_storage *client,
@@ -312,8 +351,9 @@ static void accept_one(struct kegd_term *t, int fd)
 	for (i = 0; i < t->n_hooks && !conn; i++)
 		if (!kegd_term_hook_syn(&t->hooks[i], &k, &syn))
 			conn = t->ops.conn_for(t->ctx, (int)syn.ifindex, syn.site, &slot);
-	if (!conn) {
-		/* No site up for it (it went down since the SYN): refused. */
+	if (!conn || at_limit(t)) {
+		/* No site up for it (it went down since the SYN), or a
+		 * connection limit: refused. */
 		t->site[slot].refused++;
 		reset_fd(fd);
 		return;
@@ -375,6 +415,8 @@ void *kegd_term_remote_open(struct kegd_term *t, unsigned int slot, struct kq_bs
 	int fam = e->client.ss_family, one = 1, fd;
 	struct tconn *tc;
 
+	if (at_limit(t))
+		goto refuse;
 	fd = socket(fam, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		goto refuse;

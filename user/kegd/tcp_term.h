@@ -74,4 +74,12 @@ void kegd_term_tick(struct kegd_term *t, uint64_t buffered, uint64_t mem_max);
 void kegd_term_site_stats(const struct kegd_term *t, unsigned int slot,
 			  struct kegd_term_site *out);
 
+/* Connection limits (keg_limits; 0: none): a new connection, accepted or
+ * asked for by the peer, past tcp_max, or past total_max with the udp
+ * flows the transport carries, is reset and counted. t may be NULL. */
+void kegd_term_set_limits(struct kegd_term *t, uint32_t tcp_max, uint32_t total_max,
+			  uint64_t udp_now);
+uint64_t kegd_term_count(const struct kegd_term *t);          /* connections now */
+uint64_t kegd_term_limit_refused(const struct kegd_term *t);
+
 #endif /* KEGD_TCP_TERM_H */

@@ -92,6 +92,11 @@ struct kegd_transport {
 	bool running;
 	struct kq_rxbatch rx;                      /* the UDP socket's receive batch */
 	struct kegd_term *term;                    /* TCP termination; NULL: off */
+	/* Connection limits (keg_limits) and where the gateway stands. */
+	struct keg_limits limits;
+	uint64_t tcp_now, udp_now;
+	bool tcp_full, udp_full;
+	uint64_t udp_refused, udp_forwarded;
 };
 
 /* ---- addresses ------------------------------------------------------------ */
@@ -449,6 +454,8 @@ static void poll_conf(struct kegd_transport *tp, uint64_t now)
 		return;
 	}
 	tp->conf_error_logged = false;
+	if (keg_limits_read(&tp->maps, &tp->limits))
+		memset(&tp->limits, 0, sizeof(tp->limits));
 	for (int i = 0; i < KEG_SITES_MAX; i++)
 		if (next[i].used && (next[i].flags & KEG_SITE_F_LOCAL) && local < 0)
 			local = i;
@@ -543,7 +550,7 @@ static void sync_ifaces(struct kegd_transport *tp)
 		for (uint32_t id = 0; id < KEG_ICPT_MAX_SITES && fd >= 0; id++) {
 			struct keg_icpt_site is;
 			uint16_t slot1 = 0;
-			__u32 down, term;
+			__u32 down, flags;
 
 			if (bpf_map_lookup_elem(fd, &id, &is) || !is.name[0]) {
 				atomic_store_explicit(&tp->ifsite[f][id], 0, memory_order_relaxed);
@@ -556,13 +563,15 @@ static void sync_ifaces(struct kegd_transport *tp)
 			atomic_store_explicit(&tp->ifsite[f][id], slot1, memory_order_relaxed);
 			/* Not a remote site: kegd forwards its rules' packets
 			 * itself, TCP included. */
-			term = slot1 && tp->term;
+			flags = slot1 && tp->term ? KEG_ICPT_SITE_TERM : 0;
+			if (slot1 && tp->tcp_full)
+				flags |= KEG_ICPT_SITE_TCP_FULL;
 			/* (A site kegd does not carry keeps the state
 			 * `kegctl site up|down` gave it.) */
 			down = slot1 ? atomic_load(&tp->site[slot1 - 1])->state != KQ_UP : is.down;
-			if (is.down != down || is.term != term) {
+			if (is.down != down || is.flags != flags) {
 				is.down = down;
-				is.term = term;
+				is.flags = flags;
 				bpf_map_update_elem(fd, &id, &is, BPF_EXIST);
 			}
 		}
@@ -641,6 +650,54 @@ static void publish_stats(struct kegd_transport *tp, uint64_t now)
 	}
 }
 
+/* ---- connection limits ------------------------------------------------------------ */
+
+/* Where the gateway stands against its limits; a change of fullness goes
+ * into keg_icpt_sites (TCP: keg_xdp routes a --forward-at-limit rule's
+ * new connections itself) at the end of the loop. */
+static void limits_step(struct kegd_transport *tp)
+{
+	const struct keg_limits *l = &tp->limits;
+	uint64_t udp = 0, tcp = kegd_term_count(tp->term);
+	bool tcp_full, udp_full;
+
+	for (unsigned int i = 0; i < KEG_SITES_MAX; i++) {
+		struct kegd_site *s = remote_site(tp, i);
+
+		if (s && s->conn)
+			udp += kq_conn_flows(s->conn);
+	}
+	tcp_full = (l->tcp && tcp >= l->tcp) || (l->total && tcp + udp >= l->total);
+	udp_full = (l->udp && udp >= l->udp) || (l->total && tcp + udp >= l->total);
+	tp->tcp_now = tcp;
+	tp->udp_now = udp;
+	tp->udp_full = udp_full;
+	if (tcp_full != tp->tcp_full) {
+		tp->tcp_full = tcp_full;
+		tp->states_changed = true;
+	}
+	kegd_term_set_limits(tp->term, l->tcp, l->total, udp);
+}
+
+static void publish_limits(struct kegd_transport *tp, uint64_t now)
+{
+	struct keg_limit_stats v = {
+		.updated_ns = now,
+		.tcp_now = tp->tcp_now,
+		.udp_now = tp->udp_now,
+		.total_now = tp->tcp_now + tp->udp_now,
+		.tcp_refused = kegd_term_limit_refused(tp->term),
+		.udp_refused = tp->udp_refused,
+		.udp_forwarded = tp->udp_forwarded,
+		.tcp_full = tp->tcp_full,
+		.udp_full = tp->udp_full,
+	};
+	__u32 zero = 0;
+
+	if (tp->maps.lstats >= 0)
+		bpf_map_update_elem(tp->maps.lstats, &zero, &v, BPF_ANY);
+}
+
 /* ---- the loop ------------------------------------------------------------------ */
 
 /* Sites' schedules at their minute (checked every poll, so a step lands
@@ -702,7 +759,7 @@ static void receive(struct kegd_transport *tp, uint64_t now)
  * at the AF_XDP side. */
 static void drain(struct kegd_site *s, uint64_t now)
 {
-	uint32_t first, n, i, len, flow;
+	uint32_t first, n, i, len, flow, flags;
 	int rc = 0;
 
 	/* Over the total for all sites: the queues wait (and, full, refuse). */
@@ -710,8 +767,20 @@ static void drain(struct kegd_site *s, uint64_t now)
 		return;
 	n = kegd_pktq_ready(&s->q, &first);
 	for (i = 0; i < n; i++) {
-		const uint8_t *p = kegd_pktq_at(&s->q, first + i, &len, &flow);
+		const uint8_t *p = kegd_pktq_at(&s->q, first + i, &len, &flow, &flags);
 
+		/* A new flow past the limit: through the kernel unaccelerated
+		 * (--forward-at-limit), or refused. */
+		if (s->tp->udp_full && !kq_conn_flow_known(s->conn, flow)) {
+			if (!(flags & KEG_ICPT_F_FWD_AT_LIMIT)) {
+				s->tp->udp_refused++;
+			} else if (kegd_reinject(&s->tp->rj, p, len)) {
+				s->reinject_errors++;
+			} else {
+				s->tp->udp_forwarded++;
+			}
+			continue;
+		}
 		rc = kq_conn_send(s->conn, flow, p, len, now);
 		if (rc == -ENOBUFS)
 			break;
@@ -742,6 +811,7 @@ static void *transport_loop(void *arg)
 			sched_step(tp, now);
 			sync_ifaces(tp);
 			publish_stats(tp, now);
+			publish_limits(tp, now);
 			tp->states_changed = false;
 			next_poll = now + TP_POLL_NS;
 		}
@@ -783,6 +853,7 @@ static void *transport_loop(void *arg)
 		}
 		if (tp->term)
 			kegd_term_tick(tp->term, tp->buffered, tp->o.mem_max);
+		limits_step(tp);
 		for (unsigned int i = 0; i < KEG_SITES_MAX; i++) {
 			struct kegd_site *s = remote_site(tp, i);
 
@@ -826,7 +897,7 @@ static struct kq_conn *term_conn_for(void *ctx, int ifindex, uint32_t site_id,
 /* ---- the forwarding threads' side ----------------------------------------------- */
 
 bool kegd_transport_take(struct kegd_transport *tp, unsigned int iface, uint32_t site_id,
-			 const uint8_t *pkt, size_t len)
+			 uint32_t rule_flags, const uint8_t *pkt, size_t len)
 {
 	struct kegd_site *s;
 	uint16_t slot1;
@@ -844,7 +915,7 @@ bool kegd_transport_take(struct kegd_transport *tp, unsigned int iface, uint32_t
 		atomic_fetch_add_explicit(&s->q.dropped, 1, memory_order_relaxed);
 		return true;
 	}
-	rc = kegd_pktq_push(&s->q, kegd_flow_hash(pkt, (uint32_t)len), pkt, len);
+	rc = kegd_pktq_push(&s->q, kegd_flow_hash(pkt, (uint32_t)len), rule_flags, pkt, len);
 	if (rc == 1) {
 		uint64_t one = 1;
 
@@ -875,7 +946,7 @@ int kegd_transport_start(struct kegd_transport **out, struct kegd *kd,
 		tp->o.mem_max = TP_MEM_MAX;
 	tp->local = -1;
 	tp->fd = -1;
-	tp->maps.conf = tp->maps.stats = -1;
+	tp->maps.conf = tp->maps.stats = tp->maps.limits = tp->maps.lstats = -1;
 	tp->rj.fd4 = tp->rj.fd6 = -1;
 	tp->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	tp->epfd = epoll_create1(EPOLL_CLOEXEC);

@@ -58,13 +58,14 @@ void kegd_transport_stop(struct kegd_transport *tp);
 /*
  * From a forwarding thread: the packet (starting at its IP header, whole:
  * kegd_ip_len()) of a rule whose site, in interface iface's
- * keg_icpt_sites, is site_id. Its flow (kegd_flow_hash()) is worked out
+ * keg_icpt_sites, is site_id (rule_flags: the rule's KEG_ICPT_F_*, for
+ * the connection limits). Its flow (kegd_flow_hash()) is worked out
  * only for a remote site's packet.
  * Returns true when the transport took it (queued for its site, or
  * dropped and counted), false when the site is not a remote site of the
  * transport (kegd forwards it itself).
  */
 bool kegd_transport_take(struct kegd_transport *tp, unsigned int iface, uint32_t site_id,
-			 const uint8_t *pkt, size_t len);
+			 uint32_t rule_flags, const uint8_t *pkt, size_t len);
 
 #endif /* KEGD_TRANSPORT_H */

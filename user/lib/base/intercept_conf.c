@@ -12,6 +12,7 @@ int keg_conf_icpt_parse(struct keg_conf_icpts *l, char **argv, unsigned int line
 			struct keg_err *err)
 {
 	const char *when = NULL, *match = NULL, *term = NULL;
+	bool fwd = false;
 	struct keg_conf_icpt *e;
 	int i, ret;
 
@@ -24,13 +25,17 @@ int keg_conf_icpt_parse(struct keg_conf_icpts *l, char **argv, unsigned int line
 			if (match)
 				return keg_err_set(err, -EINVAL, "'%s': match given twice", argv[i]);
 			match = argv[i];
+		} else if (!strcmp(argv[i], "forward-at-limit")) {
+			if (fwd)
+				return keg_err_set(err, -EINVAL, "'%s' given twice", argv[i]);
+			fwd = true;
 		} else if (!strcmp(argv[i], "terminate") || !strcmp(argv[i], "no-terminate")) {
 			if (term)
 				return keg_err_set(err, -EINVAL, "'%s': terminate given twice", argv[i]);
 			term = argv[i];
 		} else {
 			return keg_err_set(err, -EINVAL,
-					   "'%s': expected forward, block, inner, outer, terminate or no-terminate",
+					   "'%s': expected forward, block, inner, outer, terminate, no-terminate or forward-at-limit",
 					   argv[i]);
 		}
 	}
@@ -42,6 +47,7 @@ int keg_conf_icpt_parse(struct keg_conf_icpts *l, char **argv, unsigned int line
 	if (ret)
 		return ret;
 	e->spec.no_terminate = term && !strcmp(term, "no-terminate");
+	e->spec.fwd_at_limit = fwd;
 	e->line = line;
 	l->n++;
 	return 0;

@@ -7,6 +7,7 @@
  * A rule (HyperIP gateway mode):
  *     --site SITE --src PREFIX[:PORTS] --dst PREFIX[:PORTS] --proto LIST
  *     [--when-down forward|block] [--match inner|outer] [--no-terminate]
+ *     [--forward-at-limit]
  * PREFIX is an IPv4 or IPv6 prefix ("10.1.0.0/16", "2001:db8::/32") or a
  * single address; ports follow the prefix length ("10.1.0.0/16:80",
  * "2001:db8::/32:!22"), or an address in brackets ("[2001:db8::1]:443").
@@ -63,6 +64,7 @@ struct keg_icpt_spec {
 	uint8_t match;			/* enum keg_icpt_match */
 	bool block;			/* --when-down block */
 	bool no_terminate;		/* --no-terminate: TCP carried as packets */
+	bool fwd_at_limit;		/* --forward-at-limit */
 };
 
 /* "PREFIX[:PORTS]" */

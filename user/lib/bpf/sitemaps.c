@@ -30,22 +30,27 @@ int keg_sites_dir(char *buf, size_t len)
 	return 0;
 }
 
+static const char *const map_names[] = {
+	KEG_STR(KEG_MAP_SITES), KEG_STR(KEG_MAP_SITE_STATS),
+	KEG_STR(KEG_MAP_LIMITS), KEG_STR(KEG_MAP_LIMIT_STATS),
+};
+
+/* All four, or none (-ENOENT also when a keg before the limits pinned
+ * only the first two: create() then adds the others). */
 static int open_pinned(struct keg_sitemaps *m, const char *dir)
 {
+	int *fds[] = { &m->conf, &m->stats, &m->limits, &m->lstats };
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/%s", dir, KEG_STR(KEG_MAP_SITES));
-	m->conf = bpf_obj_get(path);
-	if (m->conf < 0)
-		return -errno;
-	snprintf(path, sizeof(path), "%s/%s", dir, KEG_STR(KEG_MAP_SITE_STATS));
-	m->stats = bpf_obj_get(path);
-	if (m->stats < 0) {
-		int ret = -errno;
+	for (unsigned int i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, map_names[i]);
+		*fds[i] = bpf_obj_get(path);
+		if (*fds[i] < 0) {
+			int ret = -errno;
 
-		close(m->conf);
-		m->conf = -1;
-		return ret;
+			keg_sitemaps_close(m);
+			return ret;
+		}
 	}
 	return 0;
 }
@@ -79,7 +84,7 @@ int keg_sitemaps_open(struct keg_sitemaps *m, bool want_create, struct keg_err *
 	char dir[PATH_MAX];
 	int ret;
 
-	m->conf = m->stats = -1;
+	m->conf = m->stats = m->limits = m->lstats = -1;
 	ret = keg_sites_dir(dir, sizeof(dir));
 	if (ret)
 		return keg_err_set(err, ret, "network namespace cookie: %s", strerror(-ret));
@@ -103,7 +108,41 @@ void keg_sitemaps_close(struct keg_sitemaps *m)
 		close(m->conf);
 	if (m->stats >= 0)
 		close(m->stats);
-	m->conf = m->stats = -1;
+	if (m->limits >= 0)
+		close(m->limits);
+	if (m->lstats >= 0)
+		close(m->lstats);
+	m->conf = m->stats = m->limits = m->lstats = -1;
+}
+
+int keg_limits_read(const struct keg_sitemaps *m, struct keg_limits *l)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(m->limits, &zero, l))
+		return -errno;
+	/* Never set: HyperIP's default. */
+	if (!l->gen)
+		l->total = KEG_LIMITS_TOTAL_DEFAULT;
+	return 0;
+}
+
+int keg_limits_write(const struct keg_sitemaps *m, const struct keg_limits *l)
+{
+	struct keg_limits old, v = *l;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(m->limits, &zero, &old))
+		return -errno;
+	v.gen = old.gen + 1;
+	return bpf_map_update_elem(m->limits, &zero, &v, BPF_ANY) ? -errno : 0;
+}
+
+int keg_limit_stats_read(const struct keg_sitemaps *m, struct keg_limit_stats *s)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(m->lstats, &zero, s) ? -errno : 0;
 }
 
 int keg_sites_read(const struct keg_sitemaps *m, struct keg_site_conf *v)
@@ -162,12 +201,11 @@ int keg_sitemaps_unpin(void)
 
 	if (ret)
 		return ret;
-	snprintf(path, sizeof(path), "%s/%s", dir, KEG_STR(KEG_MAP_SITES));
-	if (unlink(path) && errno != ENOENT)
-		return -errno;
-	snprintf(path, sizeof(path), "%s/%s", dir, KEG_STR(KEG_MAP_SITE_STATS));
-	if (unlink(path) && errno != ENOENT)
-		return -errno;
+	for (unsigned int i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, map_names[i]);
+		if (unlink(path) && errno != ENOENT)
+			return -errno;
+	}
 	if (rmdir(dir) && errno != ENOENT)
 		return -errno;
 	return 0;

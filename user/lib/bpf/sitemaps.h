@@ -16,6 +16,7 @@
 
 struct keg_sitemaps {
 	int conf, stats;
+	int limits, lstats;             /* keg_limits, keg_limit_stats */
 };
 
 /* "/sys/fs/bpf/keg/sites:COOKIE" of the calling thread's netns. */
@@ -39,7 +40,13 @@ int keg_site_write(const struct keg_sitemaps *m, unsigned int slot,
 		   const struct keg_site_conf *c);
 int keg_site_clear(const struct keg_sitemaps *m, unsigned int slot);
 
-/* Remove both pins and the directory (after the last site is deleted). */
+/* keg_limits[0] (never set: total KEG_LIMITS_TOTAL_DEFAULT) and
+ * keg_limit_stats[0]. Writing bumps gen. */
+int keg_limits_read(const struct keg_sitemaps *m, struct keg_limits *l);
+int keg_limits_write(const struct keg_sitemaps *m, const struct keg_limits *l);
+int keg_limit_stats_read(const struct keg_sitemaps *m, struct keg_limit_stats *s);
+
+/* Remove the pins and the directory (after the last site is deleted). */
 int keg_sitemaps_unpin(void);
 
 #endif /* KEG_SITEMAPS_H */
