@@ -25,6 +25,8 @@ Every mode prints one line of key=value results.
                           seconds: sent=BYTES
   hold HOST PORT SECS     send 1 MB, wait SECS, try to send again:
                           broken=1 if the connection was reset meanwhile
+  udpsink PORT SECS       count the UDP datagrams arriving for SECS: got=N
+  udpsend HOST PORT N     send N datagrams, 20 ms apart, from one socket
 """
 import hashlib
 import os
@@ -259,6 +261,29 @@ def hold(host, port, secs):
         print("broken=1")
 
 
+def udpsink(port, secs):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("0.0.0.0", port))
+    s.settimeout(0.2)
+    got = 0
+    end = time.time() + secs
+    while time.time() < end:
+        try:
+            s.recv(2048)
+            got += 1
+        except socket.timeout:
+            pass
+    print("got=%d" % got)
+
+
+def udpsend(host, port, n):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    for _ in range(n):
+        s.sendto(b"u" * 100, (host, port))
+        time.sleep(0.02)
+    print("sent=%d" % n)
+
+
 def main(a):
     if a[0] == "serve":
         serve(int(a[1]), a[2], a[3] if len(a) > 3 else None)
@@ -276,6 +301,10 @@ def main(a):
         push(a[1], int(a[2]), float(a[3]))
     elif a[0] == "hold":
         hold(a[1], int(a[2]), float(a[3]))
+    elif a[0] == "udpsink":
+        udpsink(int(a[1]), float(a[2]))
+    elif a[0] == "udpsend":
+        udpsend(a[1], int(a[2]), int(a[3]))
     else:
         sys.exit(__doc__)
 

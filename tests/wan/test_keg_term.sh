@@ -17,7 +17,12 @@
 #    connection stays under its bounds (a send ring and a stream window)
 #    and the client's writes block;
 #  - kegd restarted at the client's side: the connection through it ends in
-#    a reset, a new one works once the site is up again.
+#    a reset, a new one works once the site is up again;
+#  - connection limits (kegctl limits): past the TCP limit a new connection
+#    is reset and counted, the ones open keep going; with --forward-at-limit
+#    rules it is routed unaccelerated instead; past the UDP limit a new
+#    flow's datagrams are dropped and counted, or with --forward-at-limit
+#    delivered through the kernel.
 # Speed against plain TCP is make bench-wan's; here only behaviour is judged.
 # shellcheck source=tests/wan/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -218,5 +223,92 @@ restart_block() {
 	check "a new connection after the restart crosses byte-exact ($out)" test "$(kv ok "$out")" = 1
 }
 try3 restart_block
+
+# ---- connection limits -------------------------------------------------------------------------
+# limits NODE FIELD: a field of `kegctl limits show --json` at NODE.
+limits() { "$KEG" ctl --prefix "$P" "$1" limits show --json | jq -r ".$2"; }
+# set_rules NODE [--forward-at-limit]: NODE's rules for the other site again, with the flag or not.
+set_rules() {
+	local node=$1 flag=${2:-} lan src dst id
+	lan=$P-g${node#gw}l
+	for id in $("$KEG" ctl --prefix "$P" "$node" intercept list --json |
+		    jq -r --arg i "$lan" '.[] | select(.iface == $i) | .id'); do
+		"$KEG" ctl --prefix "$P" "$node" intercept del "$id" --iface "$lan" >/dev/null
+	done
+	src=${A1%.*}.0/24 dst=${B1%.*}.0/24
+	"$KEG" ctl --prefix "$P" "$node" intercept add --site B --src "$src" --dst "$dst" \
+		--proto IUT $flag --iface "$lan" >/dev/null
+}
+limits_block() {
+	local out r0 acc u0
+	link
+	"$KEG" wait-up --prefix "$P" 10 || { fail "sites up"; return; }
+	set_rules gwa
+	"$KEG" ctl --prefix "$P" gwa limits set --tcp 2 --udp 1 >/dev/null
+	sleep 0.6
+	PORT=$((PORT + 1))
+	in_ns "$P" b1 timeout 60 "$PY" "$TC" serve "$PORT" many 4 >"$TMP/b1.out" 2>&1 &
+	SRV=$!
+	sleep 0.3
+	client a1 hold "$B1" "$PORT" 5 >"$TMP/h1.out" &
+	local h1=$!
+	client a1 hold "$B1" "$PORT" 5 >"$TMP/h2.out" &
+	local h2=$!
+	sleep 1.5
+	r0=$(limits gwa tcp_refused)
+	out=$(client a1 refused "$B1" "$PORT")
+	check "gwa at its TCP limit (2 open, $(limits gwa tcp_now) counted): a third connection is reset ($out)" \
+		test "$(kv refused "$out")" = 1
+	fresh
+	check "gwa counted it (tcp_refused $r0 -> $(limits gwa tcp_refused))" \
+		test "$(limits gwa tcp_refused)" -gt "$r0"
+	set_rules gwa --forward-at-limit
+	sleep 0.6
+	acc=$(site gwa tcp_accepted)
+	out=$(client a1 send "$B1" "$PORT" 1000000)
+	check "with --forward-at-limit, a connection past the limit is routed unaccelerated, byte-exact ($out)" \
+		test "$(kv ok "$out")" = 1
+	fresh
+	check "... and gwa did not terminate it (tcp_accepted $acc -> $(site gwa tcp_accepted))" \
+		test "$(site gwa tcp_accepted)" = "$acc"
+	wait "$h1" "$h2"
+	check "the two connections within the limit kept going ($(cat "$TMP/h1.out") $(cat "$TMP/h2.out"))" \
+		eval "[ \"\$(kv broken \"\$(cat $TMP/h1.out)\")\" = 0 ] && [ \"\$(kv broken \"\$(cat $TMP/h2.out)\")\" = 0 ]"
+	kill "$SRV" 2>/dev/null
+	wait "$SRV" 2>/dev/null
+
+	# UDP: one flow fills the limit; a second flow is refused, or with
+	# --forward-at-limit (the rules now) delivered through the kernel.
+	in_ns "$P" b1 timeout 30 "$PY" "$TC" udpsink 7601 4 >"$TMP/u1.out" &
+	local k1=$!
+	in_ns "$P" b1 timeout 30 "$PY" "$TC" udpsink 7602 3 >"$TMP/u2.out" &
+	local k2=$!
+	sleep 0.3
+	client a1 udpsend "$B1" 7601 150 >/dev/null &
+	sleep 0.8
+	u0=$(limits gwa udp_forwarded)
+	client a1 udpsend "$B1" 7602 50 >/dev/null
+	wait "$k1" "$k2"
+	fresh
+	check "past the UDP limit with --forward-at-limit, a second flow's datagrams arrive through the kernel ($(cat "$TMP/u2.out") of 50; udp_forwarded $u0 -> $(limits gwa udp_forwarded))" \
+		eval "[ $(kv got "$(cat "$TMP/u2.out")") -ge 45 ] && [ $(limits gwa udp_forwarded) -gt $u0 ]"
+	set_rules gwa
+	sleep 2
+	in_ns "$P" b1 timeout 30 "$PY" "$TC" udpsink 7603 4 >"$TMP/u1.out" &
+	k1=$!
+	in_ns "$P" b1 timeout 30 "$PY" "$TC" udpsink 7604 3 >"$TMP/u2.out" &
+	k2=$!
+	sleep 0.3
+	client a1 udpsend "$B1" 7603 150 >/dev/null &
+	sleep 0.8
+	u0=$(limits gwa udp_refused)
+	client a1 udpsend "$B1" 7604 50 >/dev/null
+	wait "$k1" "$k2"
+	fresh
+	check "past the UDP limit, a second flow's datagrams are dropped ($(cat "$TMP/u2.out") of 50) and counted (udp_refused $u0 -> $(limits gwa udp_refused))" \
+		eval "[ $(kv got "$(cat "$TMP/u2.out")") = 0 ] && [ $(limits gwa udp_refused) -gt $u0 ]"
+	"$KEG" ctl --prefix "$P" gwa limits set --tcp none --udp none >/dev/null
+}
+try3 limits_block
 
 finish
