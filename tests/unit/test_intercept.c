@@ -187,6 +187,15 @@ Test(intercept_parse, protocols_and_endpoints)
 	cr_expect(back.no_terminate);
 	cr_expect(keg_icpt_spec_eq(&s, &back));
 
+	/* --forward-at-limit travels with the rule. */
+	s.fwd_at_limit = true;
+	keg_icpt_encode(&s, 7, 3, &r);
+	cr_expect(r.flags & KEG_ICPT_F_FWD_AT_LIMIT);
+	keg_icpt_decode(&r, &back);
+	snprintf(back.site, sizeof(back.site), "%s", s.site);
+	cr_expect(back.fwd_at_limit);
+	cr_expect(keg_icpt_spec_eq(&s, &back));
+
 	/* A rule without TCP has nothing to terminate. */
 	cr_assert_eq(keg_icpt_spec_parse(&s, "hq", "10.0.0.0/8", "10.2.0.0/16", "udp,icmp",
 					 NULL, NULL, &err), 0, "%s", err.msg);
