@@ -16,6 +16,7 @@
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, KEG_MAX_SUBNETS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);	/* most interfaces have few */
 	__type(key, struct keg_subnet4_key);
 	__type(value, struct keg_subnet);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
@@ -24,6 +25,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, KEG_MAX_SUBNETS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct keg_subnet6_key);
 	__type(value, struct keg_subnet);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
