@@ -5,7 +5,8 @@
  * another, answered by the longest or a shorter one, found again after a
  * length is emptied, and keg_prefix_lens kept in step with the maps.
  * Each decision is read from keg_xdp's counters on a real ARP request or
- * NS (answered, or target outside every prefix).
+ * NS (answered, or target outside every prefix). Last, the move of an
+ * older keg's LPM tries into the maps (user/lib/bpf/oldprefixes.c).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,6 +18,7 @@
 
 #include "harness.h"
 #include "ifmaps.h"
+#include "oldprefixes.h"
 #include "pktbuild.h"
 
 #define KEG_MAC "02:6b:65:67:00:01"
@@ -195,4 +197,66 @@ Test(prefixes, ipv6_lengths_across_words)
 	cr_expect_eq(lens().used6[0], 0);
 	cr_expect_str_eq(ns("2001:db8:7::9"), "outside");
 	cr_expect_str_eq(ns("2001:db8:1:2:4::9"), "answered");
+}
+
+/* An LPM trie as a keg before issue 12 pinned it (keg_subnets4/6). */
+static int old_trie(__u32 key_size)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);
+	int fd = bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, "keg_subnets", key_size,
+				sizeof(struct keg_subnet), 16, &o);
+
+	cr_assert_geq(fd, 0, "creating an LPM trie: %s", strerror(errno));
+	return fd;
+}
+
+static void old_add(int fd, const char *s, int plen)
+{
+	struct keg_addr p = prefix(s, plen);
+	struct keg_subnet v = { .prefixlen = (__u32)plen };
+	struct keg_subnet6_key k = { .prefixlen = (__u32)plen };	/* v4's layout too */
+
+	memcpy(k.addr, p.bytes, p.family == AF_INET ? 4 : 16);
+	cr_assert_eq(bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST), 0);
+}
+
+/* Every old entry lands in the new maps with its length counted; one the
+ * new maps had already is kept and not counted twice; undoing the move
+ * takes out exactly what it put in. */
+Test(prefixes, old_tries_moved_and_undone)
+{
+	struct keg_ifmaps m = maps_of(&env);
+	struct keg_old_prefixes o = { .fd4 = old_trie(sizeof(struct keg_subnet4_key)),
+				      .fd6 = old_trie(sizeof(struct keg_subnet6_key)) };
+	struct keg_err err = { 0 };
+	struct keg_subnet_lens l;
+	int ret;
+
+	old_add(o.fd4, "10.1.0.0", 16);
+	old_add(o.fd4, "192.0.2.0", 24);
+	old_add(o.fd6, "2001:db8::", 32);
+	keg_env_add_subnet(&env, "192.0.2.0/24");
+	cr_expect_str_eq(arp("10.1.2.5", "10.1.2.77"), "outside");
+
+	ret = keg_old_prefixes_copy(&o, &m, &err);
+	cr_assert_eq(ret, 0, "copy: %d %s", ret, err.msg);
+	cr_expect_eq(o.n_moved, 2);
+	cr_expect_eq(o.n_kept, 1);
+	l = lens();
+	cr_expect_eq(l.count4[16], 1);
+	cr_expect_eq(l.count4[24], 1);
+	cr_expect_eq(l.used6[0], 1ULL << 32);
+	cr_expect_str_eq(arp("10.1.2.5", "10.1.2.77"), "answered");
+	cr_expect_str_eq(arp("192.0.2.5", "192.0.2.77"), "answered");
+	cr_expect_str_eq(ns("2001:db8:7::9"), "answered");
+
+	cr_assert_eq(keg_old_prefixes_uncopy(&o, &m), 0);
+	l = lens();
+	cr_expect_eq(l.count4[16], 0);
+	cr_expect_eq(l.count4[24], 1);	/* the one that was there before */
+	cr_expect_eq(l.used6[0], 0);
+	cr_expect_str_eq(arp("10.1.2.5", "10.1.2.77"), "outside");
+	cr_expect_str_eq(arp("192.0.2.5", "192.0.2.77"), "answered");
+	cr_expect_str_eq(ns("2001:db8:7::9"), "outside");
+	keg_old_prefixes_close(&o);
 }
