@@ -68,6 +68,17 @@ __noinline __u32 icpt_classify(const struct keg_l3l4 *l, __u32 match,
 	return st->best;
 }
 
+/* Declared and explained in keg_subnets.h: global, so verified once. */
+__noinline int keg_subnet4_plen(__be32 addr)
+{
+	return keg_subnet4_plen_body(addr);
+}
+
+__noinline int keg_subnet6_plen(__be32 w0, __be32 w1, __be32 w2, __be32 w3)
+{
+	return keg_subnet6_plen_body(w0, w1, w2, w3);
+}
+
 /* Under libxdp's dispatcher keg runs first-ish and lets later programs see
  * what it passes. */
 struct {

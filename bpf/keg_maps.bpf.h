@@ -11,23 +11,33 @@
 #include <bpf/bpf_helpers.h>
 #include "keg_maps.h"
 
+/* Proxied prefixes: hash maps per (length, prefix) and the lengths in
+ * use (keg_maps.h; looked up by bpf/keg_subnets.h). */
 struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, KEG_MAX_SUBNETS);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(map_flags, BPF_F_NO_PREALLOC);	/* most interfaces have few */
 	__type(key, struct keg_subnet4_key);
 	__type(value, struct keg_subnet);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } KEG_MAP_SUBNETS4 SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, KEG_MAX_SUBNETS);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct keg_subnet6_key);
 	__type(value, struct keg_subnet);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } KEG_MAP_SUBNETS6 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct keg_subnet_lens);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} KEG_MAP_SUBNET_LENS SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

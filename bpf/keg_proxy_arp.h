@@ -15,6 +15,7 @@
 #include "keg_consts.h"
 #include "keg_maps.bpf.h"
 #include "keg_stats.h"
+#include "keg_subnets.h"
 #include "keg_parse_result.h"
 
 /* ARP for Ethernet/IPv4 (RFC 826): the only kind keg answers. */
@@ -33,33 +34,27 @@ struct keg_arp_eth4 {
 /* Largest offset of the ARP header: Ethernet plus two VLAN tags. */
 #define KEG_MAX_L3_OFF (ETH_HLEN + KEG_MAX_VLANS * 4)
 
-/* The proxied prefix holding addr, or NULL. */
-static __always_inline struct keg_subnet *keg_subnet4_of(__be32 addr)
-{
-	struct keg_subnet4_key key = { .prefixlen = 32, .addr = addr };
-
-	return bpf_map_lookup_elem(&KEG_MAP_SUBNETS4, &key);
-}
-
 /* Whether a lies in the prefix of length plen around b. */
 static __always_inline bool keg_same_prefix4(__be32 a, __be32 b, __u32 plen)
 {
 	__u32 diff = bpf_ntohl(a ^ b);
 
+	if (plen == 0)
+		return true;
 	if (plen >= 32)
 		return diff == 0;
 	return (diff >> (32 - plen)) == 0;
 }
 
-/* Whether the sender of a request for an address of prefix sub is inside a
- * proxied prefix: the target's own prefix answers most of the time without
- * a second trie walk (the costly part with thousands of prefixes). */
+/* Whether the sender of a request for an address of the prefix of length
+ * plen is inside a proxied prefix: the target's own prefix answers most of
+ * the time without a second search. */
 static __always_inline bool keg_sender_in_subnets4(__be32 sender, __be32 target,
-						   const struct keg_subnet *sub)
+						   __u32 plen)
 {
-	if (sub->prefixlen && keg_same_prefix4(sender, target, sub->prefixlen))
+	if (keg_same_prefix4(sender, target, plen))
 		return true;
-	return keg_subnet4_of(sender) != NULL;
+	return keg_subnet4_plen(sender) >= 0;
 }
 
 /*
@@ -72,8 +67,8 @@ keg_arp_to_answer(void *data, void *data_end, __u32 l3_off,
 		  const struct keg_config *cfg, struct keg_stats *s)
 {
 	struct keg_customer4_key cust;
-	struct keg_subnet *sub;
 	struct keg_arp_eth4 *arp;
+	int plen;
 	struct ethhdr *eth = data;
 	__be32 sender, target;
 
@@ -104,14 +99,14 @@ keg_arp_to_answer(void *data, void *data_end, __u32 l3_off,
 		keg_stat_inc(s, KEG_STAT_arp_gratuitous);
 		return NULL;
 	}
-	sub = keg_subnet4_of(target);
-	if (!sub) {
+	plen = keg_subnet4_plen(target);
+	if (plen < 0) {
 		keg_stat_inc(s, KEG_STAT_arp_target_outside);
 		return NULL;
 	}
 	/* 0.0.0.0 is an address probe (RFC 5227): answering tells the prober
 	 * the address is taken, which it is, by the proxy. */
-	if (sender && !keg_sender_in_subnets4(sender, target, sub)) {
+	if (sender && !keg_sender_in_subnets4(sender, target, plen)) {
 		keg_stat_inc(s, KEG_STAT_arp_sender_outside);
 		return NULL;
 	}

@@ -18,6 +18,7 @@
 #include "keg_csum.h"
 #include "keg_maps.bpf.h"
 #include "keg_stats.h"
+#include "keg_subnets.h"
 #include "keg_parse_result.h"
 #include "keg_proxy_arp.h"	/* KEG_MAX_L3_OFF */
 
@@ -42,13 +43,11 @@ struct keg_nd_opt_lladdr {
 #define KEG_NS_MAX_LEN 256
 #define KEG_NS_CHUNK   8	/* NS length is a multiple of 8 */
 
-/* The proxied prefix holding addr, or NULL. */
-static __always_inline struct keg_subnet *keg_subnet6_of(const struct in6_addr *addr)
+/* The length of the longest proxied prefix holding addr, or -1. */
+static __always_inline int keg_subnet6_of(const struct in6_addr *addr)
 {
-	struct keg_subnet6_key key = { .prefixlen = IPV6_ADDR_BITS };
-
-	__builtin_memcpy(key.addr, addr, sizeof(key.addr));
-	return bpf_map_lookup_elem(&KEG_MAP_SUBNETS6, &key);
+	return keg_subnet6_plen(addr->in6_u.u6_addr32[0], addr->in6_u.u6_addr32[1],
+				addr->in6_u.u6_addr32[2], addr->in6_u.u6_addr32[3]);
 }
 
 /* Whether a lies in the prefix of length plen around b. */
@@ -204,7 +203,7 @@ static __always_inline bool keg_ns_to_answer(void *data, void *data_end,
 					     struct keg_ns_req *req)
 {
 	struct keg_customer6_key cust;
-	struct keg_subnet *sub;
+	int plen;
 	struct keg_nd_msg *nd;
 	struct ipv6hdr *ip6;
 	struct ethhdr *eth;
@@ -243,17 +242,16 @@ static __always_inline bool keg_ns_to_answer(void *data, void *data_end,
 		keg_stat_inc(s, KEG_STAT_ns_target_outside);
 		return false;
 	}
-	sub = keg_subnet6_of(&req->target);
-	if (!sub) {
+	plen = keg_subnet6_of(&req->target);
+	if (plen < 0) {
 		keg_stat_inc(s, KEG_STAT_ns_target_outside);
 		return false;
 	}
 	req->dad = keg_ipv6_is_unspec(&req->src);
 	/* As for ARP, the target's prefix usually holds the sender too. */
 	if (!req->dad && !keg_ipv6_is_linklocal(&req->src) &&
-	    !(sub->prefixlen &&
-	      keg_same_prefix6(&req->src, &req->target, sub->prefixlen)) &&
-	    !keg_subnet6_of(&req->src)) {
+	    !keg_same_prefix6(&req->src, &req->target, plen) &&
+	    keg_subnet6_of(&req->src) < 0) {
 		keg_stat_inc(s, KEG_STAT_ns_sender_outside);
 		return false;
 	}

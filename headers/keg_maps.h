@@ -17,8 +17,9 @@
 #define KEG_PIN_ROOT "/sys/fs/bpf/keg"
 
 /* Pin (and BPF object) names of the maps; at most 15 characters. */
-#define KEG_MAP_SUBNETS4   keg_subnets4
-#define KEG_MAP_SUBNETS6   keg_subnets6
+#define KEG_MAP_SUBNETS4   keg_prefixes4
+#define KEG_MAP_SUBNETS6   keg_prefixes6
+#define KEG_MAP_SUBNET_LENS keg_prefix_lens
 #define KEG_MAP_CUSTOMERS4 keg_customers4
 #define KEG_MAP_CUSTOMERS6 keg_customers6
 #define KEG_MAP_STATS      keg_stats
@@ -42,23 +43,43 @@
  * list; `make install` names it "keg" in /etc/iproute2/rt_protos.d/. */
 #define KEG_RTPROT 75
 
-/* keg_subnets4: LPM trie key, proxied IPv4 prefixes of this interface. */
+/*
+ * keg_prefixes4 / keg_prefixes6: hash maps of the proxied prefixes of this
+ * interface, keyed by (length, prefix with its host bits zero), and
+ * keg_prefix_lens: which lengths are in use. The programs look an address
+ * up once per length in use, longest first (bpf/keg_subnets.h): with
+ * thousands of prefixes that is one or a few hash lookups, where an LPM
+ * trie walk made the whole ARP path 3x slower than with one prefix.
+ */
 struct keg_subnet4_key {
 	__u32 prefixlen;
 	__be32 addr;
 };
 
-/* keg_subnets6: LPM trie key, proxied IPv6 prefixes of this interface. */
 struct keg_subnet6_key {
 	__u32 prefixlen;
 	__u8 addr[16];
 };
 
-/* Value of both subnet tries. */
+/* Value of both prefix maps. */
 struct keg_subnet {
 	__u32 flags;		/* reserved, 0 */
-	__u32 prefixlen;	/* the entry's own length, so that a lookup
-				 * says which prefix matched; 0 = not given */
+	__u32 prefixlen;	/* the entry's own length (= the key's) */
+};
+
+#define KEG_SUBNET4_LENS	33	/* lengths 0..32 */
+#define KEG_SUBNET6_LENS	129	/* lengths 0..128 */
+#define KEG_SUBNET6_LEN_WORDS	3	/* __u64 words holding 129 bits */
+
+/* keg_prefix_lens: single-entry array. Bit L of used4 (IPv4), bit L % 64
+ * of used6[L / 64] (IPv6): some prefix of length L is in the map. The
+ * counts are the writer's (kegctl, under the keg lock), so that removing
+ * a prefix knows whether its length is still in use; BPF reads the bits. */
+struct keg_subnet_lens {
+	__u64 used4;
+	__u64 used6[KEG_SUBNET6_LEN_WORDS];
+	__u32 count4[KEG_SUBNET4_LENS];
+	__u32 count6[KEG_SUBNET6_LENS];
 };
 
 /* keg_customers4 / keg_customers6: hash keys, the customer's single

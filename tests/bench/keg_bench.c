@@ -68,6 +68,7 @@
 #include <bpf/libbpf.h>
 
 #include "keg_maps.h"
+#include "ifmaps.h"
 #include "keg.skel.h"
 #include "xdp_pass.skel.h"
 #include "bench_restore.skel.h"
@@ -437,14 +438,19 @@ static void net_of_wrapper(const struct timing *base, const struct timing *with,
 
 /* ---- setup --------------------------------------------------------------- */
 
+/* Through kegctl's writer, which also marks the length in use. */
 static int put_subnet4(struct keg *k, const char *addr, __u32 plen)
 {
-	struct keg_subnet4_key key = { .prefixlen = plen };
-	struct keg_subnet val = { .prefixlen = plen };
+	struct keg_ifmaps m = {
+		.subnets4 = bpf_map__fd(k->maps.keg_prefixes4),
+		.subnets6 = bpf_map__fd(k->maps.keg_prefixes6),
+		.subnet_lens = bpf_map__fd(k->maps.keg_prefix_lens),
+		.customers4 = -1, .customers6 = -1, .stats = -1, .config = -1,
+	};
+	struct keg_addr p = { .family = AF_INET, .plen = (uint8_t)plen };
 
-	inet_pton(AF_INET, addr, &key.addr);
-	return bpf_map__update_elem(k->maps.keg_subnets4, &key, sizeof(key),
-				    &val, sizeof(val), BPF_ANY);
+	inet_pton(AF_INET, addr, p.bytes);
+	return keg_subnet_insert(&m, &p, NULL);
 }
 
 static int put_customer4(struct keg *k, __be32 addr)
@@ -574,7 +580,7 @@ static int load_prefixes(struct setup *s)
 
 		snprintf(buf, sizeof(buf), "10.%u.%u.0", i >> 8, i & 0xff);
 		err = put_subnet4(s->keg, buf, 24);
-		if (err) {
+		if (err && err != -EEXIST) {	/* 10.1.2.0/24 is there */
 			fprintf(stderr, "keg_bench: loading %u prefixes: %s\n",
 				SCALE_PREFIXES, strerror(-err));
 			return -1;

@@ -55,7 +55,7 @@ expect_state() {
 		return
 	fi
 	for ifc in ktp-gw0 ktp-gw1; do
-		for m in subnets4:subnet:'\.' subnets6:subnet:: customers4:customer:'\.' customers6:customer::; do
+		for m in prefixes4:subnet:'\.' prefixes6:subnet:: customers4:customer:'\.' customers6:customer::; do
 			IFS=: read -r n kind c <<<"$m"
 			n=keg_$n
 			[ "$c" = "" ] && c=:

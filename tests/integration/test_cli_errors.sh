@@ -28,7 +28,7 @@ t_in $GW sysctl -qw net.ipv4.ip_forward=1
 snapshot() {
 	local ifc m
 	for ifc in kte-gw0 kte-gw1; do
-		for m in keg_subnets4 keg_subnets6 keg_customers4 keg_customers6; do
+		for m in keg_prefixes4 keg_prefixes6 keg_prefix_lens keg_customers4 keg_customers6; do
 			echo "== $ifc $m"
 			bpftool -j map dump pinned "$KEG_PIN_ROOT/$ifc/$m" 2>&1 |
 				jq -c '[.[] | .formatted // .] | sort_by(tostring)' 2>&1
@@ -246,7 +246,7 @@ t_check "no XDP program left on kte-gw0" \
 	eval "! t_in $GW ip link show kte-gw0 | grep -q 'xdp'"
 t_check "no tc egress filter left on kte-gw0" \
 	eval "[ -z \"\$(t_in $GW tc filter show dev kte-gw0 egress 2>/dev/null)\" ]"
-t_check "kte-gw1 still attached with its pins" [ -e "$KEG_PIN_ROOT/kte-gw1/keg_subnets4" ]
+t_check "kte-gw1 still attached with its pins" [ -e "$KEG_PIN_ROOT/kte-gw1/keg_prefixes4" ]
 t_expect_arp_silence "no proxy-ARP on kte-gw0 after detach" $C1 kte-c0 $NET.78
 t_expect_err $GW "detach of an interface keg is not attached to" 'kte-gw0|not attached' detach kte-gw0
 

@@ -14,6 +14,7 @@
 #include <criterion/criterion.h>
 #include <linux/bpf.h>
 
+#include "ifmaps.h"
 #include "keg.skel.h"
 #include "parse_probe.skel.h"
 
@@ -74,8 +75,9 @@ void keg_env_open(struct keg_env *e)
 	e->tc_reply_fd = bpf_program__fd(e->skel->progs.keg_tc_reply);
 	e->stats_fd = bpf_map__fd(e->skel->maps.keg_stats);
 	e->config_fd = bpf_map__fd(e->skel->maps.keg_config);
-	e->subnets4_fd = bpf_map__fd(e->skel->maps.keg_subnets4);
-	e->subnets6_fd = bpf_map__fd(e->skel->maps.keg_subnets6);
+	e->subnets4_fd = bpf_map__fd(e->skel->maps.keg_prefixes4);
+	e->subnets6_fd = bpf_map__fd(e->skel->maps.keg_prefixes6);
+	e->subnet_lens_fd = bpf_map__fd(e->skel->maps.keg_prefix_lens);
 	e->customers4_fd = bpf_map__fd(e->skel->maps.keg_customers4);
 	e->customers6_fd = bpf_map__fd(e->skel->maps.keg_customers6);
 	e->ncpu = libbpf_num_possible_cpus();
@@ -102,33 +104,26 @@ void keg_env_config(struct keg_env *e, const char *mac, uint32_t flags)
 		     "keg_config: %s", strerror(errno));
 }
 
+/* Through the library's writer (user/lib/bpf/ifmaps.c), which keeps the
+ * lengths in use in step, as kegctl does. */
 void keg_env_add_subnet(struct keg_env *e, const char *cidr)
 {
-	struct keg_subnet val = { 0 };
+	struct keg_ifmaps m = { .subnets4 = e->subnets4_fd, .subnets6 = e->subnets6_fd,
+				.subnet_lens = e->subnet_lens_fd, .customers4 = -1,
+				.customers6 = -1, .stats = -1, .config = -1 };
+	struct keg_addr p = { 0 };
 	char addr[64];
 	const char *slash = strchr(cidr, '/');
-	int plen, fd;
+	int ret;
 
 	cr_assert(slash && (size_t)(slash - cidr) < sizeof(addr), "bad prefix %s", cidr);
 	memcpy(addr, cidr, (size_t)(slash - cidr));
 	addr[slash - cidr] = '\0';
-	plen = atoi(slash + 1);
-	val.prefixlen = (__u32)plen;
-	if (strchr(addr, ':')) {
-		struct keg_subnet6_key k = { .prefixlen = (__u32)plen };
-
-		cr_assert_eq(inet_pton(AF_INET6, addr, k.addr), 1, "bad prefix %s", cidr);
-		fd = e->subnets6_fd;
-		cr_assert_eq(bpf_map_update_elem(fd, &k, &val, BPF_ANY), 0,
-			     "keg_subnets6 %s: %s", cidr, strerror(errno));
-	} else {
-		struct keg_subnet4_key k = { .prefixlen = (__u32)plen };
-
-		cr_assert_eq(inet_pton(AF_INET, addr, &k.addr), 1, "bad prefix %s", cidr);
-		fd = e->subnets4_fd;
-		cr_assert_eq(bpf_map_update_elem(fd, &k, &val, BPF_ANY), 0,
-			     "keg_subnets4 %s: %s", cidr, strerror(errno));
-	}
+	p.plen = (uint8_t)atoi(slash + 1);
+	p.family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	cr_assert_eq(inet_pton(p.family, addr, p.bytes), 1, "bad prefix %s", cidr);
+	ret = keg_subnet_insert(&m, &p, NULL);
+	cr_assert_eq(ret, 0, "keg_subnet_insert %s: %s", cidr, strerror(-ret));
 }
 
 void keg_env_add_customer(struct keg_env *e, const char *addr)

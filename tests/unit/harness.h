@@ -26,7 +26,7 @@ struct keg_env {
 	int xdp_fd, tc_fd;
 	int tc_reply_fd;		/* keg_tc_reply, the tc ingress reply path */
 	int stats_fd, config_fd;
-	int subnets4_fd, subnets6_fd, customers4_fd, customers6_fd;
+	int subnets4_fd, subnets6_fd, subnet_lens_fd, customers4_fd, customers6_fd;
 	int ncpu;
 };
 
@@ -35,7 +35,7 @@ void keg_env_close(struct keg_env *e);
 
 /* keg_config[0] = { mac, ifindex 1, flags }. */
 void keg_env_config(struct keg_env *e, const char *mac, uint32_t flags);
-/* "10.1.0.0/16" or "2001:db8:1::/48" into keg_subnets4/6. */
+/* "10.1.0.0/16" or "2001:db8:1::/48" into keg_prefixes4/6. */
 void keg_env_add_subnet(struct keg_env *e, const char *cidr);
 /* "10.1.0.7" or "2001:db8:1::7" into keg_customers4/6. */
 void keg_env_add_customer(struct keg_env *e, const char *addr);

@@ -70,6 +70,9 @@ static int run_attach(struct cli_ctx *ctx, const void *o)
 	if (res.reply == KEG_REPLY_TC)
 		printf("; proxy replies from tc ingress, prog %u", res.reply_id);
 	printf(")\n");
+	if (res.prefixes_moved || res.prefixes_kept)
+		printf("%s: %zu proxied prefixes moved from the old keg_subnets4/6 (%zu were there already); the old maps are unpinned\n",
+		       opts->iface, res.prefixes_moved + res.prefixes_kept, res.prefixes_kept);
 	if (res.veth && res.reply == KEG_REPLY_XDP && res.st.mode == KEG_XDP_NATIVE) {
 		fflush(stdout);
 		fprintf(stderr,
@@ -117,6 +120,8 @@ const struct cli_cmd cmd_attach = {
 		"veth they stay XDP_TX (kegctl warns). 'kegctl status' shows the path.\n"
 		"On an interface keg is already on, this upgrades: the pinned maps and\n"
 		"their entries are kept and both programs are replaced atomically.\n"
+		"The proxied prefixes of a keg older than the prefix hash maps\n"
+		"(keg_subnets4/6) are moved into keg_prefixes4/6, the old pins removed.\n"
 		"Refuses an interface running another XDP program. On failure nothing\n"
 		"is left changed.\n"
 		"With --uplink UPLINK, also turns per-customer shaping on (downloads on\n"

@@ -33,7 +33,9 @@
 
 #define ROUNDS 9
 #define REPEAT 200000
-#define SCALE_TARGET 1.2
+/* Issue 12 §3: an intercept flow's first packet with 10,000 rules within
+ * 1.1x of 1 rule (it was 1.2). */
+#define SCALE_TARGET 1.1
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -206,7 +208,7 @@ int main(void)
 		printf("  %-8d %12.1f %9.2f %10.2f %14.1f %9.2f %10.2f\n", sizes[k], res[k][0],
 		       res[k][0] / res[0][0], res[k][0] / base, res[k][1],
 		       res[k][1] / res[0][1], res[k][1] / base);
-	printf("  target: 10,000 rules within %.1fx of 1 rule: cached %s (%.2fx), classified %s (%.2fx)\n",
+	printf("  target: 10,000 rules within %.2fx of 1 rule: cached %s (%.2fx), classified %s (%.2fx)\n",
 	       SCALE_TARGET, res[2][0] / res[0][0] <= SCALE_TARGET ? "met" : "MISSED",
 	       res[2][0] / res[0][0], res[2][1] / res[0][1] <= SCALE_TARGET ? "met" : "MISSED",
 	       res[2][1] / res[0][1]);

@@ -27,6 +27,9 @@
 #include "keg_maps.h"
 #include "pktbuild.h"
 
+/* Issue 12 §2: keg_tc with the classifier on within 3x the pass-through
+ * program (a report, not a test: a miss is a figure). */
+#define CLASSIFY_TARGET 3.0
 #define IP4(s, d, ...) (&(struct pb_ip4){ .src = (s), .dst = (d), __VA_ARGS__ })
 #define IP6(s, d, ...) (&(struct pb_ip6){ .src = (s), .dst = (d), __VA_ARGS__ })
 static double run(int fd, struct pkt *p, unsigned rep)
@@ -83,7 +86,11 @@ int main(int argc, char **argv)
 		double kv[9], bv[9];
 		for (int r = 0; r < 9; r++) { bv[r] = run(pfd, &p, 200000); kv[r] = run(kfd, &p, 200000); }
 		qsort(kv, 9, sizeof(double), cmpd); qsort(bv, 9, sizeof(double), cmpd);
-		printf("%-26s keg_tc%s %7.1f ns  pass-through %6.1f ns  ratio %5.2f\n", names[t], off ? " (classifier off)" : "", kv[4], bv[4], kv[4] / bv[4]);
+		double ratio = kv[4] / bv[4];
+		printf("%-26s keg_tc%s %7.1f ns  pass-through %6.1f ns  ratio %5.2f", names[t], off ? " (classifier off)" : "", kv[4], bv[4], ratio);
+		if (!off)
+			printf("  <=%.2f %s", CLASSIFY_TARGET, ratio <= CLASSIFY_TARGET ? "PASS" : "MISS");
+		printf("\n");
 	}
 	return 0;
 }

@@ -12,7 +12,7 @@ int keg_ifctx_open(const char *iface, struct keg_ifctx *c, struct keg_err *err)
 	int ret;
 
 	memset(c, 0, sizeof(*c));
-	c->maps = (struct keg_ifmaps){ -1, -1, -1, -1, -1, -1 };
+	c->maps = (struct keg_ifmaps){ -1, -1, -1, -1, -1, -1, -1 };
 	ret = keg_att_resolve(iface, &a, err);
 	if (ret)
 		return ret;

@@ -18,22 +18,23 @@
 #include "mapwalk.h"
 
 struct keg_ifmaps {
-	int subnets4;
-	int subnets6;
+	int subnets4;		/* keg_prefixes4 */
+	int subnets6;		/* keg_prefixes6 */
+	int subnet_lens;	/* keg_prefix_lens: the lengths in use */
 	int customers4;
 	int customers6;
 	int stats;
 	int config;
 };
 
-/* Open all six pins of iface. On error nothing stays open and err names
+/* Open all seven pins of iface. On error nothing stays open and err names
  * the missing pin. */
 int keg_ifmaps_open(const char *iface, struct keg_ifmaps *m, struct keg_err *err);
 void keg_ifmaps_close(struct keg_ifmaps *m);
 
-/* Subnets: p is a prefix without host bits; val NULL inserts zeroes. The
- * delete returns the removed value in *old (if not NULL), for undo. There is
- * no exact get: an LPM lookup answers with the longest matching prefix. */
+/* Subnets: p is a prefix (host bits are cleared); val NULL inserts zeroes.
+ * Both keep keg_prefix_lens in step (the caller holds the keg lock). The
+ * delete returns the removed value in *old (if not NULL), for undo. */
 int keg_subnet_insert(const struct keg_ifmaps *m, const struct keg_addr *p,
 		      const struct keg_subnet *val);
 int keg_subnet_delete(const struct keg_ifmaps *m, const struct keg_addr *p,

@@ -23,7 +23,7 @@ struct keg_pin_field {
 	size_t offset;		/* of an int fd in the struct */
 };
 
-/* { "keg_subnets4", offsetof(struct keg_ifmaps, subnets4) } from the map
+/* { "keg_prefixes4", offsetof(struct keg_ifmaps, subnets4) } from the map
  * name macro of headers/, so the pin name and BPF symbol cannot drift. */
 #define KEG_PIN_FIELD(type, member, map) { KEG_STR(map), offsetof(type, member) }
 #define KEG_PIN_TABLE_N(t) (sizeof(t) / sizeof((t)[0]))

@@ -15,6 +15,7 @@
 #include "ifmaps.h"
 #include "keg.skel.h"
 #include "log.h"
+#include "oldprefixes.h"
 #include "pincheck.h"
 #include "pins.h"
 #include "prog.h"
@@ -52,9 +53,12 @@ struct txn {
 	int old_reply_fd;
 	bool reply_done;		/* keg_tc_reply attached or replaced */
 	bool reply_removed;		/* the old keg_tc_reply taken off */
+	struct keg_old_prefixes old_pfx;	/* keg_subnets4/6 of a keg before issue 12 */
+	bool pfx_copied;		/* their entries are in the new maps */
 };
 
 static int write_config(struct txn *t, struct keg_err *err);
+static int copy_old_prefixes(struct txn *t, struct keg_err *err);
 
 static int check_target(struct txn *t, bool existing, const struct keg_state *prev,
 			bool has_prev, struct keg_err *err)
@@ -167,6 +171,9 @@ static int open_skel(struct txn *t, bool existing, struct keg_err *err)
 		if (ret)
 			return keg_err_set(err, ret, "reading %s: %s", t->dir, strerror(-ret));
 		t->before_listed = true;
+		ret = keg_old_prefixes_open(t->dir, &t->old_pfx, err);
+		if (ret)
+			return ret;
 	}
 	t->skel = keg__open_opts(&opts);
 	if (!t->skel)
@@ -205,6 +212,8 @@ static int attach_xdp(struct txn *t, struct keg_err *err)
 		if (ret)
 			return load_error(t, ret, err);
 		ret = write_config(t, err);
+		if (!ret)
+			ret = copy_old_prefixes(t, err);
 		if (ret)
 			return ret;
 		t->old_xdp_fd = bpf_prog_get_fd_by_id(t->old_xdp.keg_id);
@@ -279,6 +288,37 @@ static int write_config(struct txn *t, struct keg_err *err)
 	if (bpf_map_update_elem(fd, &zero, &cfg, BPF_ANY) < 0)
 		return keg_err_set(err, -errno, "writing keg_config: %s", strerror(errno));
 	t->cfg_written = true;
+	return 0;
+}
+
+/* The new maps as the library's prefix writer takes them. */
+static struct keg_ifmaps new_prefix_maps(const struct txn *t)
+{
+	struct keg_ifmaps m = { -1, -1, -1, -1, -1, -1, -1 };
+
+	m.subnets4 = bpf_map__fd(t->skel->maps.KEG_MAP_SUBNETS4);
+	m.subnets6 = bpf_map__fd(t->skel->maps.KEG_MAP_SUBNETS6);
+	m.subnet_lens = bpf_map__fd(t->skel->maps.KEG_MAP_SUBNET_LENS);
+	return m;
+}
+
+/* An interface attached by a keg before issue 12 has its proxied prefixes
+ * in keg_subnets4/6: into the new maps before the new program answers
+ * (the in-place swap) or just after (libxdp's path, which loads while
+ * attaching); either way before the attach is recorded. The old pins go
+ * only once everything else succeeded (keg_attach()). */
+static int copy_old_prefixes(struct txn *t, struct keg_err *err)
+{
+	struct keg_ifmaps m;
+	int ret;
+
+	if (t->pfx_copied || !keg_old_prefixes_present(&t->old_pfx))
+		return 0;
+	m = new_prefix_maps(t);
+	ret = keg_old_prefixes_copy(&t->old_pfx, &m, err);
+	if (ret)
+		return keg_err_prefix(err, ret, "upgrading %s", t->iface);
+	t->pfx_copied = true;
 	return 0;
 }
 
@@ -362,6 +402,12 @@ static int rollback(struct txn *t)
 		}
 		ret = ret ?: r;
 	}
+	if (t->pfx_copied) {
+		struct keg_ifmaps m = new_prefix_maps(t);
+
+		r = keg_old_prefixes_uncopy(&t->old_pfx, &m);
+		ret = ret ?: r;
+	}
 	if (t->cfg_saved && t->skel) {
 		__u32 zero = 0;
 
@@ -419,7 +465,8 @@ int keg_attach(const char *iface, enum keg_xdp_mode mode,
 	       struct keg_attach_result *res, struct keg_err *err)
 {
 	struct txn t = { .iface = iface, .mode = mode, .requested = mode, .old_xdp_fd = -1,
-			 .old_tc_fd = -1, .old_reply_fd = -1 };
+			 .old_tc_fd = -1, .old_reply_fd = -1,
+			 .old_pfx = { .fd4 = -1, .fd6 = -1 } };
 	struct keg_state prev;
 	bool has_prev, existing;
 	struct stat sb;
@@ -458,6 +505,8 @@ int keg_attach(const char *iface, enum keg_xdp_mode mode,
 	if (!ret)
 		ret = write_config(&t, err);
 	if (!ret)
+		ret = copy_old_prefixes(&t, err);
+	if (!ret)
 		ret = attach_tc(&t, err);
 	if (!ret)
 		ret = attach_reply(&t, err);
@@ -474,6 +523,18 @@ int keg_attach(const char *iface, enum keg_xdp_mode mode,
 				    first, strerror(-r));
 		}
 	}
+	if (!ret && t.pfx_copied) {
+		res->prefixes_moved = t.old_pfx.n_moved;
+		res->prefixes_kept = t.old_pfx.n_kept;
+	}
+	/* Last: until here an undo gives the old keg its prefixes back. */
+	if (!ret && keg_old_prefixes_present(&t.old_pfx)) {
+		ret = keg_old_prefixes_unpin(t.dir, err);
+		if (ret)
+			keg_err_prefix(err, ret,
+				       "%s is upgraded and its proxied prefixes are in the new maps, but an old pin stays (run 'kegctl attach %s' again to remove it)",
+				       iface, iface);
+	}
 out:
 	if (t.xprog)
 		xdp_program__close(t.xprog);
@@ -486,6 +547,7 @@ out:
 	if (t.old_reply_fd >= 0)
 		close(t.old_reply_fd);
 	keg__destroy(t.skel);
+	keg_old_prefixes_close(&t.old_pfx);
 	keg_dir_list_free(&t.before);
 	return ret;
 }

@@ -7,7 +7,9 @@
  * keg_tc (clsact egress), and keg_tc_reply (clsact ingress) where proxy
  * replies leave from tc (reply.h), and writes keg_config. On an interface keg is
  * already on it upgrades in place: the pinned maps are reused with their
- * contents, the XDP program is swapped atomically, the tc filter replaced.
+ * contents, the XDP program is swapped atomically, the tc filter replaced;
+ * the proxied prefixes of a keg older than the prefix hash maps are moved
+ * into them (oldprefixes.h) and the old pins removed last.
  * Any failure undoes what the call did: programs detached or restored,
  * pins created by this call removed (never those of an existing attachment).
  *
@@ -24,6 +26,7 @@
 #define KEG_ATTACH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "err.h"
 #include "reply.h"
@@ -36,6 +39,9 @@ struct keg_attach_result {
 	bool veth;		/* the interface is a veth */
 	enum keg_reply_path reply;	/* how proxy replies leave (reply.h) */
 	uint32_t reply_id;	/* keg_tc_reply's id when reply is TC */
+	size_t prefixes_moved;	/* proxied prefixes moved from an older keg's
+				 * keg_subnets4/6 (oldprefixes.h) */
+	size_t prefixes_kept;	/* of those, already in the new maps */
 };
 
 int keg_attach(const char *iface, enum keg_xdp_mode mode,
