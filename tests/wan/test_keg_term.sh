@@ -250,9 +250,9 @@ limits_block() {
 	in_ns "$P" b1 timeout 60 "$PY" "$TC" serve "$PORT" many 4 >"$TMP/b1.out" 2>&1 &
 	SRV=$!
 	sleep 0.3
-	client a1 hold "$B1" "$PORT" 5 >"$TMP/h1.out" &
+	client a1 hold "$B1" "$PORT" 12 >"$TMP/h1.out" &
 	local h1=$!
-	client a1 hold "$B1" "$PORT" 5 >"$TMP/h2.out" &
+	client a1 hold "$B1" "$PORT" 12 >"$TMP/h2.out" &
 	local h2=$!
 	sleep 1.5
 	r0=$(limits gwa tcp_refused)
