@@ -87,6 +87,7 @@ struct kq_bs {
 	bool             remote;        /* the peer opened it */
 	bool             dead;          /* aborted (reset, connection gone): only release */
 	bool             closed;        /* QUIC is done with the stream (cleanly or not) */
+	bool             orphan;        /* its QUIC connection is gone */
 	bool             fin_rcvd;      /* the peer's FIN is in rx */
 	bool             released;      /* the user is done with it */
 	bool             in_txq, in_evq;
@@ -357,6 +358,15 @@ static void bs_unlink(struct kq_bs *bs)
 
 static void bs_free(struct kq_bs *bs)
 {
+	struct kq_conn *c = bs->c;
+	uint64_t held = keg_tsrx_held(&bs->rx) + bs->rx.credit;
+
+	/* The peer's bytes it held were delivered by the library, which
+	 * counted them against the connection window: that credit goes back
+	 * here, or every connection reset with bytes in hand would shrink the
+	 * window for all the others until nothing moves. */
+	if (held && !bs->orphan && c->cur && c->cur->up)
+		ngtcp2_conn_extend_max_offset(c->cur->conn, held);
 	bs_unlink(bs);
 	keg_sbuf_free(&bs->tx.sb);
 	keg_tsrx_free(&bs->rx);
@@ -397,6 +407,7 @@ static void bs_kill_all(struct kq_conn *c)
 	for (bs = c->bss; bs; bs = n) {
 		n = bs->next;
 		bs->tx.stream_id = -1;
+		bs->orphan = true;
 		if (bs->released) {
 			bs_free(bs);
 			continue;

@@ -143,6 +143,14 @@ static struct tconn *conn_new(struct kegd_term *t, int fd, unsigned int slot, ui
 	return tc;
 }
 
+/* Reset, with the reason in the log at -v. */
+static void conn_abort(struct tconn *tc, const char *why, int err)
+{
+	pr_verbose("TCP termination: connection reset: %s%s%s", why, err ? ": " : "",
+		   err ? strerror(err) : "");
+	conn_free(tc, true);
+}
+
 /* Both directions ended with a FIN: a graceful close, the stream finishes
  * in QUIC. */
 static bool conn_done(struct tconn *tc)
@@ -187,7 +195,7 @@ static bool pump_in(struct tconn *tc)
 		if (errno == EINTR)
 			continue;
 		/* ECONNRESET and the like: the endpoint reset it. */
-		conn_free(tc, true);
+		conn_abort(tc, "reading the socket", errno);
 		return false;
 	}
 	return true;
@@ -202,7 +210,7 @@ static bool pump_out(struct tconn *tc)
 		ssize_t n = kq_bs_peek(tc->bs, &p), w;
 
 		if (n < 0) {
-			conn_free(tc, true);
+			conn_abort(tc, "the stream", (int)-n);
 			return false;
 		}
 		if (n == 0) {
@@ -221,7 +229,7 @@ static bool pump_out(struct tconn *tc)
 			break;
 		}
 		if (w < 0) {
-			conn_free(tc, true);
+			conn_abort(tc, "writing the socket", errno);
 			return false;
 		}
 		kq_bs_consume(tc->bs, (size_t)w);
@@ -462,7 +470,7 @@ void kegd_term_io(struct kegd_term *t, void *ptr, uint32_t events)
 		return;
 	}
 	if ((events & EPOLLERR) && !(events & EPOLLIN)) {
-		conn_free(tc, true);
+		conn_abort(tc, "socket error", 0);
 		return;
 	}
 	conn_pump(tc);
@@ -476,7 +484,7 @@ void kegd_term_bs_event(struct kegd_term *t, void *user, unsigned int events)
 	if (events & KQ_BS_RESET) {
 		/* A reset is a reset at both ends, as TCP's own: what the
 		 * stream still held is dropped. */
-		conn_free(tc, true);
+		conn_abort(tc, "reset by the other gateway (or the site's connection lost)", 0);
 		return;
 	}
 	conn_pump(tc);
