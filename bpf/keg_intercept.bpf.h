@@ -454,8 +454,12 @@ static __always_inline int icpt_steer(struct xdp_md *ctx,
 	long rc;
 
 	site = bpf_map_lookup_elem(&KEG_MAP_ICPT_SITES, &rule->site);
-	if ((site && site->down) || !bpf_map_lookup_elem(&KEG_MAP_XSKS, &qid))
+	if (site && site->down)
 		goto down;
+	/* Terminated TCP never goes through AF_XDP, so it does not ask for
+	 * a socket on this receive queue: a segment of a connection kegd holds
+	 * routed around it would reach the server with the client's sequence
+	 * numbers and break that connection. */
 	if (site && (site->flags & KEG_ICPT_SITE_TERM) && icpt_terminates(r, rule)) {
 		/* At the TCP limit a new connection of a --forward-at-limit
 		 * rule is routed by the kernel, untagged: its later segments
@@ -468,6 +472,8 @@ static __always_inline int icpt_steer(struct xdp_md *ctx,
 		}
 		return icpt_term_pass(ctx, r, rule, s);
 	}
+	if (!bpf_map_lookup_elem(&KEG_MAP_XSKS, &qid))
+		goto down;
 
 	if (off > KEG_PARSE_MAX_OFF)	/* bound for the verifier, as the parser's */
 		goto kernel;

@@ -88,6 +88,7 @@ struct kq_bs {
 	bool             dead;          /* aborted (reset, connection gone): only release */
 	bool             closed;        /* QUIC is done with the stream (cleanly or not) */
 	bool             orphan;        /* its QUIC connection is gone */
+	uint64_t         tx_due;        /* less than a packet queued: sent by then */
 	bool             fin_rcvd;      /* the peer's FIN is in rx */
 	bool             released;      /* the user is done with it */
 	bool             in_txq, in_evq;
@@ -148,6 +149,7 @@ struct kq_conn {
 	struct kq_bs    *txq, *txq_tail;
 	struct kq_bs    *evq;
 	uint64_t         bs_count;
+	unsigned int     bs_waiting;    /* byte streams with tx_due set */
 };
 
 /*
@@ -323,6 +325,35 @@ static struct kq_bs *bs_txq_pop(struct kq_conn *c)
 	return bs;
 }
 
+/* What waited for the deadline goes now. */
+static void bs_tx_now(struct kq_bs *bs)
+{
+	if (bs->tx_due) {
+		bs->tx_due = 0;
+		bs->c->bs_waiting--;
+	}
+	bs_txq_add(bs);
+}
+
+/* Byte streams whose deadline passed, into the send queue; the earliest
+ * deadline still ahead (UINT64_MAX: none). */
+static uint64_t bs_due(struct kq_conn *c, uint64_t now)
+{
+	uint64_t next = UINT64_MAX;
+
+	if (!c->bs_waiting)
+		return next;
+	for (struct kq_bs *bs = c->bss; bs; bs = bs->next) {
+		if (!bs->tx_due)
+			continue;
+		if (bs->tx_due <= now)
+			bs_tx_now(bs);
+		else if (bs->tx_due < next)
+			next = bs->tx_due;
+	}
+	return next;
+}
+
 static void bs_unlink(struct kq_bs *bs)
 {
 	struct kq_conn *c = bs->c;
@@ -345,6 +376,8 @@ static void bs_unlink(struct kq_bs *bs)
 		if (c->txq_tail == bs)
 			c->txq_tail = last;
 	}
+	if (bs->tx_due)
+		c->bs_waiting--;
 	if (bs->in_evq) {
 		struct kq_bs **pp = &c->evq;
 
@@ -1727,7 +1760,19 @@ ssize_t kq_bs_write(struct kq_bs *bs, const void *data, size_t len)
 	keg_sbuf_write(&bs->tx.sb, data, len);
 	bs->c->st.kegs_tx++;
 	bs->c->st.tcp_tx_bytes += len;
-	bs_txq_add(bs);
+	/* Less than a packet waits up to the keg deadline for more, as a
+	 * packet keg does: a message an application writes in pieces (a
+	 * length, then its body) then crosses in one QUIC packet and reaches
+	 * the other end's socket in one piece, as it would have over one
+	 * TCP hop, instead of pieces a pacing interval or a loss apart. */
+	if (keg_sbuf_unsent(&bs->tx.sb) < KQ_TX_PKT && bs->c->cfg.deadline_ns) {
+		if (!bs->tx_due) {
+			bs->tx_due = kq_now() + bs->c->cfg.deadline_ns;
+			bs->c->bs_waiting++;
+		}
+		return (ssize_t)len;
+	}
+	bs_tx_now(bs);
 	return (ssize_t)len;
 }
 
@@ -1736,7 +1781,7 @@ void kq_bs_shutdown(struct kq_bs *bs)
 	if (bs->dead || bs->tx.fin_pending)
 		return;
 	bs->tx.fin_pending = true;
-	bs_txq_add(bs);
+	bs_tx_now(bs);
 }
 
 ssize_t kq_bs_peek(struct kq_bs *bs, const uint8_t **data)
@@ -1754,10 +1799,24 @@ ssize_t kq_bs_peek(struct kq_bs *bs, const uint8_t **data)
 	return n;
 }
 
+int kq_bs_peekv(struct kq_bs *bs, struct iovec *iov, int max)
+{
+	int n;
+
+	if (bs->dead)
+		return -EPIPE;
+	n = keg_tsrx_peekv(&bs->rx, iov, max);
+	if (n < 0) {
+		bs->c->st.drop_keg++;
+		bs_reset_stream(bs);
+	}
+	return n;
+}
+
 void kq_bs_consume(struct kq_bs *bs, size_t n)
 {
 	ngtcp2_conn *conn = bs_conn(bs);
-	size_t credit = keg_tsrx_consume(&bs->rx, n);
+	size_t credit = keg_tsrx_consumev(&bs->rx, n);
 
 	bs->c->st.tcp_rx_bytes += n;
 	if (credit && conn) {
@@ -1781,12 +1840,12 @@ void kq_bs_release(struct kq_bs *bs, bool reset)
 	bs->user = NULL;
 	if (reset || (!bs->dead && !(bs->tx.fin_pending && bs->fin_rcvd)))
 		bs_reset_stream(bs);
-	/* QUIC still holds the stream (unacknowledged bytes, a FIN to
-	 * exchange): freed at its close; after a reset, forgotten now. */
-	if (bs->tx.stream_id >= 0 && !bs->dead && !bs->closed)
+	/* While QUIC holds the stream its frames point into our send ring
+	 * (the library does not copy; a reset stream's queued frames may still
+	 * go out): freed at the stream's close (stream_close_cb), or now if it
+	 * never opened or its connection is gone. */
+	if (bs->tx.stream_id >= 0 && !bs->closed && !bs->orphan)
 		return;
-	if (bs->tx.stream_id >= 0 && bs_conn(bs))
-		ngtcp2_conn_set_stream_user_data(bs_conn(bs), bs->tx.stream_id, NULL);
 	bs_free(bs);
 }
 
@@ -1861,6 +1920,7 @@ int kq_conn_timer(struct kq_conn *c, uint64_t now)
 			if (s->kbuf && keg_packer_due(&s->pk, now) && slot_flush(c, s))
 				c->st.backpressure++;   /* stays packed; retried */
 		}
+		bs_due(c, now);
 		/* Timed key updates are started by the client alone: two ends
 		 * starting theirs on their own clocks cross, and an idle
 		 * connection then lost its keep-alives to decryption failures
@@ -1907,6 +1967,9 @@ uint64_t kq_conn_next(const struct kq_conn *c)
 		unsent |= keg_sbuf_unsent(&s->sb) > 0 && !s->fin_sent;
 	}
 	unsent |= c->txq != NULL;
+	for (const struct kq_bs *bs = c->bs_waiting ? c->bss : NULL; bs; bs = bs->next)
+		if (bs->tx_due && bs->tx_due < t)
+			t = bs->tx_due;
 	if (unsent && c->cfg.max_rate) {
 		/* Wake when the bucket holds a full packet again. */
 		struct keg_rbucket rb = c->rb;

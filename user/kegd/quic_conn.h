@@ -37,6 +37,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include "tls_pin.h"
 
@@ -213,7 +214,9 @@ void kq_bs_shutdown(struct kq_bs *bs);
 /* The peer's next bytes, contiguous: count, 0 for none now, or -EPIPE
  * (dead) / a malformed-keg error (the stream is then reset). */
 ssize_t kq_bs_peek(struct kq_bs *bs, const uint8_t **data);
-/* n peeked bytes were written out: credit goes back to the peer. */
+/* The same, several records at once (keg_tsrx_peekv): the vector count. */
+int kq_bs_peekv(struct kq_bs *bs, struct iovec *iov, int max);
+/* n peeked bytes were written out (across records): credit goes back. */
 void kq_bs_consume(struct kq_bs *bs, size_t n);
 /* The peer's FIN came and every byte before it was consumed. */
 bool kq_bs_eof(struct kq_bs *bs);

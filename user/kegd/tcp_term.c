@@ -20,6 +20,7 @@
 #define TERM_BACKLOG   4096
 #define TERM_IO_MAX    KEG_PKT_MAX      /* bytes moved per read: one keg */
 #define TERM_ACCEPTS   64               /* accepted per wake-up */
+#define TERM_IOV       16               /* records written to a socket at once */
 
 enum { TERM_LISTENER = 1, TERM_CONN };
 
@@ -146,8 +147,8 @@ static struct tconn *conn_new(struct kegd_term *t, int fd, unsigned int slot, ui
 /* Reset, with the reason in the log at -v. */
 static void conn_abort(struct tconn *tc, const char *why, int err)
 {
-	pr_verbose("TCP termination: connection reset: %s%s%s", why, err ? ": " : "",
-		   err ? strerror(err) : "");
+	pr_verbose("TCP termination: connection reset (fd %d): %s%s%s", tc->fd, why,
+		   err ? ": " : "", err ? strerror(err) : "");
 	conn_free(tc, true);
 }
 
@@ -186,6 +187,7 @@ static bool pump_in(struct tconn *tc)
 			continue;
 		}
 		if (n == 0) {
+			pr_debug("TCP termination: fd %d: FIN read", tc->fd);
 			tc->rd_eof = true;
 			kq_bs_shutdown(tc->bs);
 			return !conn_done(tc);
@@ -206,22 +208,37 @@ static bool pump_out(struct tconn *tc)
 {
 	tc->out_blocked = false;
 	while (!tc->connecting && !tc->wr_shut) {
-		const uint8_t *p;
-		ssize_t n = kq_bs_peek(tc->bs, &p), w;
+		/* What arrived in several kegs goes in one send: a reader
+		 * woken by a first part must find the rest there too, as it
+		 * would over one TCP hop (some applications read a message
+		 * once and fail on a short read). */
+		struct iovec iov[TERM_IOV];
+		struct msghdr mh = { .msg_iov = iov };
+		int nv = kq_bs_peekv(tc->bs, iov, TERM_IOV);
+		ssize_t n = 0, w;
 
-		if (n < 0) {
-			conn_abort(tc, "the stream", (int)-n);
+		if (nv < 0) {
+			conn_abort(tc, "the stream", -nv);
 			return false;
 		}
-		if (n == 0) {
+		if (nv == 0) {
 			if (kq_bs_eof(tc->bs)) {
+				struct sockaddr_in6 pa;
+				socklen_t pl = sizeof(pa);
+
+				getpeername(tc->fd, (struct sockaddr *)&pa, &pl);
+				pr_debug("TCP termination: fd %d (peer port %u): the other end's FIN",
+					 tc->fd, ntohs(pa.sin6_port));
 				shutdown(tc->fd, SHUT_WR);
 				tc->wr_shut = true;
 				return !conn_done(tc);
 			}
 			break;
 		}
-		w = send(tc->fd, p, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL);
+		for (int i = 0; i < nv; i++)
+			n += (ssize_t)iov[i].iov_len;
+		mh.msg_iovlen = (size_t)nv;
+		w = sendmsg(tc->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -379,6 +396,8 @@ static void accept_one(struct kegd_term *t, int fd)
 		return;
 	}
 	t->site[slot].accepted++;
+	pr_debug("TCP termination: accepted fd %d, client port %u", fd,
+		 ntohs(((struct sockaddr_in *)&client)->sin_port));
 	conn_pump(tc);
 }
 
@@ -470,7 +489,11 @@ void kegd_term_io(struct kegd_term *t, void *ptr, uint32_t events)
 		return;
 	}
 	if ((events & EPOLLERR) && !(events & EPOLLIN)) {
-		conn_abort(tc, "socket error", 0);
+		int err = 0;
+		socklen_t len = sizeof(err);
+
+		getsockopt(tc->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+		conn_abort(tc, "socket error", err);
 		return;
 	}
 	conn_pump(tc);

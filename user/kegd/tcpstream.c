@@ -262,3 +262,44 @@ size_t keg_tsrx_consume(struct keg_tsrx *rx, size_t n)
 	rx->credit = 0;
 	return c;
 }
+
+int keg_tsrx_peekv(const struct keg_tsrx *rx, struct iovec *iov, int max)
+{
+	/* On a copy of the decoder: its moves touch only offsets and counts,
+	 * never the buffer. */
+	struct keg_tsrx look = *rx;
+	int n = 0;
+
+	while (n < max) {
+		const uint8_t *p;
+		ssize_t len = keg_tsrx_peek(&look, &p);
+
+		if (len < 0)
+			return n ? n : (int)len;
+		if (!len)
+			break;
+		iov[n].iov_base = (void *)p;
+		iov[n].iov_len = (size_t)len;
+		n++;
+		keg_tsrx_consume(&look, (size_t)len);
+	}
+	return n;
+}
+
+size_t keg_tsrx_consumev(struct keg_tsrx *rx, size_t n)
+{
+	size_t credit = 0;
+
+	while (n) {
+		const uint8_t *p;
+		ssize_t len = keg_tsrx_peek(rx, &p);
+		size_t k;
+
+		if (len <= 0)
+			break;
+		k = (size_t)len < n ? (size_t)len : n;
+		credit += keg_tsrx_consume(rx, k);
+		n -= k;
+	}
+	return credit + keg_tsrx_consume(rx, 0);
+}

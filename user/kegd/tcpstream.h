@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include "keg_wire.h"
 
@@ -78,6 +79,16 @@ ssize_t keg_tsrx_peek(struct keg_tsrx *rx, const uint8_t **p);
  * bytes freed since the last call (flow-control credit to give back: whole
  * kegs and the open header). */
 size_t keg_tsrx_consume(struct keg_tsrx *rx, size_t n);
+
+/* The bytes of up to max records at once (one send can then take what
+ * arrived in several kegs): the vector count, 0 when none is here, or a
+ * keg_tsrx_peek() error met at the first record. Nothing is consumed; the
+ * vectors point into the buffer until the next push. */
+int keg_tsrx_peekv(const struct keg_tsrx *rx, struct iovec *iov, int max);
+
+/* n bytes of what keg_tsrx_peekv() gave were written: consumed across
+ * records; returns the credit, as keg_tsrx_consume(). */
+size_t keg_tsrx_consumev(struct keg_tsrx *rx, size_t n);
 
 /* Stream bytes held (memory accounting). */
 static inline size_t keg_tsrx_held(const struct keg_tsrx *rx)
