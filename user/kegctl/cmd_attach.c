@@ -132,7 +132,7 @@ const struct cli_cmd cmd_attach = {
 	.opts_size = sizeof(struct attach_opts),
 	.needs_root = true,
 	.mount_bpffs = true,
-	.lock = CLI_LOCK_EXCL,
+	.lock = CLI_LOCK_IFACE,
 	.run = run_attach,
 };
 
@@ -177,6 +177,6 @@ const struct cli_cmd cmd_detach = {
 	.args = detach_args,
 	.opts_size = sizeof(struct detach_opts),
 	.needs_root = true,
-	.lock = CLI_LOCK_EXCL,
+	.lock = CLI_LOCK_IFACE,
 	.run = run_detach,
 };

@@ -385,7 +385,7 @@ const struct cli_cmd cmd_shape_set = {
 	.opts = set_opts,
 	.opts_size = sizeof(struct shape_opts),
 	.needs_root = true,
-	.lock = CLI_LOCK_EXCL,
+	.lock = CLI_LOCK_IFACE,
 	.run = run_set,
 };
 
@@ -399,7 +399,7 @@ const struct cli_cmd cmd_shape_off = {
 	.args = iface_arg,
 	.opts_size = sizeof(struct shape_opts),
 	.needs_root = true,
-	.lock = CLI_LOCK_EXCL,
+	.lock = CLI_LOCK_IFACE,
 	.run = run_off,
 };
 

@@ -463,8 +463,8 @@ void keg_plan_free(struct keg_plan *plan)
 
 /* Phase 1: the file, whole (read before, parsed here). Errors:
  * "FILE:LINE: why" or "FILE: why". */
-static int parse(const char *file, const char *buf, size_t len, struct keg_conf *conf,
-		 struct keg_err *err)
+int keg_apply_parse(const char *file, const char *buf, size_t len, struct keg_conf *conf,
+		    struct keg_err *err)
 {
 	struct keg_err e = { 0 };
 	int ret;
@@ -537,25 +537,37 @@ int keg_apply_buf(const char *file, const char *text, size_t len, bool dry_run,
 		  const struct keg_note *note, struct keg_apply_result *res,
 		  struct keg_err *err)
 {
-	struct keg_err e = { 0 };
 	struct keg_conf conf;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	ret = keg_apply_parse(file, text, len, &conf, err);
+	if (ret)
+		return ret;
+	ret = keg_apply_conf(file, &conf, dry_run, note, res, err);
+	keg_conf_free(&conf);
+	return ret;
+}
+
+int keg_apply_conf(const char *file, const struct keg_conf *conf, bool dry_run,
+		   const struct keg_note *note, struct keg_apply_result *res,
+		   struct keg_err *err)
+{
+	struct keg_err e = { 0 };
 	struct keg_plan plan;
 	bool undo_failed;
 	char buf[128];
 	int ret;
 
 	memset(res, 0, sizeof(*res));
-	ret = parse(file, text, len, &conf, err);
-	if (ret)
-		return ret;
 	/* Phase 2: what differs from the maps. */
-	ret = keg_plan_build(&conf, &plan, &e);
+	ret = keg_plan_build(conf, &plan, &e);
 	if (ret) {
 		if (e.line)
 			keg_err_set_line(err, ret, e.line, "%s:%u: %s", file, e.line, e.msg);
 		else
 			keg_err_set(err, ret, "%s: %s", file, e.msg);
-		goto out_conf;
+		return ret;
 	}
 	/* Phase 3: the changes, all or none. */
 	if (!dry_run) {
@@ -572,11 +584,11 @@ int keg_apply_buf(const char *file, const char *text, size_t len, bool dry_run,
 			 keg_change_str(&plan, &plan.changes[i], buf, sizeof(buf)));
 	/* Intercept rules last (intercept_conf.h): they are not undone with
 	 * the changes above, and a failure here leaves those in place. */
-	for (size_t i = 0; i < conf.n_ifaces; i++) {
+	for (size_t i = 0; i < conf->n_ifaces; i++) {
 		size_t a = 0, d = 0, same = 0;
 
 		keg_err_clear(&e);
-		ret = keg_icpt_conf_apply(conf.ifaces[i].name, &conf.ifaces[i].intercepts,
+		ret = keg_icpt_conf_apply(conf->ifaces[i].name, &conf->ifaces[i].intercepts,
 					  dry_run, &a, &d, &same, note, &e);
 		plan.n_changes += a + d;
 		plan.n_add += a;
@@ -589,7 +601,7 @@ int keg_apply_buf(const char *file, const char *text, size_t len, bool dry_run,
 		}
 	}
 	if (!dry_run)
-		ret = store_schedules(&conf, note, err);
+		ret = store_schedules(conf, note, err);
 	res->n_changes = plan.n_changes;
 	res->n_add = plan.n_add;
 	res->n_del = plan.n_del;
@@ -597,7 +609,5 @@ int keg_apply_buf(const char *file, const char *text, size_t len, bool dry_run,
 	res->n_ifaces = plan.n_ifaces;
 out_plan:
 	keg_plan_free(&plan);
-out_conf:
-	keg_conf_free(&conf);
 	return ret;
 }
