@@ -91,4 +91,86 @@ t_check "the apply of $N shaped customers succeeded ($((SECONDS - start))s)" \
 	[ "$(cat "$BIG.rc")" = 0 ]
 [ "$(cat "$BIG.rc")" = 0 ] || t_info "$(tail -3 "$BIG.out")"
 
+# ---- §2: one apply after a kill -9 at any point equals a clean apply --------
+
+# The kernel state of kro-gw0 and its uplink that an apply decides: class
+# and qdisc counts, keg's routes, the subnets, and the customers with their
+# rates (not their class ids: a repaired run may hand out other slots).
+state() {
+	local d m
+	for d in kro-gw0 kro-up; do
+		echo "$d classes $(t_in $GW tc class show dev $d | wc -l)" \
+			"qdiscs $(t_in $GW tc qdisc show dev $d | wc -l)"
+	done
+	echo "routes $(t_in $GW ip route show proto 75 | wc -l)" \
+		"$(t_in $GW ip route show proto 75 | sort | md5sum)"
+	echo "routes6 $(t_in $GW ip -6 route show proto 75 | sort | md5sum)"
+	for m in keg_subnets4 keg_customers4; do
+		echo "$m $(bpftool -j map dump pinned "$KEG_PIN_ROOT/kro-gw0/$m" |
+			jq -c '[.[] | .formatted // . | del(.value.class_id)] | sort_by(tostring)' |
+			md5sum)"
+	done
+}
+
+# summary STATE: its counts, one line.
+summary() {
+	awk '/classes/ { printf "%s %s classes, %s qdiscs; ", $1, $3, $5 }
+	     /^routes / { printf "%s keg routes", $2 }' <<<"$1"
+}
+
+apply_ok() {	# apply_ok DESC FILE
+	T_KEGCTL_TIMEOUT=240 t_kegctl $GW apply "$2" || { t_fail "$1: $T_OUT"; return 1; }
+}
+
+# crash LABEL FROM TO MS: from the state of FROM, kill -9 the apply of TO
+# MS ms after its start, apply TO once more: the state must equal a clean
+# apply's (REF_<TO>).
+crash() {
+	local label=$1 from=$2 to=$3 ms=$4 pid landed killed want got
+	apply_ok "$label: apply $(basename "$from") first" "$from" || return
+	nsenter --net=/run/netns/$GW "$KEGCTL" apply "$to" >/dev/null 2>&1 &
+	pid=$!
+	sleep "$(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')"
+	landed=no
+	kill -9 $pid 2>/dev/null && landed=yes
+	wait $pid 2>/dev/null
+	killed=$(state)
+	apply_ok "$label: the apply after the kill" "$to" || return
+	want=${REF[$to]}
+	got=$(state)
+	t_check "$label: kill -9 after ${ms}ms (mid-apply: $landed), one more apply equals a clean one" \
+		[ "$got" = "$want" ]
+	t_info "killed: $(summary "$killed")" "after:  $(summary "$got")" \
+		"$(grep -o 'applied.*' <<<"$T_OUT")"
+	[ "$got" = "$want" ] || t_info "want:   $(summary "$want")" "$(diff <(echo "$want") <(echo "$got"))"
+	[ $landed = yes ] && LANDED=$((LANDED + 1))
+}
+
+declare -A REF
+for kind in shaped unshaped; do
+	if [ $kind = shaped ]; then n=$N; sh=1; else n=$((N * 4)); sh=0; fi
+	t_tmp base
+	t_tmp big
+	conf "$base" 5 $sh
+	conf "$big" "$n" $sh
+	# Clean applies, timed: the references, and where to kill.
+	apply_ok "$kind: clean apply of 5" "$base" || continue
+	REF[$base]=$(state)
+	t0=$(date +%s%N)
+	apply_ok "$kind: clean apply of $n" "$big" || continue
+	up_ms=$((($(date +%s%N) - t0) / 1000000))
+	REF[$big]=$(state)
+	t0=$(date +%s%N)
+	apply_ok "$kind: clean apply of 5 (removing $((n - 5)))" "$base" || continue
+	down_ms=$((($(date +%s%N) - t0) / 1000000))
+	t_ok "$kind: clean applies: 5 -> $n in ${up_ms}ms, back in ${down_ms}ms"
+	t_info "5: $(summary "${REF[$base]}")" "$n: $(summary "${REF[$big]}")"
+	LANDED=0
+	for pct in 10 45 80; do
+		crash "$kind, 5 -> $n" "$base" "$big" $((up_ms * pct / 100))
+		crash "$kind, $n -> 5" "$big" "$base" $((down_ms * pct / 100))
+	done
+	t_check "$kind: $LANDED of 6 kills landed mid-apply (at least 4)" [ $LANDED -ge 4 ]
+done
+
 t_done

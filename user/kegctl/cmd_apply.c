@@ -77,10 +77,14 @@ static int run_apply(struct cli_ctx *ctx, const void *o)
 	if (site_changes)
 		printf("%s%zu site change%s\n", opts->dry_run ? "dry run: would make " : "applied ",
 		       site_changes, site_changes == 1 ? "" : "s");
-	printf("%s%zu change%s (%zu added, %zu removed), %zu unchanged, %zu interface%s\n",
+	printf("%s%zu change%s (%zu added, %zu removed), %zu unchanged, %zu interface%s",
 	       opts->dry_run ? "dry run: would make " : "applied ", r.n_changes,
 	       r.n_changes == 1 ? "" : "s", r.n_add, r.n_del, r.n_same,
 	       r.n_ifaces, r.n_ifaces == 1 ? "" : "s");
+	if (r.n_repaired)
+		printf("; %s%zu leftover%s of an interrupted kegctl", opts->dry_run ?
+		       "would repair " : "repaired ", r.n_repaired, r.n_repaired == 1 ? "" : "s");
+	printf("\n");
 	return 0;
 }
 
@@ -107,7 +111,10 @@ const struct cli_cmd cmd_apply = {
 		"list are removed, and rates set by hand are reset to the file's; --dry-run\n"
 		"shows each such change. Interfaces it does not name are left alone.\n"
 		"The whole file is checked first (errors as FILE:LINE: message, nothing\n"
-		"changed); if a change fails midway the earlier ones are undone. The file\n"
+		"changed); if a change fails midway the earlier ones are undone. What a\n"
+		"kegctl killed midway left in the kernel (keg routes to no customer, HTB\n"
+		"classes and groups no customer owns, customer routes missing) is repaired\n"
+		"first, so one more apply ends where a clean one does. The file\n"
 		"is read and checked whole before any lock is taken, at most 16 MiB with\n"
 		"lines of at most 4096 bytes; only the interfaces it names are locked (all\n"
 		"of keg when it has site lines). Prints one line per change (\"eth0: + subnet\n"

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "apply.h"
+#include "repair.h"
 #include "attached.h"
 #include "grow.h"
 #include "intercept_apply.h"
@@ -533,6 +534,32 @@ int keg_apply_file(const char *file, bool dry_run, const struct keg_note *note,
 	return ret;
 }
 
+/* Each named interface's kernel state made to agree with its maps
+ * (repair.h) before the plan runs against them; noted per interface. */
+static int repair(struct keg_plan *plan, bool dry_run, const struct keg_note *note,
+		  struct keg_apply_result *res, struct keg_err *err)
+{
+	struct keg_repair r;
+	struct keg_nl nl;
+	char buf[256];
+	size_t i;
+	int ret;
+
+	ret = keg_nl_open(&nl);
+	if (ret)
+		return keg_err_set(err, ret, "opening rtnetlink: %s", strerror(-ret));
+	for (i = 0; !ret && i < plan->n_ifaces; i++) {
+		ret = keg_repair(&nl, &plan->ifaces[i], dry_run, &r, err);
+		if (!keg_repair_total(&r))
+			continue;
+		res->n_repaired += keg_repair_total(&r);
+		keg_note(note, KEG_NOTE_CHANGE, "%s: %s (of an interrupted kegctl)",
+			 plan->ifaces[i].name, keg_repair_str(&r, dry_run, buf, sizeof(buf)));
+	}
+	keg_nl_close(&nl);
+	return ret;
+}
+
 int keg_apply_buf(const char *file, const char *text, size_t len, bool dry_run,
 		  const struct keg_note *note, struct keg_apply_result *res,
 		  struct keg_err *err)
@@ -568,6 +595,12 @@ int keg_apply_conf(const char *file, const struct keg_conf *conf, bool dry_run,
 		else
 			keg_err_set(err, ret, "%s: %s", file, e.msg);
 		return ret;
+	}
+	/* Phase 2b: what an interrupted kegctl left in the kernel. */
+	ret = repair(&plan, dry_run, note, res, err);
+	if (ret) {
+		keg_err_prefix(err, ret, "%s", file);
+		goto out_plan;
 	}
 	/* Phase 3: the changes, all or none. */
 	if (!dry_run) {

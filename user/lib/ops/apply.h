@@ -12,8 +12,10 @@
  * fails, undoes the ones already done in reverse order.
  *
  * keg_apply_file() is the whole of `kegctl apply FILE` (and of a config
- * reload in kegd): parse the file, build the plan, carry it out, then the
- * intercept rules and the stored schedules, noting each change.
+ * reload in kegd): parse the file, build the plan, repair what an
+ * interrupted kegctl left in the kernel of the named interfaces
+ * (repair.h), carry the plan out, then the intercept rules and the stored
+ * schedules, noting each change.
  *
  * All expect keg's lock held from build to apply: keg_lock(true), or
  * keg_lock_ifaces() of every interface the config names when it has no
@@ -81,6 +83,7 @@ void keg_plan_free(struct keg_plan *plan);
 
 struct keg_apply_result {
 	size_t n_changes, n_add, n_del, n_same, n_ifaces;
+	size_t n_repaired;	/* leftovers of an interrupted kegctl (repair.h) */
 };
 
 /* file: a path or "-" (standard input). Notes each change (KEG_NOTE_CHANGE:
