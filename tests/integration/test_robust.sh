@@ -7,22 +7,24 @@
 #
 #   kro-gw: kro-gw0 == kro-c0 (kro-c)   customers, shaped, uplink kro-up
 #           kro-gw1 == kro-c1 (kro-c)   customers, unshaped
-#           kro-up  == kro-c2 (kro-c)   kro-gw0's uplink
+#           kro-up  == kro-s0 (kro-s)   kro-gw0's uplink, a server behind it
 #
-# ROBUST_N customers (default 3000) make the large apply; ROBUST_KILLS the
-# points (ms after its start) where it is killed.
+# ROBUST_N customers (default 2000) make the large shaped apply (4 x N
+# unshaped); it is killed at 10%, 35% and 60% of a clean run's time.
+# Last (issue 13 §5): re-attaches (upgrades) under ping -i 0.01 and iperf3.
 . "$(dirname "$0")/lib.sh"
 t_init kro
-t_need flock
+t_need flock ping iperf3
 
-GW=kro-gw C=kro-c
-N=${ROBUST_N:-3000}
+GW=kro-gw C=kro-c S=kro-s
+N=${ROBUST_N:-2000}
 
 t_netns $GW
 t_netns $C
+t_netns $S
 t_veth $GW kro-gw0 $C kro-c0
 t_veth $GW kro-gw1 $C kro-c1
-t_veth $GW kro-up $C kro-c2
+t_veth $GW kro-up $S kro-s0
 t_attach $GW kro-gw0
 t_attach $GW kro-gw1
 t_keg_ok $GW "shaping on kro-gw0, uploads on kro-up" shape set kro-gw0 --uplink kro-up
@@ -166,11 +168,83 @@ for kind in shaped unshaped; do
 	t_ok "$kind: clean applies: 5 -> $n in ${up_ms}ms, back in ${down_ms}ms"
 	t_info "5: $(summary "${REF[$base]}")" "$n: $(summary "${REF[$big]}")"
 	LANDED=0
-	for pct in 10 45 80; do
+	for pct in 10 35 60; do
 		crash "$kind, 5 -> $n" "$base" "$big" $((up_ms * pct / 100))
 		crash "$kind, $n -> 5" "$big" "$base" $((down_ms * pct / 100))
 	done
 	t_check "$kind: $LANDED of 6 kills landed mid-apply (at least 4)" [ $LANDED -ge 4 ]
+done
+
+# ---- §5: upgrades under load lose nothing ----------------------------------
+
+# kro-s (10.63.0.1) -- kro-up [kro-gw] kro-gw0 -- kro-c (10.62.0.2), a
+# shaped customer: downloads through kro-gw0's HTB, uploads kro-up's.
+t_in $GW ip addr add 10.62.0.254/24 dev kro-gw0
+t_in $GW ip addr add 10.63.0.254/24 dev kro-up
+t_in $C ip addr add 10.62.0.2/24 dev kro-c0
+t_in $S ip addr add 10.63.0.1/24 dev kro-s0
+t_in $C ip route add default via 10.62.0.254
+t_in $S ip route add default via 10.63.0.254
+t_in $GW sysctl -qw net.ipv4.ip_forward=1
+t_keg_ok $GW "a shaped customer behind kro-gw0" \
+	customer add 10.62.0.2 --down 100mbit --up 50mbit --iface kro-gw0
+t_check "kro-s reaches it" t_quiet t_in $S ping -c 2 -W 2 10.62.0.2
+
+# upgrades_while PID: re-attach kro-gw0 every 0.3 s while PID runs; the
+# count in UPGRADES, failures in UPGRADE_FAILS.
+upgrades_while() {
+	UPGRADES=0 UPGRADE_FAILS=0
+	while kill -0 "$1" 2>/dev/null; do
+		if t_kegctl $GW attach kro-gw0; then
+			UPGRADES=$((UPGRADES + 1))
+		else
+			UPGRADE_FAILS=$((UPGRADE_FAILS + 1))
+			t_info "$T_OUT"
+		fi
+		sleep 0.3
+	done
+}
+
+t_tmp PING
+t_in $S ping -q -i 0.01 -c 800 10.62.0.2 >"$PING" 2>&1 &
+pid=$!
+sleep 0.3
+upgrades_while $pid
+wait $pid
+lost=$(awk -F', ' '/transmitted/ { split($1, a, " "); split($2, b, " "); print a[1] - b[1] }' "$PING")
+t_check "ping -i 0.01 during $UPGRADES upgrades ($UPGRADE_FAILS failed): ${lost:-?} of 800 lost" \
+	eval '[ "${lost:-x}" = 0 ] && [ "$UPGRADES" -ge 5 ] && [ "$UPGRADE_FAILS" = 0 ]'
+t_info "$(tail -1 "$PING")"
+egress_prog() {
+	t_in $GW tc -j filter show dev "$1" egress | jq -r '[.[] | .options.prog.id // empty][0] // "none"'
+}
+down_id=$(egress_prog kro-gw0) up_id=$(egress_prog kro-up)
+t_check "the uplink runs the upgraded keg_tc too (kro-gw0: $down_id, kro-up: $up_id)" \
+	eval '[ "$down_id" != none ] && [ "$down_id" = "$up_id" ]'
+
+# iperf3 both ways, without and with upgrades: retransmits no higher.
+iperf() {	# iperf DIR(up|down) UPG(0|1): retransmits into RETR, rate into BPS
+	local out pid rev=
+	[ "$1" = down ] && rev=-R
+	t_tmp out
+	t_in $S timeout 30 iperf3 -s -1 -p 5299 >/dev/null 2>&1 &
+	sleep 0.3
+	t_in $C timeout 30 iperf3 -c 10.63.0.1 -p 5299 -t 6 $rev -J >"$out" 2>&1 &
+	pid=$!
+	UPGRADES=0
+	if [ "$2" = 1 ]; then sleep 0.3; upgrades_while $pid; fi
+	wait $pid
+	RETR=$(jq '.end.sum_sent.retransmits // "?"' "$out" 2>/dev/null)
+	BPS=$(jq '(.end.sum_received.bits_per_second // 0) / 1e6 | floor' "$out" 2>/dev/null)
+	wait
+}
+for dir in down up; do
+	iperf "$dir" 0
+	r0=$RETR b0=$BPS
+	iperf "$dir" 1
+	t_check "iperf3 ${dir}load: $RETR retransmits during $UPGRADES upgrades ($BPS Mbit/s), $r0 without ($b0 Mbit/s)" \
+		eval '[ "$RETR" != "?" ] && [ "$r0" != "?" ] && [ "$RETR" -le $((r0 + 10)) ] &&
+		      [ "$UPGRADES" -ge 3 ]'
 done
 
 t_done
