@@ -95,14 +95,16 @@ t_check "the apply of $N shaped customers succeeded ($((SECONDS - start))s)" \
 
 # ---- §2: one apply after a kill -9 at any point equals a clean apply --------
 
-# The kernel state of kro-gw0 and its uplink that an apply decides: class
-# and qdisc counts, keg's routes, the subnets, and the customers with their
+# The kernel state of kro-gw0 and its uplink that an apply decides: class,
+# qdisc and filter (root HTB, clsact egress) counts, keg's routes, the subnets, and the customers with their
 # rates (not their class ids: a repaired run may hand out other slots).
 state() {
 	local d m
 	for d in kro-gw0 kro-up; do
 		echo "$d classes $(t_in $GW tc class show dev $d | wc -l)" \
-			"qdiscs $(t_in $GW tc qdisc show dev $d | wc -l)"
+			"qdiscs $(t_in $GW tc qdisc show dev $d | wc -l)" \
+			"filters $(t_in $GW tc filter show dev $d | wc -l)" \
+			"$(t_in $GW tc filter show dev $d egress | wc -l)"
 	done
 	echo "routes $(t_in $GW ip route show proto 75 | wc -l)" \
 		"$(t_in $GW ip route show proto 75 | sort | md5sum)"
