@@ -233,9 +233,10 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, void *opts,
 }
 
 /* CLI_LOCK_IFACE without lock_ifaces(): the CLI_IFACE values of opts. An
- * --iface left out is the only interface attached (when there is one: the
- * command says why not otherwise), written into opts so the command acts
- * on the interface that was locked. */
+ * --iface left out is the only interface attached, written into opts so
+ * the command acts on the interface that was locked; when there is no
+ * such one (the command says why), -EAGAIN: all of keg is locked, as what
+ * is attached may change before the command looks again. */
 static int iface_names(struct cli_ctx *ctx, void *opts, const char **names, size_t max)
 {
 	const struct cli_cmd *c = ctx->cmd;
@@ -253,7 +254,9 @@ static int iface_names(struct cli_ctx *ctx, void *opts, const char **names, size
 
 		if (o->type != CLI_IFACE)
 			continue;
-		if (!*v && !strcmp(o->name, "iface") && !keg_att_resolve(NULL, &att, &err)) {
+		if (!*v && !strcmp(o->name, "iface")) {
+			if (keg_att_resolve(NULL, &att, &err))
+				return -EAGAIN;
 			snprintf(ctx->iface, sizeof(ctx->iface), "%s", att.name);
 			*v = ctx->iface;
 		}

@@ -87,7 +87,8 @@ struct cli_arg {
  *           an interface detached meanwhile is reported as such)
  *   IFACE   the locks of the interfaces it changes only: those its
  *           lock_ifaces() names, else the values of its CLI_IFACE arguments
- *           and options (--iface left out: the one attached, filled in)
+ *           and options (--iface left out: the one attached, filled in;
+ *           all of keg when none or several are)
  *   EXCL    all of keg (KEG_PIN_ROOT exclusive) */
 enum cli_lock { CLI_LOCK_NONE, CLI_LOCK_SHARED, CLI_LOCK_IFACE, CLI_LOCK_EXCL };
 
