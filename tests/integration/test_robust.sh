@@ -139,6 +139,12 @@ crash() {
 	kill -9 $pid 2>/dev/null && landed=yes
 	wait $pid 2>/dev/null
 	killed=$(state)
+	if [ "$DRY" = 1 ]; then
+		DRY=0
+		T_KEGCTL_TIMEOUT=240 t_kegctl $GW apply --dry-run "$to"
+		t_check "$label: --dry-run after the kill says what it would repair, changes nothing ($(grep -o 'would repair.*' <<<"$T_OUT"))" \
+			eval '[ "$(state)" = "$killed" ] && grep -q "would remove .* leftover" <<<"$T_OUT"'
+	fi
 	apply_ok "$label: the apply after the kill" "$to" || return
 	want=${REF[$to]}
 	got=$(state)
@@ -170,7 +176,9 @@ for kind in shaped unshaped; do
 	REF[$base]=$(state)
 	t_ok "$kind: clean applies: 5 -> $n in ${up_ms}ms, back in ${down_ms}ms"
 	t_info "5: $(summary "${REF[$base]}")" "$n: $(summary "${REF[$big]}")"
-	LANDED=0
+	# A dry run after the first kill of the shaped apply (leftover
+	# classes are certain there; an unshaped kill may leave none).
+	LANDED=0 DRY=$sh
 	for pct in 10 35 60; do
 		crash "$kind, 5 -> $n" "$base" "$big" $((up_ms * pct / 100))
 		crash "$kind, $n -> 5" "$big" "$base" $((down_ms * pct / 100))
