@@ -130,7 +130,7 @@ apply_ok() {	# apply_ok DESC FILE
 # MS ms after its start, apply TO once more: the state must equal a clean
 # apply's (REF_<TO>).
 crash() {
-	local label=$1 from=$2 to=$3 ms=$4 pid landed killed want got
+	local label=$1 from=$2 to=$3 ms=$4 pid landed killed want got dry=none
 	apply_ok "$label: apply $(basename "$from") first" "$from" || return
 	nsenter --net=/run/netns/$GW "$KEGCTL" apply "$to" >/dev/null 2>&1 &
 	pid=$!
@@ -142,10 +142,16 @@ crash() {
 	if [ "$DRY" = 1 ]; then
 		DRY=0
 		T_KEGCTL_TIMEOUT=240 t_kegctl $GW apply --dry-run "$to"
-		t_check "$label: --dry-run after the kill says what it would repair, changes nothing ($(grep -o 'would repair.*' <<<"$T_OUT"))" \
-			eval '[ "$(state)" = "$killed" ] && grep -q "would remove .* leftover" <<<"$T_OUT"'
+		dry=$(sed -n 's/.*would repair \([0-9]*\) leftover.*/\1/p' <<<"$T_OUT")
+		t_check "$label: --dry-run after the kill changes nothing (would repair ${dry:-0})" \
+			[ "$(state)" = "$killed" ]
 	fi
 	apply_ok "$label: the apply after the kill" "$to" || return
+	if [ "$dry" != none ]; then
+		got=$(sed -n 's/.*repaired \([0-9]*\) leftover.*/\1/p' <<<"$T_OUT")
+		t_check "$label: ... then the apply repaired what the dry run said (${got:-0})" \
+			[ "${got:-0}" = "${dry:-0}" ]
+	fi
 	want=${REF[$to]}
 	got=$(state)
 	t_check "$label: kill -9 after ${ms}ms (mid-apply: $landed), one more apply equals a clean one" \
