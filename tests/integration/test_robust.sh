@@ -96,8 +96,9 @@ t_check "the apply of 2000 shaped customers succeeded ($((SECONDS - start))s)" \
 # ---- §2: one apply after a kill -9 at any point equals a clean apply --------
 
 # The kernel state of kro-gw0 and its uplink that an apply decides: class,
-# qdisc and filter (root HTB, clsact egress) counts, keg's routes, the subnets, and the customers with their
-# rates (not their class ids: a repaired run may hand out other slots).
+# qdisc and filter (root HTB, clsact egress) counts, keg's routes, the
+# proxied prefixes, and the customers with their rates (not their class
+# ids: a repaired run may hand out other slots).
 state() {
 	local d m
 	for d in kro-gw0 kro-up; do
@@ -109,7 +110,8 @@ state() {
 	echo "routes $(t_in $GW ip route show proto 75 | wc -l)" \
 		"$(t_in $GW ip route show proto 75 | sort | md5sum)"
 	echo "routes6 $(t_in $GW ip -6 route show proto 75 | sort | md5sum)"
-	for m in keg_subnets4 keg_customers4; do
+	for m in keg_prefixes4 keg_customers4; do
+		[ -e "$KEG_PIN_ROOT/kro-gw0/$m" ] || t_fail "no pinned map $m"
 		echo "$m $(bpftool -j map dump pinned "$KEG_PIN_ROOT/kro-gw0/$m" |
 			jq -c '[.[] | .formatted // . | del(.value.class_id)] | sort_by(tostring)' |
 			md5sum)"
