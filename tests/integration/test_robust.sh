@@ -93,6 +93,30 @@ t_check "the apply of 2000 shaped customers succeeded ($((SECONDS - start))s)" \
 	[ "$(cat "$BIG.rc")" = 0 ]
 [ "$(cat "$BIG.rc")" = 0 ] || t_info "$(tail -3 "$BIG.out")"
 
+# Readers take no lock, yet never fail while an interface comes and goes.
+( for _ in $(seq 8); do
+	t_kegctl $GW detach kro-gw1
+	t_kegctl $GW attach kro-gw1
+	t_kegctl $GW subnet add 10.61.0.0/24 --iface kro-gw1
+	t_kegctl $GW customer add 10.61.0.5 --down 10mbit --iface kro-gw1
+  done ) &
+churn=$!
+reads=0 bad=0
+while kill -0 $churn 2>/dev/null; do
+	for args in "status" "status --json" "customer list" "subnet list" "shape show" "stats"; do
+		# shellcheck disable=SC2086  # the words of the command
+		if t_kegctl $GW $args; then
+			reads=$((reads + 1))
+		else
+			bad=$((bad + 1))
+			t_info "kegctl $args: $(head -2 <<<"$T_OUT")"
+		fi
+	done
+done
+wait $churn
+t_check "$reads reads while kro-gw1 was detached and attached 8 times: $bad failed" \
+	eval '[ $bad = 0 ] && [ $reads -ge 12 ]'
+
 # ---- §2: one apply after a kill -9 at any point equals a clean apply --------
 
 # The kernel state of kro-gw0 and its uplink that an apply decides: class,
