@@ -23,6 +23,7 @@ KEGCTL=${KEGCTL:-$T_ROOT/build/kegctl}
 # on its own interface (never loaded on a customer side).
 XDP_PASS_OBJ=${XDP_PASS_OBJ:-$T_ROOT/build/xdp_pass.bpf.o}
 KEG_PIN_ROOT=/sys/fs/bpf/keg
+KEG_LOCK_DIR=/sys/fs/bpf/keg_locks	# one lock per interface (pins.h)
 T_SKIP=77
 
 T_PREFIX=""
@@ -175,6 +176,7 @@ t_cleanup() {
 	done
 	for ifc in "${T_PINS[@]+"${T_PINS[@]}"}"; do
 		[ -n "$ifc" ] && [ -d "$KEG_PIN_ROOT/$ifc" ] && rm -rf "${KEG_PIN_ROOT:?}/$ifc"
+		[ -n "$ifc" ] && rmdir "$KEG_LOCK_DIR/$ifc" 2>/dev/null
 	done
 	for a in "${T_FILES[@]+"${T_FILES[@]}"}"; do
 		rm -rf "$a"
@@ -285,13 +287,24 @@ t_kegctl() {
 	return $rc
 }
 
-# Who holds the keg lock (flock on /sys/fs/bpf/keg), as "PID: COMMAND".
+# Who holds keg's locks (flock on /sys/fs/bpf/keg, and on
+# /sys/fs/bpf/keg_locks/IFACE), as "held by PID: COMMAND".
 t_lock_holders() {
-	local ino pid
-	ino=$(stat -c %i "$KEG_PIN_ROOT" 2>/dev/null) || { echo "no lock"; return; }
-	for pid in $(awk -v i=":$ino" '$2 == "FLOCK" && index($6, i) { print $5 }' /proc/locks); do
-		printf 'held by %s: %s\n' "$pid" "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-80)"
+	local ino pid d
+	for d in "$KEG_PIN_ROOT" "$KEG_LOCK_DIR"/*; do
+		ino=$(stat -c %i "$d" 2>/dev/null) || continue
+		for pid in $(t_flock_pids "$d"); do
+			printf '%s held by %s: %s\n' "$d" "$pid" \
+				"$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-80)"
+		done
 	done
+}
+
+# t_flock_pids PATH: the PIDs holding a flock on PATH (none: no output).
+t_flock_pids() {
+	local ino
+	ino=$(stat -c %i "$1" 2>/dev/null) || return 0
+	awk -v i=":$ino" '$2 == "FLOCK" && $4 != "->" && substr($6, length($6) - length(i) + 1) == i { print $5 }' /proc/locks
 }
 
 # t_expect_err NS DESC REGEX ARGS...: kegctl ARGS (in NS) exits non-zero

@@ -13,6 +13,7 @@
 #include "bpf_log.h"
 #include "log.h"
 #include "addr.h"
+#include "attached.h"
 #include "iface.h"
 #include "pins.h"
 #include "rate.h"
@@ -231,11 +232,61 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, void *opts,
 	return 0;
 }
 
-static int prepare(struct cli_ctx *ctx, int *lock_fd)
+/* CLI_LOCK_IFACE without lock_ifaces(): the CLI_IFACE values of opts. An
+ * --iface left out is the only interface attached, written into opts so
+ * the command acts on the interface that was locked; when there is no
+ * such one (the command says why), -EAGAIN: all of keg is locked, as what
+ * is attached may change before the command looks again. */
+static int iface_names(struct cli_ctx *ctx, void *opts, const char **names, size_t max)
+{
+	const struct cli_cmd *c = ctx->cmd;
+	const struct cli_arg *a;
+	const struct cli_opt *o;
+	size_t n = 0;
+
+	for (a = c->args; a && a->name; a++)
+		if (a->type == CLI_IFACE && *(const char **)((char *)opts + a->offset) && n < max)
+			names[n++] = *(const char **)((char *)opts + a->offset);
+	for (o = c->opts; o && o->name; o++) {
+		const char **v = (const char **)((char *)opts + o->offset);
+		struct keg_err err = { 0 };
+		struct keg_att att;
+
+		if (o->type != CLI_IFACE)
+			continue;
+		if (!*v && !strcmp(o->name, "iface")) {
+			if (keg_att_resolve(NULL, &att, &err))
+				return -EAGAIN;
+			snprintf(ctx->iface, sizeof(ctx->iface), "%s", att.name);
+			*v = ctx->iface;
+		}
+		if (*v && n < max)
+			names[n++] = *v;
+	}
+	return (int)n;
+}
+
+static int take_lock(struct cli_ctx *ctx, void *opts, struct keg_locks *l)
+{
+	const char *names[KEG_LOCK_IFACES_MAX];
+	int n = -E2BIG, ret;
+
+	if (ctx->cmd->lock == CLI_LOCK_IFACE)
+		n = ctx->cmd->lock_ifaces ?
+			ctx->cmd->lock_ifaces(opts, names, KEG_LOCK_IFACES_MAX) :
+			iface_names(ctx, opts, names, KEG_LOCK_IFACES_MAX);
+	if (n >= 0)
+		return keg_lock_ifaces(l, names, (size_t)n, KEG_LOCK_TIMEOUT_S, &cli_note);
+	ret = keg_lock(true, KEG_LOCK_TIMEOUT_S, &cli_note);
+	if (ret >= 0)
+		l->root = ret;
+	return ret < 0 ? ret : 0;
+}
+
+static int prepare(struct cli_ctx *ctx, void *opts, struct keg_locks *l)
 {
 	int ret;
 
-	*lock_fd = -1;
 	if (ctx->cmd->needs_root && geteuid() != 0)
 		return cli_fail(ctx, -EPERM, "must be run as root (needs CAP_BPF and CAP_NET_ADMIN)");
 	if (ctx->cmd->offline)
@@ -248,17 +299,16 @@ static int prepare(struct cli_ctx *ctx, int *lock_fd)
 	if (ret && ret != -ENOENT)
 		return cli_fail(ctx, ret, "preparing bpffs at %s: %s", KEG_PIN_ROOT,
 				strerror(-ret));
-	if (ctx->cmd->lock == CLI_LOCK_NONE)
+	if (ctx->cmd->lock == CLI_LOCK_NONE || ctx->cmd->lock == CLI_LOCK_SHARED)
 		return 0;
-	ret = keg_lock(ctx->cmd->lock == CLI_LOCK_EXCL, KEG_LOCK_TIMEOUT_S, &cli_note);
+	ret = take_lock(ctx, opts, l);
 	if (ret == -ENOENT)
 		return 0;	/* no pin root: nothing attached, nothing to guard */
 	if (ret == -ETIMEDOUT)
-		return cli_fail(ctx, ret, "another kegctl held %s for %us; try again",
-				KEG_PIN_ROOT, KEG_LOCK_TIMEOUT_S);
+		return cli_fail(ctx, ret, "another kegctl held the lock for %us; try again",
+				KEG_LOCK_TIMEOUT_S);
 	if (ret < 0)
 		return cli_fail(ctx, ret, "locking %s: %s", KEG_PIN_ROOT, strerror(-ret));
-	*lock_fd = ret;
 	return 0;
 }
 
@@ -267,8 +317,9 @@ static int run_cmd(const struct cli_cmd *c, int verbose, int argc, char **argv)
 	struct cli_ctx ctx = { .cmd = c, .verbose = verbose };
 	char words[64];
 	bool help = false, hint;
-	int ret, lock_fd = -1;
+	struct keg_locks locks = { .root = -1 };
 	void *opts;
+	int ret;
 
 	cli_cmd_words(c, words, sizeof(words));
 	opts = calloc(1, c->opts_size ? c->opts_size : 1);
@@ -291,10 +342,10 @@ static int run_cmd(const struct cli_cmd *c, int verbose, int argc, char **argv)
 			ret = c->load(&ctx, opts);
 	}
 	if (!ret)
-		ret = prepare(&ctx, &lock_fd);
+		ret = prepare(&ctx, opts, &locks);
 	if (!ret)
 		ret = c->run(&ctx, opts);
-	keg_unlock(lock_fd);
+	keg_unlock_ifaces(&locks);
 	if (c->unload)
 		c->unload(opts);
 	free(opts);

@@ -12,6 +12,7 @@
 #ifndef KEGCTL_CLI_H
 #define KEGCTL_CLI_H
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -79,7 +80,17 @@ struct cli_arg {
 #define CLI_IFACE_HELP_FILTER "only this interface (default: every interface attached here)"
 #define CLI_IFACE_OPT(st, member, help_) CLI_OPT(CLI_IFACE, st, member, "iface", 'i', "IFACE", help_)
 
-enum cli_lock { CLI_LOCK_NONE, CLI_LOCK_SHARED, CLI_LOCK_EXCL };
+/* Which lock a command takes (pins.h), after its input is read (load):
+ *   NONE    none (works on files, or takes its own)
+ *   SHARED  none either: it only reads, and a reader never waits for a
+ *           writer (map entries and the state record are replaced whole;
+ *           an interface detached meanwhile is reported as such)
+ *   IFACE   the locks of the interfaces it changes only: those its
+ *           lock_ifaces() names, else the values of its CLI_IFACE arguments
+ *           and options (--iface left out: the one attached, filled in;
+ *           all of keg when none or several are)
+ *   EXCL    all of keg (KEG_PIN_ROOT exclusive) */
+enum cli_lock { CLI_LOCK_NONE, CLI_LOCK_SHARED, CLI_LOCK_IFACE, CLI_LOCK_EXCL };
 
 struct cli_ctx;
 
@@ -101,6 +112,10 @@ struct cli_cmd {
 	 * frees what it kept in opts, whatever happened after. */
 	int (*load)(struct cli_ctx *ctx, void *opts);
 	void (*unload)(void *opts);
+	/* CLI_LOCK_IFACE, optional: the interfaces the command will change,
+	 * into names (at most max): how many, or a negative errno to take
+	 * CLI_LOCK_EXCL instead (e.g. it changes more than interfaces). */
+	int (*lock_ifaces)(const void *opts, const char **names, size_t max);
 	int (*run)(struct cli_ctx *ctx, const void *opts);
 };
 
@@ -109,6 +124,7 @@ struct cli_ctx {
 	int verbose;
 	bool usage;		/* the error is about the command line */
 	struct keg_err err;	/* the one error line */
+	char iface[IF_NAMESIZE];	/* CLI_LOCK_IFACE: the --iface filled in */
 };
 
 /* Report a usage error (exit status 2), e.g. an argument that does not

@@ -13,18 +13,45 @@ struct apply_opts {
 	bool dry_run;
 	char *text;		/* the file, read before the lock */
 	size_t len;
+	bool parsed;
+	struct keg_conf conf;	/* parsed before the lock too */
 };
 
+/* Read and check the whole file before any lock: a slow, endless or bad
+ * input holds nobody up. */
 static int load_apply(struct cli_ctx *ctx, void *o)
 {
 	struct apply_opts *opts = o;
+	int ret;
 
-	return keg_conf_read(opts->file, &opts->text, &opts->len, &ctx->err);
+	ret = keg_conf_read(opts->file, &opts->text, &opts->len, &ctx->err);
+	if (!ret)
+		ret = keg_apply_parse(opts->file, opts->text, opts->len, &opts->conf, &ctx->err);
+	opts->parsed = !ret;
+	return ret;
 }
 
 static void unload_apply(void *o)
 {
-	free(((struct apply_opts *)o)->text);
+	struct apply_opts *opts = o;
+
+	if (opts->parsed)
+		keg_conf_free(&opts->conf);
+	free(opts->text);
+}
+
+/* The interfaces the file names; site lines change what every interface's
+ * kegd serves: then all of keg is locked. */
+static int apply_lock_ifaces(const void *o, const char **names, size_t max)
+{
+	const struct apply_opts *opts = o;
+	size_t i;
+
+	if (opts->conf.n_sites || opts->conf.n_ifaces > max)
+		return -E2BIG;
+	for (i = 0; i < opts->conf.n_ifaces; i++)
+		names[i] = opts->conf.ifaces[i].name;
+	return (int)i;
 }
 
 static int run_apply(struct cli_ctx *ctx, const void *o)
@@ -40,8 +67,8 @@ static int run_apply(struct cli_ctx *ctx, const void *o)
 	/* Sites are checked whole before any interface changes. */
 	ret = site_plan_build(ctx, opts->file, opts->text, opts->len, sp);
 	if (!ret)
-		ret = keg_apply_buf(opts->file, opts->text, opts->len, opts->dry_run, &cli_note,
-				    &r, &ctx->err);
+		ret = keg_apply_conf(opts->file, &opts->conf, opts->dry_run, &cli_note, &r,
+				     &ctx->err);
 	if (!ret)
 		ret = site_plan_apply(ctx, sp, opts->dry_run, &site_changes);
 	free(sp);
@@ -50,10 +77,14 @@ static int run_apply(struct cli_ctx *ctx, const void *o)
 	if (site_changes)
 		printf("%s%zu site change%s\n", opts->dry_run ? "dry run: would make " : "applied ",
 		       site_changes, site_changes == 1 ? "" : "s");
-	printf("%s%zu change%s (%zu added, %zu removed), %zu unchanged, %zu interface%s\n",
+	printf("%s%zu change%s (%zu added, %zu removed), %zu unchanged, %zu interface%s",
 	       opts->dry_run ? "dry run: would make " : "applied ", r.n_changes,
 	       r.n_changes == 1 ? "" : "s", r.n_add, r.n_del, r.n_same,
 	       r.n_ifaces, r.n_ifaces == 1 ? "" : "s");
+	if (r.n_repaired)
+		printf("; %s%zu leftover%s of an interrupted kegctl", opts->dry_run ?
+		       "would repair " : "repaired ", r.n_repaired, r.n_repaired == 1 ? "" : "s");
+	printf("\n");
 	return 0;
 }
 
@@ -80,9 +111,13 @@ const struct cli_cmd cmd_apply = {
 		"list are removed, and rates set by hand are reset to the file's; --dry-run\n"
 		"shows each such change. Interfaces it does not name are left alone.\n"
 		"The whole file is checked first (errors as FILE:LINE: message, nothing\n"
-		"changed); if a change fails midway the earlier ones are undone. The file\n"
-		"is read whole before keg's lock is taken, at most 16 MiB with lines of at\n"
-		"most 4096 bytes. Prints one line per change (\"eth0: + subnet\n"
+		"changed); if a change fails midway the earlier ones are undone. What a\n"
+		"kegctl killed midway left in the kernel (keg routes to no customer, HTB\n"
+		"classes and groups no customer owns, customer routes missing) is repaired\n"
+		"first, so one more apply ends where a clean one does. The file\n"
+		"is read and checked whole before any lock is taken, at most 16 MiB with\n"
+		"lines of at most 4096 bytes; only the interfaces it names are locked (all\n"
+		"of keg when it has site lines). Prints one line per change (\"eth0: + subnet\n"
 		"10.1.2.0/24\", \"eth0: - customer 10.1.2.9\") and a summary.\n"
 		"'site' lines (anywhere in the file) are the whole set of the keg transport's\n"
 		"sites: 'site NAME ADDR[:PORT] local key FILE | pubkey KEY [maxrate RATE]\n"
@@ -93,7 +128,8 @@ const struct cli_cmd cmd_apply = {
 	.opts = apply_opts_tab,
 	.opts_size = sizeof(struct apply_opts),
 	.needs_root = true,
-	.lock = CLI_LOCK_EXCL,
+	.lock = CLI_LOCK_IFACE,
+	.lock_ifaces = apply_lock_ifaces,
 	.load = load_apply,
 	.unload = unload_apply,
 	.run = run_apply,

@@ -45,6 +45,26 @@ out:
 	return ret;
 }
 
+/* An upgrade reaches the uplink too: it runs IFACE's new keg_tc. */
+static int uplink_follow(struct cli_ctx *ctx, const char *iface)
+{
+	struct keg_ifctx c;
+	bool done;
+	int ret;
+
+	ret = keg_ifctx_open(iface, &c, &ctx->err);
+	if (ret)
+		return ret;
+	ret = keg_shape_uplink_refresh(&c, &done, &ctx->err);
+	if (ret)
+		keg_err_prefix(&ctx->err, ret, "%s is upgraded, but its uplink still runs the "
+			       "previous keg_tc", c.name);
+	else if (done)
+		printf("%s: the uplink's tc egress runs the new keg_tc\n", c.name);
+	keg_ifctx_close(&c);
+	return ret;
+}
+
 /* Same order as enum keg_xdp_mode. */
 static const char *const modes[] = { "auto", "native", "generic", NULL };
 
@@ -79,6 +99,8 @@ static int run_attach(struct cli_ctx *ctx, const void *o)
 			"kegctl: warning: %s is a veth: with --mode native, its peer receives keg's ARP/NDP replies (XDP_TX) only if the peer runs an XDP program; without --mode they are sent from tc ingress\n",
 			opts->iface);
 	}
+	if (res.upgraded && (ret = uplink_follow(ctx, opts->iface)))
+		return ret;
 	if (!opts->uplink)
 		return 0;
 	ret = shape_on(ctx, opts->iface, opts->uplink);
@@ -132,7 +154,7 @@ const struct cli_cmd cmd_attach = {
 	.opts_size = sizeof(struct attach_opts),
 	.needs_root = true,
 	.mount_bpffs = true,
-	.lock = CLI_LOCK_EXCL,
+	.lock = CLI_LOCK_IFACE,
 	.run = run_attach,
 };
 
@@ -177,6 +199,6 @@ const struct cli_cmd cmd_detach = {
 	.args = detach_args,
 	.opts_size = sizeof(struct detach_opts),
 	.needs_root = true,
-	.lock = CLI_LOCK_EXCL,
+	.lock = CLI_LOCK_IFACE,
 	.run = run_detach,
 };

@@ -292,7 +292,7 @@ const struct cli_cmd cmd_customer_add = {
 	.opts = add_opts,
 	.opts_size = sizeof(struct customer_opts),
 	.needs_root = true,
-	.lock = CLI_LOCK_EXCL,
+	.lock = CLI_LOCK_IFACE,
 	.run = run_add,
 };
 
@@ -308,7 +308,7 @@ const struct cli_cmd cmd_customer_set = {
 	.opts = add_opts,
 	.opts_size = sizeof(struct customer_opts),
 	.needs_root = true,
-	.lock = CLI_LOCK_EXCL,
+	.lock = CLI_LOCK_IFACE,
 	.run = run_set,
 };
 
@@ -322,7 +322,7 @@ const struct cli_cmd cmd_customer_del = {
 	.opts = change_opts,
 	.opts_size = sizeof(struct customer_opts),
 	.needs_root = true,
-	.lock = CLI_LOCK_EXCL,
+	.lock = CLI_LOCK_IFACE,
 	.run = run_del,
 };
 

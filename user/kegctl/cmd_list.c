@@ -13,11 +13,12 @@
 struct entries {
 	struct keg_addr *v;
 	size_t n;
+	bool gone;		/* detached since it was listed */
 };
 
 /* Read everything before printing anything: no half output on error. */
 static int read_all(struct cli_ctx *ctx, const struct keg_att *atts, size_t n,
-		    bool customers, struct entries *out)
+		    bool customers, bool all, struct entries *out)
 {
 	struct keg_ifmaps m;
 	size_t i;
@@ -25,6 +26,13 @@ static int read_all(struct cli_ctx *ctx, const struct keg_att *atts, size_t n,
 
 	for (i = 0; i < n; i++) {
 		ret = keg_ifmaps_open(atts[i].name, &m, &ctx->err);
+		/* No lock: an interface of the list may be detached (or not
+		 * yet whole) by now; it is left out, as a moment later. */
+		if (ret == -ENOENT && all) {
+			keg_err_clear(&ctx->err);
+			out[i].gone = true;
+			continue;
+		}
 		if (ret)
 			return ret;
 		ret = customers ? keg_customers_list(&m, &out[i].v, &out[i].n) :
@@ -49,6 +57,8 @@ static void print_all(const struct keg_att *atts, size_t n, bool customers,
 	if (json)
 		json_arr_begin(&j);
 	for (i = 0; i < n; i++) {
+		if (e[i].gone)
+			continue;
 		if (json) {
 			json_obj_begin(&j);
 			json_key(&j, "iface");
@@ -92,7 +102,7 @@ int kegctl_list_entries(struct cli_ctx *ctx, const char *iface, bool json,
 	if (!e)
 		ret = cli_fail(ctx, -ENOMEM, "out of memory");
 	if (!ret)
-		ret = read_all(ctx, atts, n, customers, e);
+		ret = read_all(ctx, atts, n, customers, !iface, e);
 	if (!ret)
 		print_all(atts, n, customers, e, json);
 	for (i = 0; e && i < n; i++)

@@ -333,8 +333,15 @@ static int run_show(struct cli_ctx *ctx, const void *o)
 		json_arr_begin(&j);
 	else
 		show_header();
-	for (size_t i = 0; i < n && !ret; i++)
+	for (size_t i = 0; i < n && !ret; i++) {
 		ret = show_one(ctx, &v[i], &nl, opts->json, &j);
+		/* No lock: one detached (or not yet whole) since it was
+		 * listed is left out, as it would be a moment later. */
+		if (ret == -ENOENT && !opts->iface) {
+			keg_err_clear(&ctx->err);
+			ret = 0;
+		}
+	}
 	if (opts->json) {
 		json_arr_end(&j);
 		json_end(&j);
@@ -385,7 +392,7 @@ const struct cli_cmd cmd_shape_set = {
 	.opts = set_opts,
 	.opts_size = sizeof(struct shape_opts),
 	.needs_root = true,
-	.lock = CLI_LOCK_EXCL,
+	.lock = CLI_LOCK_IFACE,
 	.run = run_set,
 };
 
@@ -399,7 +406,7 @@ const struct cli_cmd cmd_shape_off = {
 	.args = iface_arg,
 	.opts_size = sizeof(struct shape_opts),
 	.needs_root = true,
-	.lock = CLI_LOCK_EXCL,
+	.lock = CLI_LOCK_IFACE,
 	.run = run_off,
 };
 

@@ -89,7 +89,7 @@ const struct cli_cmd cmd_subnet_add = {
 	.opts = change_opts,
 	.opts_size = sizeof(struct subnet_opts),
 	.needs_root = true,
-	.lock = CLI_LOCK_EXCL,
+	.lock = CLI_LOCK_IFACE,
 	.run = run_add,
 };
 
@@ -103,7 +103,7 @@ const struct cli_cmd cmd_subnet_del = {
 	.opts = change_opts,
 	.opts_size = sizeof(struct subnet_opts),
 	.needs_root = true,
-	.lock = CLI_LOCK_EXCL,
+	.lock = CLI_LOCK_IFACE,
 	.run = run_del,
 };
 

@@ -117,31 +117,44 @@ int keg_bpffs_prepare(void)
 	return 0;
 }
 
-int keg_lock(bool exclusive, unsigned int timeout_s, const struct keg_note *note)
+/* flock fd (op LOCK_SH or LOCK_EX), waiting up to timeout_s and saying so
+ * once: 0, -ETIMEDOUT or a negative errno. */
+static int flock_wait(int fd, int op, unsigned int timeout_s, const char *what,
+		      const struct keg_note *note)
 {
 	const struct timespec step = { .tv_nsec = KEG_LOCK_POLL_NS };
 	unsigned long waited_ns = 0;
 	bool said = false;
-	int fd;
 
-	fd = open(KEG_PIN_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) < 0) {
+	while (flock(fd, op | LOCK_NB) < 0) {
 		int ret = -errno;
 
-		if (ret != -EWOULDBLOCK ||
-		    waited_ns >= timeout_s * 1000000000UL) {
-			close(fd);
-			return ret == -EWOULDBLOCK ? -ETIMEDOUT : ret;
-		}
+		if (ret != -EWOULDBLOCK)
+			return ret;
+		if (waited_ns >= timeout_s * 1000000000UL)
+			return -ETIMEDOUT;
 		if (!said) {
 			keg_note(note, KEG_NOTE_WAIT, "waiting up to %us for another kegctl "
-				 "working on %s", timeout_s, KEG_PIN_ROOT);
+				 "working on %s", timeout_s, what);
 			said = true;
 		}
 		nanosleep(&step, NULL);
 		waited_ns += KEG_LOCK_POLL_NS;
+	}
+	return 0;
+}
+
+int keg_lock(bool exclusive, unsigned int timeout_s, const struct keg_note *note)
+{
+	int fd, ret;
+
+	fd = open(KEG_PIN_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = flock_wait(fd, exclusive ? LOCK_EX : LOCK_SH, timeout_s, KEG_PIN_ROOT, note);
+	if (ret) {
+		close(fd);
+		return ret;
 	}
 	return fd;
 }
@@ -150,6 +163,79 @@ void keg_unlock(int fd)
 {
 	if (fd >= 0)
 		close(fd);	/* releases the flock */
+}
+
+/* KEG_LOCK_DIR/NAME, made if missing (never removed, so a waiter never
+ * holds the lock of a directory that another one re-created), opened. */
+static int open_iface_lock(const char *name)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (!keg_ifname_valid(name))
+		return -EINVAL;
+	if (mkdir(KEG_LOCK_DIR, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/%s", KEG_LOCK_DIR, name);
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int keg_lock_ifaces(struct keg_locks *l, const char *const *names, size_t n,
+		    unsigned int timeout_s, const struct keg_note *note)
+{
+	const char *sorted[KEG_LOCK_IFACES_MAX];
+	size_t i, j;
+	int ret;
+
+	l->n = 0;
+	l->root = -1;
+	if (n > KEG_LOCK_IFACES_MAX)
+		return -E2BIG;
+	/* One order for everyone (by name, each once): no two kegctl can
+	 * each hold a lock the other waits for. */
+	for (i = 0; i < n; i++) {
+		for (j = i; j > 0 && strcmp(sorted[j - 1], names[i]) > 0; j--)
+			sorted[j] = sorted[j - 1];
+		sorted[j] = names[i];
+	}
+	ret = keg_lock(false, timeout_s, note);
+	if (ret < 0)
+		return ret;
+	l->root = ret;
+	for (i = 0; i < n; i++) {
+		char what[sizeof(KEG_LOCK_DIR) + IF_NAMESIZE + 1];
+		int fd;
+
+		if (i && !strcmp(sorted[i], sorted[i - 1]))
+			continue;
+		fd = open_iface_lock(sorted[i]);
+		if (fd < 0) {
+			ret = fd;
+			goto fail;
+		}
+		snprintf(what, sizeof(what), "%s/%s", KEG_LOCK_DIR, sorted[i]);
+		ret = flock_wait(fd, LOCK_EX, timeout_s, what, note);
+		if (ret) {
+			close(fd);
+			goto fail;
+		}
+		l->fd[l->n++] = fd;
+	}
+	return 0;
+fail:
+	keg_unlock_ifaces(l);
+	return ret;
+}
+
+void keg_unlock_ifaces(struct keg_locks *l)
+{
+	while (l->n)
+		close(l->fd[--l->n]);
+	keg_unlock(l->root);
+	l->root = -1;
 }
 
 static int name_cmp(const void *a, const void *b)

@@ -7,6 +7,7 @@
  *     /sys/fs/bpf/keg/IFACE/keg_*       maps, pinned by libbpf by name
  *     /sys/fs/bpf/keg/IFACE/kegctl_state  symlink holding kegctl's record
  *                                         of the attachment (state.h)
+ *     /sys/fs/bpf/keg_locks/IFACE       the lock of one interface's changes
  * bpffs refuses names with a '.', hence the underscores.
  */
 #ifndef KEG_PINS_H
@@ -49,6 +50,33 @@ int keg_bpffs_prepare(void);
  * not exist (nothing is attached), -ETIMEDOUT, or a negative errno. */
 int keg_lock(bool exclusive, unsigned int timeout_s, const struct keg_note *note);
 void keg_unlock(int fd);
+
+/*
+ * The lock of a change to some interfaces only: KEG_PIN_ROOT shared (so a
+ * keg_lock(true) holder, e.g. kegd's schedule tick or a change to every
+ * interface, still excludes it), then one directory per interface name
+ * under KEG_LOCK_DIR exclusive, in name order. Work on one interface thus
+ * never waits for work on another. Readers (status, list, show) take no
+ * lock: every map entry and the state record are replaced whole.
+ * What one interface's change may touch besides its own pins is named
+ * too (the uplink of its shaping); customers of two interfaces cannot
+ * collide, as keg's route to a customer is created exclusively
+ * (customer.h). Returns 0 with l filled (keg_unlock_ifaces() it), -ENOENT
+ * when KEG_PIN_ROOT does not exist, -E2BIG for more than
+ * KEG_LOCK_IFACES_MAX names, -ETIMEDOUT, or a negative errno.
+ */
+#define KEG_LOCK_DIR        KEG_BPFFS "/keg_locks"
+#define KEG_LOCK_IFACES_MAX 32
+
+struct keg_locks {
+	int root;		/* KEG_PIN_ROOT, shared; -1: not held */
+	size_t n;
+	int fd[KEG_LOCK_IFACES_MAX];
+};
+
+int keg_lock_ifaces(struct keg_locks *l, const char *const *names, size_t n,
+		    unsigned int timeout_s, const struct keg_note *note);
+void keg_unlock_ifaces(struct keg_locks *l);
 
 /* Names of all interface directories under KEG_PIN_ROOT, sorted; in any
  * network namespace (see state.h to tell them apart). *names is malloc'ed

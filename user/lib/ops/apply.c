@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "apply.h"
+#include "repair.h"
 #include "attached.h"
 #include "grow.h"
 #include "intercept_apply.h"
@@ -463,8 +464,8 @@ void keg_plan_free(struct keg_plan *plan)
 
 /* Phase 1: the file, whole (read before, parsed here). Errors:
  * "FILE:LINE: why" or "FILE: why". */
-static int parse(const char *file, const char *buf, size_t len, struct keg_conf *conf,
-		 struct keg_err *err)
+int keg_apply_parse(const char *file, const char *buf, size_t len, struct keg_conf *conf,
+		    struct keg_err *err)
 {
 	struct keg_err e = { 0 };
 	int ret;
@@ -533,29 +534,73 @@ int keg_apply_file(const char *file, bool dry_run, const struct keg_note *note,
 	return ret;
 }
 
+/* Each named interface's kernel state made to agree with its maps
+ * (repair.h) before the plan runs against them; noted per interface. */
+static int repair(struct keg_plan *plan, bool dry_run, const struct keg_note *note,
+		  struct keg_apply_result *res, struct keg_err *err)
+{
+	struct keg_repair r;
+	struct keg_nl nl;
+	char buf[256];
+	size_t i;
+	int ret;
+
+	ret = keg_nl_open(&nl);
+	if (ret)
+		return keg_err_set(err, ret, "opening rtnetlink: %s", strerror(-ret));
+	for (i = 0; !ret && i < plan->n_ifaces; i++) {
+		ret = keg_repair(&nl, &plan->ifaces[i], dry_run, &r, err);
+		if (!keg_repair_total(&r))
+			continue;
+		res->n_repaired += keg_repair_total(&r);
+		keg_note(note, KEG_NOTE_CHANGE, "%s: %s (of an interrupted kegctl)",
+			 plan->ifaces[i].name, keg_repair_str(&r, dry_run, buf, sizeof(buf)));
+	}
+	keg_nl_close(&nl);
+	return ret;
+}
+
 int keg_apply_buf(const char *file, const char *text, size_t len, bool dry_run,
 		  const struct keg_note *note, struct keg_apply_result *res,
 		  struct keg_err *err)
 {
-	struct keg_err e = { 0 };
 	struct keg_conf conf;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	ret = keg_apply_parse(file, text, len, &conf, err);
+	if (ret)
+		return ret;
+	ret = keg_apply_conf(file, &conf, dry_run, note, res, err);
+	keg_conf_free(&conf);
+	return ret;
+}
+
+int keg_apply_conf(const char *file, const struct keg_conf *conf, bool dry_run,
+		   const struct keg_note *note, struct keg_apply_result *res,
+		   struct keg_err *err)
+{
+	struct keg_err e = { 0 };
 	struct keg_plan plan;
 	bool undo_failed;
 	char buf[128];
 	int ret;
 
 	memset(res, 0, sizeof(*res));
-	ret = parse(file, text, len, &conf, err);
-	if (ret)
-		return ret;
 	/* Phase 2: what differs from the maps. */
-	ret = keg_plan_build(&conf, &plan, &e);
+	ret = keg_plan_build(conf, &plan, &e);
 	if (ret) {
 		if (e.line)
 			keg_err_set_line(err, ret, e.line, "%s:%u: %s", file, e.line, e.msg);
 		else
 			keg_err_set(err, ret, "%s: %s", file, e.msg);
-		goto out_conf;
+		return ret;
+	}
+	/* Phase 2b: what an interrupted kegctl left in the kernel. */
+	ret = repair(&plan, dry_run, note, res, err);
+	if (ret) {
+		keg_err_prefix(err, ret, "%s", file);
+		goto out_plan;
 	}
 	/* Phase 3: the changes, all or none. */
 	if (!dry_run) {
@@ -572,11 +617,11 @@ int keg_apply_buf(const char *file, const char *text, size_t len, bool dry_run,
 			 keg_change_str(&plan, &plan.changes[i], buf, sizeof(buf)));
 	/* Intercept rules last (intercept_conf.h): they are not undone with
 	 * the changes above, and a failure here leaves those in place. */
-	for (size_t i = 0; i < conf.n_ifaces; i++) {
+	for (size_t i = 0; i < conf->n_ifaces; i++) {
 		size_t a = 0, d = 0, same = 0;
 
 		keg_err_clear(&e);
-		ret = keg_icpt_conf_apply(conf.ifaces[i].name, &conf.ifaces[i].intercepts,
+		ret = keg_icpt_conf_apply(conf->ifaces[i].name, &conf->ifaces[i].intercepts,
 					  dry_run, &a, &d, &same, note, &e);
 		plan.n_changes += a + d;
 		plan.n_add += a;
@@ -589,7 +634,7 @@ int keg_apply_buf(const char *file, const char *text, size_t len, bool dry_run,
 		}
 	}
 	if (!dry_run)
-		ret = store_schedules(&conf, note, err);
+		ret = store_schedules(conf, note, err);
 	res->n_changes = plan.n_changes;
 	res->n_add = plan.n_add;
 	res->n_del = plan.n_del;
@@ -597,7 +642,5 @@ int keg_apply_buf(const char *file, const char *text, size_t len, bool dry_run,
 	res->n_ifaces = plan.n_ifaces;
 out_plan:
 	keg_plan_free(&plan);
-out_conf:
-	keg_conf_free(&conf);
 	return ret;
 }

@@ -12,12 +12,16 @@
  * fails, undoes the ones already done in reverse order.
  *
  * keg_apply_file() is the whole of `kegctl apply FILE` (and of a config
- * reload in kegd): parse the file, build the plan, carry it out, then the
- * intercept rules and the stored schedules, noting each change.
+ * reload in kegd): parse the file, build the plan, repair what an
+ * interrupted kegctl left in the kernel of the named interfaces
+ * (repair.h), carry the plan out, then the intercept rules and the stored
+ * schedules, noting each change.
  *
- * All expect keg_lock(true) held from build to apply (keg_apply_file() also
- * while it reads the file: callers that can, read first with keg_conf_read()
- * and call keg_apply_buf() under the lock).
+ * All expect keg's lock held from build to apply: keg_lock(true), or
+ * keg_lock_ifaces() of every interface the config names when it has no
+ * site lines (keg_apply_file() holds it also while it reads the file:
+ * callers that can, read and parse first with keg_conf_read() and
+ * keg_apply_parse(), and call keg_apply_conf() under the lock).
  */
 #ifndef KEG_APPLY_H
 #define KEG_APPLY_H
@@ -79,6 +83,7 @@ void keg_plan_free(struct keg_plan *plan);
 
 struct keg_apply_result {
 	size_t n_changes, n_add, n_del, n_same, n_ifaces;
+	size_t n_repaired;	/* leftovers of an interrupted kegctl (repair.h) */
 };
 
 /* file: a path or "-" (standard input). Notes each change (KEG_NOTE_CHANGE:
@@ -95,5 +100,14 @@ int keg_apply_file(const char *file, bool dry_run, const struct keg_note *note,
 int keg_apply_buf(const char *file, const char *text, size_t len, bool dry_run,
 		  const struct keg_note *note, struct keg_apply_result *res,
 		  struct keg_err *err);
+
+/* Its two halves: the text parsed (no system state read: callers parse
+ * before they take a lock, keg_apply_conf() then under it, and lock only
+ * the interfaces conf names), errors as "FILE:LINE: why". */
+int keg_apply_parse(const char *file, const char *text, size_t len,
+		    struct keg_conf *conf, struct keg_err *err);
+int keg_apply_conf(const char *file, const struct keg_conf *conf, bool dry_run,
+		   const struct keg_note *note, struct keg_apply_result *res,
+		   struct keg_err *err);
 
 #endif /* KEG_APPLY_H */

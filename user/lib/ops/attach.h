@@ -19,8 +19,9 @@
  * finishes the job. It knows nothing of shaping or schedules: taking keg
  * off an interface with those too is keg_teardown() (teardown.h).
  *
- * Both expect the caller to hold keg_lock(true) (pins.h) and act in the
- * caller's network namespace.
+ * Both expect the caller to hold keg_lock(true), or keg_lock_ifaces() of
+ * the interface and of its uplink (pins.h), and act in the caller's
+ * network namespace.
  */
 #ifndef KEG_ATTACH_H
 #define KEG_ATTACH_H

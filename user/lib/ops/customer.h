@@ -15,7 +15,7 @@
  * fails the entry is put back.
  *
  * Neither checks other interfaces: see keg_customer_owner(). Both expect
- * keg_lock(true).
+ * keg_lock(true) or keg_lock_ifaces() of the interface (pins.h).
  */
 #ifndef KEG_CUSTOMER_H
 #define KEG_CUSTOMER_H

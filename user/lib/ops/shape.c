@@ -304,6 +304,22 @@ static int uplink_attach(const struct keg_ifctx *c, int up, struct keg_err *err)
 	return 0;
 }
 
+int keg_shape_uplink_refresh(const struct keg_ifctx *c, bool *refreshed, struct keg_err *err)
+{
+	struct keg_shape_cfg cfg;
+	uint32_t down = 0, up = 0;
+
+	*refreshed = false;
+	if (keg_shape_get(c->name, &cfg, NULL) || !(cfg.flags & KEG_SHAPE_ON) ||
+	    !cfg.up_ifindex)
+		return 0;
+	if (!keg_tc_query(c->ifindex, &down) && !keg_tc_query((int)cfg.up_ifindex, &up) &&
+	    down == up)
+		return 0;	/* the same program already */
+	*refreshed = true;
+	return uplink_attach(c, (int)cfg.up_ifindex, err);
+}
+
 int keg_shape_enable(struct keg_nl *nl, const struct keg_ifctx *c,
 		     const struct keg_shape_setup *s, struct keg_shape_cfg *out,
 		     struct keg_err *err)

@@ -55,6 +55,13 @@ int keg_shape_put(const char *iface, const struct keg_shape_cfg *cfg,
 int keg_shape_enable(struct keg_nl *nl, const struct keg_ifctx *c,
 		     const struct keg_shape_setup *s, struct keg_shape_cfg *out,
 		     struct keg_err *err);
+/* The uplink runs the interface's keg_tc as it is now: after keg_attach()
+ * upgraded the interface's programs, the new one, swapped in atomically
+ * (tc filter replace: no packet passes without a classifier). Nothing to
+ * do (0, *refreshed false) without shaping, without an uplink, or when
+ * the uplink runs that program already. */
+int keg_shape_uplink_refresh(const struct keg_ifctx *c, bool *refreshed, struct keg_err *err);
+
 /* Classifier off, trees removed, uplink filter removed. Customers keep
  * their rates and class ids. */
 int keg_shape_disable(struct keg_nl *nl, const struct keg_ifctx *c, struct keg_err *err);

@@ -5,7 +5,8 @@
  * filter, which would otherwise run on with maps about to be unpinned),
  * then keg_detach() (attach.h), then the schedules `kegctl apply` stored
  * for it (sched_store.h). Like keg_detach() it converges: after a failure,
- * running it again finishes the job. Expects keg_lock(true).
+ * running it again finishes the job. Expects keg_lock(true) or
+ * keg_lock_ifaces() of the interface.
  */
 #ifndef KEG_TEARDOWN_H
 #define KEG_TEARDOWN_H
