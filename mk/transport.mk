@@ -11,10 +11,12 @@
 
 LDLIBS_QUIC := $(shell pkg-config --libs libngtcp2_crypto_gnutls libngtcp2 gnutls 2>/dev/null || \
                  echo -lngtcp2_crypto_gnutls -lngtcp2 -lgnutls)
+# Keg compression (keg_compress.c): libzstd and liblz4, Debian's.
+LDLIBS_QUIC += $(shell pkg-config --libs libzstd liblz4 2>/dev/null || echo -lzstd -llz4)
 
 # The transport's own sources: kegd links them (its sources are
 # user/kegd/*.c), the tests link them without kegd's main.
-KEGT_SRCS := $(addprefix user/kegd/,keg_frame.c flowmap.c ratebucket.c streambuf.c pktq.c \
+KEGT_SRCS := $(addprefix user/kegd/,keg_frame.c keg_compress.c flowmap.c ratebucket.c streambuf.c pktq.c \
                site_key.c tls_pin.c quic_conn.c site_conf.c)
 KEGT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KEGT_SRCS))
 
