@@ -15,7 +15,8 @@
 # 1448/1514 = 95.6% (headers; the rate counts Ethernet frames).
 # The keg column: one CUBIC flow through kegd at both gateways (kegs over
 # QUIC with BBR, deploy/lab/keg.sh). After the table, the keg transport's
-# own targets (tests/wan/bench_keg.sh).
+# own targets (tests/wan/bench_keg.sh), then compression's
+# (tests/wan/bench_compress.sh).
 set -o nounset -o pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -126,3 +127,5 @@ for rate in $RATES; do
 done
 echo "bench-wan: table also in $CSV"
 BENCH_KEG_PREFIX=$P . "$ROOT/tests/wan/bench_keg.sh"
+# Keg compression's targets, on a lab of its own (tests/wan/bench_compress.sh).
+"$ROOT/tests/wan/bench_compress.sh" --time "${KEG_TIME:-30}"
