@@ -53,3 +53,12 @@ $(BUILD)/tests/kegd/kegpipe.o: CFLAGS += -Iuser/kegd
 $(BUILD)/kegpipe: $(BUILD)/tests/kegd/kegpipe.o $(KEGT_OBJS) $(KEGT_LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_QUIC) -lm
+
+# keg_zbench: kegd's keg compressor on a file, outside the daemon
+# (tests/kegd/keg_zbench.c); bench_compress.sh prints it next to kegd's figure.
+all: $(BUILD)/keg_zbench
+$(BUILD)/tests/kegd/keg_zbench.o: CFLAGS += -Iuser/kegd
+$(BUILD)/keg_zbench: $(BUILD)/tests/kegd/keg_zbench.o $(BUILD)/user/kegd/keg_compress.o \
+		     $(BUILD)/user/kegd/keg_frame.o
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(shell pkg-config --libs libzstd liblz4 2>/dev/null || echo -lzstd -llz4)

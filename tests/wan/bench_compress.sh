@@ -15,7 +15,12 @@
 #             gateways) within 10% of off
 #   speed     kegd's compression throughput on the corpus (keg bytes in /
 #             CPU time in the compressor, gwa's site stats) >= 0.7 x
-#             `zstd -b1` on the same file on the same machine
+#             `zstd -b1` on the same file on the same machine; beside it the
+#             same compressor outside the daemon (build/keg_zbench) and
+#             `zstd -b1 -B32768` (blocks of a keg's size)
+# Also printed, not judged: the corpus with BBR at the end hosts (CUBIC's
+# slow growth at an RTT that kegd's retransmissions stretch is what holds
+# the CUBIC figure back, see the "halfway" line).
 #
 #   bench_compress.sh [--time S] [--prefix P] [--only corpus|random]
 # make bench-wan runs it after bench_wan.sh's table and bench_keg.sh. Rows
@@ -43,7 +48,7 @@ done
 [ "$(id -u)" = 0 ] || die "must run as root"
 for c in jq nc zstd tar; do command -v "$c" >/dev/null || die "needs $c"; done
 [ -x "$WANEM" ] || die "no $WANEM (make wanem)"
-[ -x "$ROOT/build/kegd" ] || die "no $ROOT/build/kegd (make)"
+[ -x "$ROOT/build/kegd" ] && [ -x "$ROOT/build/keg_zbench" ] || die "no $ROOT/build/kegd or keg_zbench (make)"
 
 TMP=$(mktemp -d /tmp/bench_compress.XXXXXX)
 trap '"$LAB" down --prefix "$P" >/dev/null 2>&1; rm -rf "$TMP"' EXIT
@@ -103,6 +108,8 @@ send() {
 		done
 	done
 	t0=$(date +%s.%N)
+	# Halfway: what limits the senders (ss: rtt, cwnd, *_limited).
+	(sleep $((TIME / 2)); ip netns exec "$P-a1" ss -tinH dst "$B1" >"$TMP/ss" 2>&1) &
 	for i in 0 1 2 3; do
 		ip netns exec "$P-a1" sh -c "timeout $TIME sh -c 'while cat \"$f\"; do :; done' |
 			nc -N $B1 $((port0 + i))" >/dev/null 2>&1 &
@@ -128,7 +135,10 @@ read -r c_off _ _ <<<"$(send "$TMP/corpus")"
 compress zstd:1
 zin0=$(zstat z_bytes_in) zcpu0=$(zstat z_cpu_us) zout0=$(zstat z_bytes_out)
 dq0=$(zstat drop_queue) k0=$(kegd_cpu)
-read -r c_on c_bytes c_secs <<<"$(send "$TMP/corpus")"
+ip netns exec "$P-a1" nstat -n >/dev/null 2>&1
+read -r c_on _ c_secs <<<"$(send "$TMP/corpus")"
+tcp=$(ip netns exec "$P-a1" nstat -z TcpRetransSegs TcpExtTCPTimeouts TcpExtTCPSpuriousRTOs 2>/dev/null |
+	awk 'NR > 1 { printf "%s %s ", $1, $2 }')
 sleep 0.6
 zin1=$(zstat z_bytes_in) zcpu1=$(zstat z_cpu_us) zout1=$(zstat z_bytes_out)
 dq1=$(zstat drop_queue) k1=$(kegd_cpu)
@@ -137,9 +147,12 @@ eff=$(awk -v g="$c_on" 'BEGIN { printf "%.2f", g / 100 }')
 printf 'bench-compress: corpus (tar of /usr/include, %s MB): zstd:1 %s Mbit/s = %s x the link (target >= 2: %s); compression off %s Mbit/s; keg bytes %s -> %s (%s:1)\n' \
 	"$(($(stat -c %s "$TMP/corpus") >> 20))" "$c_on" "$eff" "$(verdict "$eff" '>=' 2)" "$c_off" \
 	"$((zin1 - zin0))" "$((zout1 - zout0))" "$ratio"
-printf 'bench-compress: corpus, zstd:1: WAN carried %s Mbit/s of kegs; kegd CPU %s s in %s s (both gateways); gwa dropped %s LAN packets (queue full)\n' \
+printf 'bench-compress: corpus, zstd:1: WAN carried %s Mbit/s of kegs; kegd CPU %s s in %s s (both gateways); gwa dropped %s LAN packets (queue full); a1: %s\n' \
 	"$(awk -v o="$((zout1 - zout0))" -v t="$c_secs" 'BEGIN { printf "%.1f", o * 8 / t / 1e6 }')" \
-	"$(awk -v a="$k0" -v b="$k1" 'BEGIN { printf "%.1f", b - a }')" "$c_secs" "$((dq1 - dq0))"
+	"$(awk -v a="$k0" -v b="$k1" 'BEGIN { printf "%.1f", b - a }')" "$c_secs" "$((dq1 - dq0))" "$tcp"
+# The senders halfway through: RTT, cwnd and what held them back.
+grep -o 'rtt:[0-9.]*\|cwnd:[0-9]*\|[a-z]*_limited:[0-9]*ms([0-9.]*%)\|notsent:[0-9]*\|rcv_space:[0-9]*\|snd_wnd:[0-9]*' "$TMP/ss" |
+	tr '\n' ' ' | sed 's/^/bench-compress: corpus, zstd:1, a1 halfway: /; s/$/\n/' 
 
 # ---- compression speed next to zstd -b1 -------------------------------------------------
 kspeed=$(awk -v b="$((zin1 - zin0))" -v u="$((zcpu1 - zcpu0))" 'BEGIN { printf "%.1f", (u ? b / u : 0) }')
@@ -148,6 +161,18 @@ zb32=$(zstd -b1 -i3 -B32768 "$TMP/corpus" 2>&1 | tr '\r' '\n' | grep 'MB/s' | ta
 sr=$(awk -v k="$kspeed" -v z="${zb:-0}" 'BEGIN { printf "%.2f", (z ? k / z : 0) }')
 printf 'bench-compress: compression speed on the corpus: kegd %s MB/s of CPU in the compressor, zstd -b1 %s MB/s: ratio %s (target >= 0.7: %s); zstd -b1 -B32768 (keg-sized blocks) %s MB/s\n' \
 	"$kspeed" "${zb:-?}" "$sr" "$(verdict "$sr" '>=' 0.7)" "${zb32:-?}"
+zo=$("$ROOT/build/keg_zbench" "$TMP/corpus" | grep -o '[0-9.]* MB/s' | cut -d' ' -f1)
+printf 'bench-compress: compression speed outside the daemon (keg_zbench, the same compressor on kegs of the corpus): %s MB/s = %s x zstd -b1\n' \
+	"${zo:-?}" "$(awk -v k="${zo:-0}" -v z="${zb:-0}" 'BEGIN { printf "%.2f", (z ? k / z : 0) }')"
+if ip netns exec "$P-a1" sysctl -n net.ipv4.tcp_available_congestion_control | grep -qw bbr; then
+	ip netns exec "$P-a1" sysctl -qw net.ipv4.tcp_congestion_control=bbr
+	read -r c_bbr _ _ <<<"$(send "$TMP/corpus")"
+	ip netns exec "$P-a1" sysctl -qw net.ipv4.tcp_congestion_control=cubic
+	printf 'bench-compress: corpus, zstd:1, BBR at a1 (not judged): %s Mbit/s = %s x the link\n' \
+		"$c_bbr" "$(awk -v g="$c_bbr" 'BEGIN { printf "%.2f", g / 100 }')"
+else
+	echo "bench-compress: corpus with BBR at a1: not measured (no bbr in tcp_available_congestion_control)"
+fi
 fi
 [ "$ONLY" != corpus ] || exit 0
 
