@@ -47,6 +47,7 @@
 #include "keg_maps.bpf.h"
 #include "keg_parse_result.h"
 #include "keg_stats.h"
+#include "keg_term.h"
 
 #ifndef AF_INET
 #define AF_INET 2
@@ -388,6 +389,48 @@ static __always_inline void icpt_frag_key(struct keg_icpt_frag_key *k,
 	k->family = l->family;
 }
 
+/* TCP of a terminating rule, untunnelled and untagged (keg_tc_term reads
+ * the headers at fixed offsets from the Ethernet header, which a VLAN tag
+ * the kernel strips before tc would move). */
+static __always_inline bool icpt_terminates(const struct keg_parse_result *r,
+					    const struct keg_icpt_rule *rule)
+{
+	const struct keg_l3l4 *o = &r->outer;
+
+	return (rule->flags & KEG_ICPT_F_TERMINATE) && r->depth == 0 &&
+	       r->vlan_count == 0 && o->proto == IPPROTO_TCP && o->l4_off &&
+	       o->frag == KEG_FRAG_NONE;
+}
+
+/* Passed to the kernel with keg_term_meta in front: keg_tc_term hands it
+ * to kegd's socket (keg_term.h). */
+static __always_inline int icpt_term_pass(struct xdp_md *ctx,
+					  const struct keg_parse_result *r,
+					  const struct keg_icpt_rule *rule,
+					  struct keg_stats *s)
+{
+	struct keg_term_meta *m;
+	void *data;
+
+	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*m))) {
+		keg_stat_inc(s, KEG_STAT_icpt_kernel);
+		return XDP_PASS;
+	}
+	data = (void *)(long)ctx->data;
+	m = (void *)(long)ctx->data_meta;
+	if ((void *)(m + 1) > data) {
+		keg_stat_inc(s, KEG_STAT_icpt_kernel);
+		return XDP_PASS;
+	}
+	m->magic = KEG_TERM_META_MAGIC;
+	m->site = rule->site;
+	m->l4_off = r->outer.l4_off;
+	m->family = r->outer.family;
+	__builtin_memset(m->pad, 0, sizeof(m->pad));
+	keg_stat_inc(s, KEG_STAT_icpt_terminated);
+	return XDP_PASS;
+}
+
 /* The frame goes to kegd: the FIB's answer in the metadata, then the
  * socket of the receive queue. Anything kegd cannot forward as is goes to
  * the kernel instead. */
@@ -410,6 +453,8 @@ static __always_inline int icpt_steer(struct xdp_md *ctx,
 	site = bpf_map_lookup_elem(&KEG_MAP_ICPT_SITES, &rule->site);
 	if ((site && site->down) || !bpf_map_lookup_elem(&KEG_MAP_XSKS, &qid))
 		goto down;
+	if (site && site->term && icpt_terminates(r, rule))
+		return icpt_term_pass(ctx, r, rule, s);
 
 	if (off > KEG_PARSE_MAX_OFF)	/* bound for the verifier, as the parser's */
 		goto kernel;

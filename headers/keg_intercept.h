@@ -71,6 +71,8 @@ enum keg_icpt_match {
 #define KEG_ICPT_F_USED     (1U << 0)	/* position holds a rule */
 #define KEG_ICPT_F_DISABLED (1U << 1)	/* `kegctl intercept disable` (state X) */
 #define KEG_ICPT_F_BLOCK    (1U << 2)	/* --when-down block (else forward) */
+#define KEG_ICPT_F_TERMINATE (1U << 3)	/* TCP terminated in the kernel's stack
+					   (keg_term.h), not carried as packets */
 
 /* keg_icpt_cfg.flags */
 #define KEG_ICPT_CFG_NOCACHE (1U << 0)	/* bench: classify every packet */
@@ -177,7 +179,9 @@ struct keg_icpt_frag_key {
 struct keg_icpt_site {
 	char name[KEG_ICPT_SITE_NAME];
 	__u32 down;		/* 1: site down, rules apply --when-down */
-	__u32 pad;
+	__u32 term;		/* 1: kegd terminates this site's TCP (a remote
+				   site of its transport, keg_tc_term running);
+				   0: TCP of terminating rules goes as packets */
 };
 
 /* Metadata keg_xdp puts in front of a frame it redirects to kegd

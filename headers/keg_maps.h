@@ -180,6 +180,7 @@ struct keg_config {
 	X(icpt_cache_hit)						\
 	X(icpt_matched)							\
 	X(icpt_redirected)						\
+	X(icpt_terminated)						\
 	X(icpt_down_forward)						\
 	X(icpt_down_block)						\
 	X(icpt_kernel)							\

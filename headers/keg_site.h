@@ -119,6 +119,15 @@ struct keg_site_stats {
 	__u64 key_updates;
 	__u64 conn_lost;
 	__u64 mem_bytes;                 /* buffered in kegd for this site */
+	/* TCP termination (keg_term.h) */
+	__u64 tcp_conns;                 /* terminated connections now */
+	__u64 tcp_accepted;              /* accepted here (near the client) */
+	__u64 tcp_connected;             /* opened here (near the server) */
+	__u64 tcp_refused;               /* not carried: site down, connect refused */
+	__u64 tcp_resets;                /* ended by a reset */
+	__u64 tcp_tx_bytes;              /* TCP bytes sent to the site */
+	__u64 tcp_rx_bytes;              /* TCP bytes received from it */
+	__u64 tcp_mem_bytes;             /* of mem_bytes, held for them */
 	/* Compression (user/kegd/keg_compress.h). Sent: kegs before and after
 	 * (passed-through kegs count in both), compressed / passed through,
 	 * CPU compressing; received: compressed kegs' bytes before and after

@@ -83,6 +83,33 @@ struct keg_rec_hdr {
 	__be16 len;       /* packet bytes that follow, 1..KEG_PKT_MAX */
 };
 
+/*
+ * Terminated TCP connections (headers/keg_term.h). Each connection is one
+ * bidirectional QUIC stream, opened by the gateway that accepted it (near
+ * the client). That stream starts with a keg_tcp_open, whose first byte is
+ * never a keg version, so a receiver tells it from a packet stream by its
+ * first byte; then, in both directions, kegs as above whose records are
+ * consecutive bytes of the TCP byte stream (flow_id 0). FIN on the stream is
+ * FIN (half-close) on the connection; RESET_STREAM / STOP_SENDING with
+ * KEG_APP_ERR_TCP_RESET is a reset (or a refused connect at the server).
+ */
+#define KEG_TCP_OPEN_MAGIC  0xc7
+#define KEG_TCP_OPEN_LEN    40
+#define KEG_APP_ERR_TCP_RESET 0x6b02
+
+struct keg_tcp_open {
+	__u8   magic;     /* KEG_TCP_OPEN_MAGIC */
+	__u8   family;    /* 4 or 6 */
+	__u8   proto;     /* IPPROTO_TCP */
+	__u8   flags;     /* none defined: refused when not 0 */
+	__be16 sport;     /* the client's port */
+	__be16 dport;     /* the server's port */
+	__u8   saddr[16]; /* the client; IPv4 in [0..3], the rest 0 */
+	__u8   daddr[16]; /* the server */
+};
+
+_Static_assert(sizeof(struct keg_tcp_open) == KEG_TCP_OPEN_LEN, "keg_tcp_open is 40 bytes");
+
 #define KEG_HDR_LEN      12
 #define KEG_REC_HDR_LEN  2
 

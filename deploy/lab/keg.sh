@@ -20,6 +20,8 @@
 #   log     NODE           kegd's log of NODE
 # up options: --cc ALGO (kegd's congestion control, default bbr),
 #   --maxrate RATE (both sites' MaxRate), --when-down forward|block,
+#   --no-terminate (TCP carried as packets in kegs, not terminated at the
+#   gateways),
 #   --kegd-args "..." (any other kegd option)
 # Environment: KEGCTL, KEGD (default build/ of this tree), LAB_STATE.
 #
@@ -38,6 +40,7 @@ CC=bbr
 MAXRATE=
 WHEN_DOWN=forward
 KEGD_ARGS=
+TERMINATE=
 
 die() { echo "keg.sh: $*" >&2; exit 1; }
 log() { [ -n "${LAB_QUIET:-}" ] || echo "keg.sh: $*" >&2; }
@@ -64,6 +67,7 @@ parse_opts() {
 		--maxrate) [ $# -ge 2 ] || die "--maxrate needs a value"; MAXRATE=$2; shift 2 ;;
 		--when-down) [ $# -ge 2 ] || die "--when-down needs a value"; WHEN_DOWN=$2; shift 2 ;;
 		--kegd-args) [ $# -ge 2 ] || die "--kegd-args needs a value"; KEGD_ARGS=$2; shift 2 ;;
+		--no-terminate) TERMINATE=--no-terminate; shift ;;
 		-h|--help) usage 0 ;;
 		*)
 			# From the first word that is no option of ours on,
@@ -144,10 +148,10 @@ cmd_up() {
 		else net4="10.$NET.2.0/24 10.$NET.1.0/24" net6="fd00:$NET:2::/64 fd00:$NET:1::/64"; fi
 		set -- $net4
 		ctl "$node" intercept add --site "$(site_of "$peer")" --src "$1" --dst "$2" \
-			--proto IUT --when-down "$WHEN_DOWN" --iface "$lan" >>"$KSTATE/rules-$node"
+			--proto IUT --when-down "$WHEN_DOWN" $TERMINATE --iface "$lan" >>"$KSTATE/rules-$node"
 		set -- $net6
 		ctl "$node" intercept add --site "$(site_of "$peer")" --src "$1" --dst "$2" \
-			--proto IUT --when-down "$WHEN_DOWN" --iface "$lan" >>"$KSTATE/rules-$node"
+			--proto IUT --when-down "$WHEN_DOWN" $TERMINATE --iface "$lan" >>"$KSTATE/rules-$node"
 	done
 	kegd_start gwa
 	kegd_start gwb

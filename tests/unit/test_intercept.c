@@ -170,13 +170,30 @@ Test(intercept_parse, protocols_and_endpoints)
 	keg_icpt_encode(&s, 7, 3, &r);
 	cr_expect_eq(r.id, 7);
 	cr_expect_eq(r.site, 3);
-	cr_expect_eq(r.flags, KEG_ICPT_F_USED | KEG_ICPT_F_BLOCK);
+	/* TCP is terminated unless --no-terminate. */
+	cr_expect_eq(r.flags, KEG_ICPT_F_USED | KEG_ICPT_F_BLOCK | KEG_ICPT_F_TERMINATE);
 	cr_expect_eq(r.family, 4);
 	cr_expect_eq(r.src_plen, 8);
 	cr_expect_eq(r.dst_plen, 16);
 	keg_icpt_decode(&r, &back);
 	snprintf(back.site, sizeof(back.site), "%s", s.site);
 	cr_expect(keg_icpt_spec_eq(&s, &back));
+
+	s.no_terminate = true;
+	keg_icpt_encode(&s, 7, 3, &r);
+	cr_expect_eq(r.flags, KEG_ICPT_F_USED | KEG_ICPT_F_BLOCK);
+	keg_icpt_decode(&r, &back);
+	snprintf(back.site, sizeof(back.site), "%s", s.site);
+	cr_expect(back.no_terminate);
+	cr_expect(keg_icpt_spec_eq(&s, &back));
+
+	/* A rule without TCP has nothing to terminate. */
+	cr_assert_eq(keg_icpt_spec_parse(&s, "hq", "10.0.0.0/8", "10.2.0.0/16", "udp,icmp",
+					 NULL, NULL, &err), 0, "%s", err.msg);
+	keg_icpt_encode(&s, 8, 3, &r);
+	cr_expect_eq(r.flags, KEG_ICPT_F_USED);
+	keg_icpt_decode(&r, &back);
+	cr_expect(!back.no_terminate);
 }
 
 /* ---- encoding into tries ------------------------------------------------ */

@@ -37,7 +37,9 @@ TMP=$(mktemp -d /tmp/test_keg.XXXXXX)
 T_CLEANUP+=("rm -rf '$TMP'")
 
 # Key updates every second: every transfer below crosses several.
-"$KEG" up --prefix "$P" --kegd-args "--key-update-s 1" || { fail "keg.sh up"; finish; }
+# TCP as packets: this suite is the packet transport's (test_keg_term.sh
+# has TCP termination).
+"$KEG" up --prefix "$P" --no-terminate --kegd-args "--key-update-s 1" || { fail "keg.sh up"; finish; }
 check "both sites up within 10 s" "$KEG" wait-up --prefix "$P" 10
 
 A1=$("$LAB" addr --prefix "$P" a1)

@@ -21,6 +21,7 @@ struct icpt_opts {
 	const char *match;
 	const char *iface;
 	bool json;
+	bool terminate, no_terminate;
 };
 
 static int open_maps(struct cli_ctx *ctx, const char *iface, struct keg_att *a,
@@ -60,6 +61,9 @@ static int run_add(struct cli_ctx *ctx, const void *o)
 				  opts->when_down, opts->match, &ctx->err);
 	if (ret)
 		return cli_bad_arg(ctx, ret);
+	if (opts->terminate && opts->no_terminate)
+		return cli_usage(ctx, "--terminate and --no-terminate together");
+	spec.no_terminate = opts->no_terminate;
 	ret = open_maps(ctx, opts->iface, &a, &m);
 	if (ret)
 		return ret;
@@ -115,7 +119,7 @@ static void print_rule_json(const char *iface, const struct keg_icpt_entry *e,
 	printf("%s{\"iface\": \"%s\", \"id\": %u, \"state\": \"%c\", \"site\": \"%s\", "
 	       "\"src\": \"%s\", \"sport\": \"%s\", \"dst\": \"%s\", \"dport\": \"%s\", "
 	       "\"proto\": \"%s\", \"when_down\": \"%s\", \"match\": \"%s\", "
-	       "\"packets\": %llu, \"bytes\": %llu}",
+	       "\"terminate\": %s, \"packets\": %llu, \"bytes\": %llu}",
 	       first ? "" : ",\n ", iface, e->rule.id, state, e->spec.site,
 	       keg_prefix_str(&e->spec.src, s, sizeof(s)),
 	       keg_ports_str(&e->spec.sport, sp, sizeof(sp)),
@@ -124,6 +128,7 @@ static void print_rule_json(const char *iface, const struct keg_icpt_entry *e,
 	       keg_icpt_protos_str(e->spec.protos, pr, sizeof(pr)),
 	       e->spec.block ? "block" : "forward",
 	       e->spec.match == KEG_ICPT_MATCH_OUTER ? "outer" : "inner",
+	       (e->rule.flags & KEG_ICPT_F_TERMINATE) ? "true" : "false",
 	       (unsigned long long)e->packets, (unsigned long long)e->bytes);
 }
 
@@ -219,6 +224,10 @@ static const struct cli_opt add_opts[] = {
 		"with no controller or the site down: route normally (default) or drop"),
 	CLI_OPT(CLI_STRING, struct icpt_opts, match, "match", 0, "inner|outer",
 		"match the innermost headers of tunnels (default) or the outer ones"),
+	CLI_OPT(CLI_FLAG, struct icpt_opts, terminate, "terminate", 0, NULL,
+		"terminate TCP at this gateway in the kernel's stack (default)"),
+	CLI_OPT(CLI_FLAG, struct icpt_opts, no_terminate, "no-terminate", 0, NULL,
+		"carry TCP as packets in kegs instead"),
 	CLI_IFACE_OPT(struct icpt_opts, iface, CLI_IFACE_HELP_ONE),
 	{ 0 },
 };
@@ -255,6 +264,8 @@ const struct cli_cmd cmd_intercept_add = {
 		"It matches both directions of a flow, on the innermost headers of\n"
 		"tunnelled traffic unless --match outer. Matched packets go to kegd's\n"
 		"AF_XDP socket; without kegd (or with the site down) --when-down applies.\n"
+		"TCP is terminated here (kegd's sockets in the kernel's TCP stack) and\n"
+		"crosses the WAN as a byte stream, unless --no-terminate.\n"
 		"New and running flows follow the new rule set from their next packet.",
 	.opts = add_opts,
 	.opts_size = sizeof(struct icpt_opts),

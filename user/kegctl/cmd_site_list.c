@@ -83,10 +83,11 @@ static void print_text(const struct site_view *s)
 	if (s->c->compress != KEG_COMPRESS_OFF)
 		printf(" (gain %u%%)", gain_pct(s->c));
 	if (!(s->c->flags & KEG_SITE_F_LOCAL)) {
-		printf(" srtt %.1fms tx %llu rx %llu loss %.2f%% flows %llu",
+		printf(" srtt %.1fms tx %llu rx %llu loss %.2f%% flows %llu tcp %llu (mem %llu)",
 		       (double)t->srtt_us / 1000, (unsigned long long)t->udp_tx_bytes,
 		       (unsigned long long)t->udp_rx_bytes, (double)t->loss_ppm / 1e4,
-		       (unsigned long long)t->flows);
+		       (unsigned long long)t->flows, (unsigned long long)t->tcp_conns,
+		       (unsigned long long)t->tcp_mem_bytes);
 		/* Bytes of kegs before and after compression, both ways. */
 		printf(" keg/%llu z-tx %llu->%llu (%llu z, %llu as is) z-rx %llu->%llu",
 		       (unsigned long long)t->z_wire, (unsigned long long)t->z_bytes_in,
@@ -158,6 +159,16 @@ static void print_json(struct json *j, const struct site_view *s)
 	ju64(j, "drop_keg", t->drop_keg);
 	ju64(j, "reinject_errors", t->reinject_errors);
 	ju64(j, "mem_bytes", t->mem_bytes);
+	ju64(j, "tcp_conns", t->tcp_conns);
+	ju64(j, "tcp_accepted", t->tcp_accepted);
+	ju64(j, "tcp_connected", t->tcp_connected);
+	ju64(j, "tcp_refused", t->tcp_refused);
+	ju64(j, "tcp_resets", t->tcp_resets);
+	ju64(j, "tcp_bytes_sent", t->tcp_tx_bytes);
+	ju64(j, "tcp_bytes_received", t->tcp_rx_bytes);
+	ju64(j, "tcp_mem_bytes", t->tcp_mem_bytes);
+	json_key(j, "tcp_mem_per_conn");
+	json_u64(j, t->tcp_conns ? t->tcp_mem_bytes / t->tcp_conns : 0);
 	ju64(j, "wire", t->z_wire);
 	ju64(j, "z_bytes_in", t->z_bytes_in);
 	ju64(j, "z_bytes_out", t->z_bytes_out);

@@ -12,6 +12,7 @@ enum {
 	F_PROXY_REQUESTS, F_PROXY_REPLIES, F_PROXY_REFUSED, F_PARSE_ERRORS,
 	F_TC_PACKETS, F_TC_BYTES,
 	F_ICPT_CLASSIFIED, F_ICPT_CACHE_HITS, F_ICPT_MATCHED, F_ICPT_REDIRECTED,
+	F_ICPT_TERMINATED,
 	F_ICPT_DOWN, F_ICPT_KERNEL, F_ICPT_FRAGMENTS,
 	F__N
 };
@@ -58,6 +59,9 @@ const struct stats_prom_family stats_prom_families[F__N] = {
 		"Packets an intercept rule matched.", { NULL, NULL } },
 	[F_ICPT_REDIRECTED] = { "keg_intercept_redirected_total",
 		"Matched packets redirected to kegd's AF_XDP socket.", { NULL, NULL } },
+	[F_ICPT_TERMINATED] = { "keg_intercept_terminated_total",
+		"Matched TCP segments passed to the kernel for kegd's terminating sockets.",
+		{ NULL, NULL } },
 	[F_ICPT_DOWN] = { "keg_intercept_down_total",
 		"Matched packets while kegd or the site was down, by the rule's --when-down.",
 		{ "action", NULL } },
@@ -105,6 +109,7 @@ static const struct rule {
 	{ "icpt_cache_hit", F_ICPT_CACHE_HITS, { 0 } },
 	{ "icpt_matched", F_ICPT_MATCHED, { 0 } },
 	{ "icpt_redirected", F_ICPT_REDIRECTED, { 0 } },
+	{ "icpt_terminated", F_ICPT_TERMINATED, { 0 } },
 	{ "icpt_down_*", F_ICPT_DOWN, { NULL } },
 	{ "icpt_kernel", F_ICPT_KERNEL, { 0 } },
 	{ "icpt_frag_*", F_ICPT_FRAGMENTS, { NULL } },

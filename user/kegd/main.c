@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,15 +65,29 @@ static int open_pin(const char *iface, const char *name)
 	return fd;
 }
 
+/* A terminated TCP connection is a descriptor (two at a gateway that is
+ * both ends): take every descriptor the hard limit allows. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: kegd --iface IFACE [--iface IFACE ...] [--cc ALGO] [--rtt MS]\n"
 		   "            [--deadline-us US] [--queue PKTS] [--key-update-s S] [--qlog DIR]\n"
-		   "            [--mem-max-mib M] [--wire 1|2] [--no-schedule] [-v]\n"
+		   "            [--mem-max-mib M] [--wire 1|2] [--no-schedule] [--no-terminate] [-v]\n"
 		   "Receive what keg's intercept rules steer into AF_XDP on IFACE (one socket\n"
 		   "and thread per receive queue). Packets of a rule whose site is a remote site\n"
 		   "(`kegctl site add`) are carried to that site's gateway in kegs over QUIC\n"
 		   "(UDP 3919); others are forwarded here (README.md, \"Intercepts and kegd\").\n"
+		   "TCP of rules that terminate it (the default) is accepted here in the kernel's\n"
+		   "own TCP stack and crosses as a byte stream (README.md, \"TCP termination\").\n"
 		   "  --cc ALGO        congestion control of the keg connections: bbr (default),\n"
 		   "                   bbr2, cubic, reno\n"
 		   "  --rtt MS         initial RTT estimate before the first sample (100)\n"
@@ -86,7 +101,9 @@ static void usage(FILE *f)
 		   "  --wire 1|2       offer keg/2 and keg/1 (2, default) or keg/1 only, as a\n"
 		   "                   kegd from before compression (tests interoperation)\n"
 		   "  --no-schedule    do not apply the customer shaping schedules that\n"
-		   "                   `kegctl apply` stored (kegd applies them at their minute)\n");
+		   "                   `kegctl apply` stored (kegd applies them at their minute)\n"
+		   "  --no-terminate   no TCP termination: no listeners, no keg_tc_term; TCP of\n"
+		   "                   terminating rules is then forwarded by the kernel\n");
 }
 
 static int parse_num(const char *s, unsigned long long *v)
@@ -111,6 +128,7 @@ static int parse_args(struct kegd *kd, struct kegd_transport_opts *to, int argc,
 		{ "qlog", required_argument, NULL, 'L' },
 		{ "key-update-s", required_argument, NULL, 'K' },
 		{ "no-schedule", no_argument, NULL, 'S' },
+		{ "no-terminate", no_argument, NULL, 'T' },
 		{ "mem-max-mib", required_argument, NULL, 'M' },
 		{ "wire", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
@@ -175,6 +193,9 @@ static int parse_args(struct kegd *kd, struct kegd_transport_opts *to, int argc,
 			break;
 		case 'S':
 			kd->no_schedule = true;
+			break;
+		case 'T':
+			to->no_terminate = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -338,6 +359,7 @@ int main(int argc, char **argv)
 	atomic_init(&kd->stopping, false);
 	for (i = 0; i < KEGD_MAX_IFACES; i++)
 		kd->ifaces[i].xsks_fd = kd->ifaces[i].kegd_fd = kd->ifaces[i].sites_fd = -1;
+	raise_nofile();
 	ret = parse_args(kd, &to, argc, argv);
 	if (ret >= 0)
 		return ret;

@@ -30,6 +30,7 @@
 #include "rxbatch.h"
 #include "ratebucket.h"
 #include "streambuf.h"
+#include "tcpstream.h"
 
 #define KQ_SCID_LEN      16
 #define KQ_MAX_SCIDS     8
@@ -46,9 +47,16 @@
 
 struct kq_conn;
 struct kq_link;
+struct kq_bs;
 
-/* One pool slot: the kegs of its flows on one outgoing stream at a time. */
+/* What a stream's user data points to (the first member of each). */
+enum kq_sud { KQ_SUD_SLOT = 1, KQ_SUD_RX, KQ_SUD_BS };
+
+/* One pool slot: the kegs of its flows on one outgoing stream at a time.
+ * A byte stream's sending side is one too (bs set, no packer). */
 struct kq_slot {
+	uint8_t           kind;         /* KQ_SUD_SLOT */
+	struct kq_bs     *bs;           /* the byte stream it sends for; NULL: pool */
 	int64_t           stream_id;    /* -1: no stream open */
 	bool              fin_pending;  /* retire the stream after its queued bytes */
 	bool              fin_sent;
@@ -61,12 +69,33 @@ struct kq_slot {
 
 /* One incoming stream of the peer. */
 struct kq_rxs {
+	uint8_t        kind;            /* KQ_SUD_RX */
 	struct keg_rx  rx;
 	int64_t        stream_id;
 	bool           broken;
 	bool           fin_rcvd;        /* the peer ended it: answer with our FIN */
 	bool           fin_sent;
 	struct kq_rxs *next, *prev;     /* the link's list, freed with it */
+};
+
+/* One terminated TCP connection's stream (quic_conn.h: byte streams). */
+struct kq_bs {
+	uint8_t          kind;          /* KQ_SUD_BS */
+	struct kq_slot   tx;            /* our bytes: stream id, ring, FIN */
+	struct keg_tsrx  rx;            /* the peer's bytes, until consumed */
+	struct kq_conn  *c;
+	void            *user;
+	struct keg_tcp_ends ends;       /* remote: from the open header */
+	bool             remote;        /* the peer opened it */
+	bool             dead;          /* aborted (reset, connection gone): only release */
+	bool             closed;        /* QUIC is done with the stream (cleanly or not) */
+	bool             fin_rcvd;      /* the peer's FIN is in rx */
+	bool             released;      /* the user is done with it */
+	bool             in_txq, in_evq;
+	unsigned int     ev;            /* KQ_BS_* waiting for dispatch */
+	struct kq_bs    *next, *prev;   /* c->bss */
+	struct kq_bs    *txq_next;      /* c->txq: bytes or FIN to send */
+	struct kq_bs    *evq_next;      /* c->evq: events to dispatch */
 };
 
 struct kq_link {
@@ -116,6 +145,11 @@ struct kq_conn {
 	struct iovec     txv[KQ_BATCH];
 	uint8_t          txb[KQ_BATCH][KQ_TX_PKT];
 	struct kq_rxbatch rx;           /* kq_conn_read()'s batch */
+	/* byte streams */
+	struct kq_bs    *bss;           /* all of them */
+	struct kq_bs    *txq, *txq_tail;
+	struct kq_bs    *evq;
+	uint64_t         bs_count;
 };
 
 /*
@@ -218,6 +252,7 @@ static void slots_reset(struct kq_conn *c)
 	for (uint32_t i = 0; i < c->cfg.nslots; i++) {
 		struct kq_slot *s = &c->slots[i];
 
+		s->kind = KQ_SUD_SLOT;
 		s->stream_id = -1;
 		s->fin_pending = s->fin_sent = s->blocked = false;
 		if (!s->kbuf)
@@ -245,6 +280,180 @@ static int slot_flush(struct kq_conn *c, struct kq_slot *s)
 	if (c->cfg.stream_bytes && s->sb.end >= c->cfg.stream_bytes)
 		s->fin_pending = true;
 	return 0;
+}
+
+/* ---- byte streams: the pure part ------------------------------------------ */
+
+static void bs_event(struct kq_bs *bs, unsigned int ev)
+{
+	struct kq_conn *c = bs->c;
+
+	bs->ev |= ev;
+	if (bs->in_evq || bs->released)
+		return;
+	bs->in_evq = true;
+	bs->evq_next = c->evq;
+	c->evq = bs;
+}
+
+/* Bytes or a FIN to send: on the queue link_write serves. */
+static void bs_txq_add(struct kq_bs *bs)
+{
+	struct kq_conn *c = bs->c;
+
+	if (bs->in_txq || bs->dead || bs->tx.fin_sent || bs->tx.blocked)
+		return;
+	if (!keg_sbuf_unsent(&bs->tx.sb) && !bs->tx.fin_pending)
+		return;
+	bs->in_txq = true;
+	bs->txq_next = NULL;
+	if (c->txq_tail)
+		c->txq_tail->txq_next = bs;
+	else
+		c->txq = bs;
+	c->txq_tail = bs;
+}
+
+static struct kq_bs *bs_txq_pop(struct kq_conn *c)
+{
+	struct kq_bs *bs = c->txq;
+
+	if (!bs)
+		return NULL;
+	c->txq = bs->txq_next;
+	if (!c->txq)
+		c->txq_tail = NULL;
+	bs->in_txq = false;
+	return bs;
+}
+
+static void bs_unlink(struct kq_bs *bs)
+{
+	struct kq_conn *c = bs->c;
+
+	if (bs->prev)
+		bs->prev->next = bs->next;
+	else
+		c->bss = bs->next;
+	if (bs->next)
+		bs->next->prev = bs->prev;
+	if (bs->in_txq) {
+		struct kq_bs **pp = &c->txq, *last = NULL;
+
+		while (*pp && *pp != bs) {
+			last = *pp;
+			pp = &(*pp)->txq_next;
+		}
+		if (*pp)
+			*pp = bs->txq_next;
+		if (c->txq_tail == bs)
+			c->txq_tail = last;
+	}
+	if (bs->in_evq) {
+		struct kq_bs **pp = &c->evq;
+
+		while (*pp && *pp != bs)
+			pp = &(*pp)->evq_next;
+		if (*pp)
+			*pp = bs->evq_next;
+	}
+	c->bs_count--;
+}
+
+static void bs_free(struct kq_bs *bs)
+{
+	bs_unlink(bs);
+	keg_sbuf_free(&bs->tx.sb);
+	keg_tsrx_free(&bs->rx);
+	free(bs);
+}
+
+static struct kq_bs *bs_alloc(struct kq_conn *c, bool remote)
+{
+	struct kq_bs *bs = calloc(1, sizeof(*bs));
+
+	if (!bs)
+		return NULL;
+	bs->kind = KQ_SUD_BS;
+	bs->tx.kind = KQ_SUD_SLOT;
+	bs->tx.bs = bs;
+	bs->tx.stream_id = -1;
+	bs->c = c;
+	bs->remote = remote;
+	if (keg_sbuf_init(&bs->tx.sb, c->cfg.slot_buf) ||
+	    keg_tsrx_init(&bs->rx, c->cfg.max_window, remote)) {
+		keg_sbuf_free(&bs->tx.sb);
+		free(bs);
+		return NULL;
+	}
+	bs->next = c->bss;
+	if (c->bss)
+		c->bss->prev = bs;
+	c->bss = bs;
+	c->bs_count++;
+	return bs;
+}
+
+/* The connection is gone (lost, closed, replaced): its streams with it. */
+static void bs_kill_all(struct kq_conn *c)
+{
+	struct kq_bs *bs, *n;
+
+	for (bs = c->bss; bs; bs = n) {
+		n = bs->next;
+		bs->tx.stream_id = -1;
+		if (bs->released) {
+			bs_free(bs);
+			continue;
+		}
+		if (!bs->dead) {
+			bs->dead = true;
+			bs_event(bs, KQ_BS_RESET);
+		}
+	}
+	c->txq = c->txq_tail = NULL;
+	for (bs = c->bss; bs; bs = bs->next)
+		bs->in_txq = false;
+}
+
+static void bs_reset_stream(struct kq_bs *bs);
+
+/* Events gathered while ngtcp2 ran, to the user now that it does not:
+ * the user may call back into the connection from them. */
+static void bs_dispatch(struct kq_conn *c)
+{
+	struct kq_bs *bs;
+
+	while ((bs = c->evq)) {
+		unsigned int ev = bs->ev;
+
+		c->evq = bs->evq_next;
+		bs->in_evq = false;
+		bs->ev = 0;
+		if (bs->released)
+			continue;
+		if (ev & KQ_BS_OPEN) {
+			int r = keg_tsrx_open(&bs->rx, &bs->ends);
+
+			if (r == 0)
+				continue;       /* the rest of the header comes later */
+			bs->user = r > 0 ? c->ops.bs_open(c->ctx, bs, &bs->ends) : NULL;
+			if (!bs->user) {
+				/* Refused or malformed: reset, and forget it. */
+				if (r < 0)
+					c->st.drop_keg++;
+				bs_reset_stream(bs);
+				bs->released = true;
+				if (bs->tx.stream_id < 0)
+					bs_free(bs);
+				continue;
+			}
+			ev = KQ_BS_READABLE;
+		}
+		if (bs->remote && !bs->user)
+			continue;
+		c->ops.bs_event(c->ctx, bs->user, ev);
+	}
 }
 
 /* ---- ngtcp2 callbacks ----------------------------------------------------- */
@@ -356,6 +565,7 @@ static void link_up(struct kq_link *l)
 		c->pend = NULL;
 	}
 	slots_reset(c);
+	bs_kill_all(c);
 	c->backoff = KQ_BACKOFF_MIN;
 	set_state(c, KQ_UP);
 }
@@ -400,6 +610,28 @@ static int deliver_pkt(void *ctx, const struct keg_view *k, const uint8_t *pkt, 
 	return 0;
 }
 
+/* Bytes of a byte stream: held until the user writes them to its socket;
+ * flow-control credit goes back only then (kq_bs_consume). */
+static int bs_recv(struct kq_conn *c, ngtcp2_conn *conn, struct kq_bs *bs, uint32_t flags,
+		   const uint8_t *data, size_t datalen)
+{
+	c->st.stream_rx_bytes += datalen;
+	if (bs->dead)
+		return 0;
+	if (keg_tsrx_push(&bs->rx, data, datalen)) {
+		/* Past the window we gave, or no memory: this connection ends. */
+		bs->dead = true;
+		c->st.drop_keg++;
+		ngtcp2_conn_shutdown_stream(conn, bs->tx.stream_id, KEG_APP_ERR_TCP_RESET);
+		bs_event(bs, KQ_BS_RESET);
+		return 0;
+	}
+	if (flags & NGTCP2_STREAM_DATA_FLAG_FIN)
+		bs->fin_rcvd = true;
+	bs_event(bs, bs->remote && !bs->rx.opened ? KQ_BS_OPEN : KQ_BS_READABLE);
+	return 0;
+}
+
 static int recv_stream_data_cb(ngtcp2_conn *conn, uint32_t flags, int64_t stream_id,
 			       uint64_t offset, const uint8_t *data, size_t datalen,
 			       void *user_data, void *stream_user_data)
@@ -411,6 +643,21 @@ static int recv_stream_data_cb(ngtcp2_conn *conn, uint32_t flags, int64_t stream
 	int rc;
 
 	(void)offset;
+	if (rs && rs->kind == KQ_SUD_BS)
+		return bs_recv(c, conn, (struct kq_bs *)rs, flags, data, datalen);
+	/* A peer's stream whose first byte opens a terminated TCP connection. */
+	if (!rs && !ngtcp2_conn_is_local_stream(conn, stream_id) && datalen &&
+	    data[0] == KEG_TCP_OPEN_MAGIC && l == c->cur && l->up && c->ops.bs_open) {
+		struct kq_bs *bs = bs_alloc(c, true);
+
+		if (!bs) {
+			ngtcp2_conn_shutdown_stream(conn, stream_id, KEG_APP_ERR_TCP_RESET);
+			return 0;
+		}
+		bs->tx.stream_id = stream_id;
+		ngtcp2_conn_set_stream_user_data(conn, stream_id, bs);
+		return bs_recv(c, conn, bs, flags, data, datalen);
+	}
 	ngtcp2_conn_extend_max_stream_offset(conn, stream_id, datalen);
 	ngtcp2_conn_extend_max_offset(conn, datalen);
 	/* Our own (bidirectional) streams carry nothing back but the FIN that
@@ -425,6 +672,7 @@ static int recv_stream_data_cb(ngtcp2_conn *conn, uint32_t flags, int64_t stream
 			free(rs);
 			return NGTCP2_ERR_CALLBACK_FAILURE;
 		}
+		rs->kind = KQ_SUD_RX;
 		if (keg_tls_wire_version(&l->tls) >= 2) {
 			rs->rx.expand = keg_z_expand;
 			rs->rx.expand_ctx = &c->z;
@@ -459,11 +707,50 @@ static int acked_cb(ngtcp2_conn *conn, int64_t stream_id, uint64_t offset,
 		    uint64_t datalen, void *user_data, void *stream_user_data)
 {
 	struct kq_slot *s = stream_user_data;
+	struct kq_bs *bs = NULL;
 
 	(void)conn, (void)stream_id, (void)user_data;
+	if (s && s->kind == KQ_SUD_BS) {
+		bs = (struct kq_bs *)s;
+		s = &bs->tx;
+	}
 	if (s && keg_sbuf_ack(&s->sb, offset, datalen))
 		return NGTCP2_ERR_CALLBACK_FAILURE;
+	if (bs && !bs->dead)
+		bs_event(bs, KQ_BS_WRITABLE);
 	return 0;
+}
+
+/* The peer reset its side or asked us to stop: the TCP connection is
+ * reset (or its connect was refused). */
+static void bs_peer_reset(struct kq_bs *bs)
+{
+	if (bs->dead)
+		return;
+	bs->dead = true;
+	bs_event(bs, KQ_BS_RESET);
+}
+
+static int stream_reset_cb(ngtcp2_conn *conn, int64_t stream_id, uint64_t final_size,
+			   uint64_t app_error_code, void *user_data, void *stream_user_data)
+{
+	struct kq_bs *bs = stream_user_data;
+	struct kq_link *l = user_data;
+
+	(void)final_size, (void)app_error_code;
+	if (bs && bs->kind == KQ_SUD_BS) {
+		ngtcp2_conn_shutdown_stream(conn, stream_id, KEG_APP_ERR_TCP_RESET);
+		bs_peer_reset(bs);
+	}
+	(void)l;
+	return 0;
+}
+
+static int stream_stop_sending_cb(ngtcp2_conn *conn, int64_t stream_id,
+				  uint64_t app_error_code, void *user_data,
+				  void *stream_user_data)
+{
+	return stream_reset_cb(conn, stream_id, 0, app_error_code, user_data, stream_user_data);
 }
 
 static int stream_close_cb(ngtcp2_conn *conn, uint32_t flags, int64_t stream_id,
@@ -473,6 +760,24 @@ static int stream_close_cb(ngtcp2_conn *conn, uint32_t flags, int64_t stream_id,
 
 	(void)flags, (void)app_error_code;
 	l->lost_closed += ngtcp2_conn_get_stream_loss_count(conn, stream_id);
+	if (stream_user_data && *(uint8_t *)stream_user_data == KQ_SUD_BS) {
+		struct kq_bs *bs = stream_user_data;
+
+		bs->tx.stream_id = -1;
+		bs->closed = true;
+		if (!ngtcp2_conn_is_local_stream(conn, stream_id))
+			ngtcp2_conn_extend_max_streams_bidi(conn, 1);
+		if (bs->released) {
+			bs_free(bs);
+			return 0;
+		}
+		/* Closed without both FINs: it did not end cleanly. What the
+		 * peer sent before its FIN stays readable. */
+		if (!bs->fin_rcvd || !bs->tx.fin_sent ||
+		    (flags & NGTCP2_STREAM_CLOSE_FLAG_APP_ERROR_CODE_SET))
+			bs_peer_reset(bs);
+		return 0;
+	}
 	if (ngtcp2_conn_is_local_stream(conn, stream_id)) {
 		struct kq_slot *s = stream_user_data;
 
@@ -511,7 +816,14 @@ static int extend_max_stream_data_cb(ngtcp2_conn *conn, int64_t stream_id,
 	struct kq_slot *s = stream_user_data;
 
 	(void)conn, (void)stream_id, (void)max_data, (void)user_data;
-	if (s)
+	if (s && s->kind == KQ_SUD_BS) {
+		struct kq_bs *bs = (struct kq_bs *)s;
+
+		bs->tx.blocked = false;
+		bs_txq_add(bs);
+		return 0;
+	}
+	if (s && s->kind == KQ_SUD_SLOT)
 		s->blocked = false;
 	return 0;
 }
@@ -528,6 +840,8 @@ static const ngtcp2_callbacks kq_callbacks_client = {
 	.acked_stream_data_offset = acked_cb,
 	.stream_open = stream_open_cb,
 	.stream_close = stream_close_cb,
+	.stream_reset = stream_reset_cb,
+	.stream_stop_sending = stream_stop_sending_cb,
 	.recv_retry = ngtcp2_crypto_recv_retry_cb,
 	.rand = rand_cb,
 	.get_new_connection_id = new_cid_cb,
@@ -551,6 +865,8 @@ static const ngtcp2_callbacks kq_callbacks_server = {
 	.acked_stream_data_offset = acked_cb,
 	.stream_open = stream_open_cb,
 	.stream_close = stream_close_cb,
+	.stream_reset = stream_reset_cb,
+	.stream_stop_sending = stream_stop_sending_cb,
 	.rand = rand_cb,
 	.get_new_connection_id = new_cid_cb,
 	.remove_connection_id = remove_cid_cb,
@@ -615,7 +931,8 @@ static void settings_for(const struct kq_conn *c, ngtcp2_settings *s,
 	p->initial_max_streams_bidi = c->cfg.max_streams;
 	p->initial_max_streams_uni = 0;
 	p->initial_max_stream_data_bidi_remote = c->cfg.window;
-	p->initial_max_stream_data_bidi_local = 65536;
+	/* Byte streams we open carry the server's bytes back. */
+	p->initial_max_stream_data_bidi_local = c->cfg.window;
 	p->initial_max_data = c->cfg.window;
 	p->max_idle_timeout = c->cfg.idle_timeout_ns;
 	p->max_udp_payload_size = KQ_MAX_UDP_RX;
@@ -875,6 +1192,26 @@ static struct kq_slot *next_slot(struct kq_conn *c, struct kq_link *l, bool *no_
 		c->rr = i + 1;
 		return s;
 	}
+	/* Then the byte streams, in turn. */
+	for (struct kq_bs *bs; (bs = bs_txq_pop(c));) {
+		if (bs->dead || bs->tx.fin_sent || bs->tx.blocked)
+			continue;
+		if (bs->tx.stream_id < 0) {
+			if (*no_streams ||
+			    ngtcp2_conn_open_bidi_stream(l->conn, &bs->tx.stream_id, bs)) {
+				bs->tx.stream_id = -1;
+				*no_streams = true;
+				/* Back to the front: first when streams come. */
+				bs->in_txq = true;
+				bs->txq_next = c->txq;
+				c->txq = bs;
+				if (!c->txq_tail)
+					c->txq_tail = bs;
+				return NULL;
+			}
+		}
+		return &bs->tx;
+	}
 	return NULL;
 }
 
@@ -903,6 +1240,7 @@ static void consumed(struct kq_conn *c, struct kq_slot *s, uint64_t n, bool fin,
 static int link_write(struct kq_conn *c, struct kq_link *l, uint64_t now)
 {
 	bool app = l == c->cur && l->up, no_streams = false;
+	struct kq_bs *prev_bs = NULL;
 	uint64_t budget = app ? keg_rbucket_avail(&c->rb, now) : 0;
 	size_t quantum = ngtcp2_conn_get_send_quantum(l->conn), sent = 0;
 	ngtcp2_path_storage ps;
@@ -917,8 +1255,6 @@ static int link_write(struct kq_conn *c, struct kq_link *l, uint64_t now)
 		c->slots[i].blocked = false;
 	ngtcp2_path_storage_zero(&ps);
 	for (;;) {
-		struct kq_rxs *fr = l->up ? next_fin(l) : NULL;
-		struct kq_slot *s = !fr && app && budget ? next_slot(c, l, &no_streams) : NULL;
 		uint32_t flags = NGTCP2_WRITE_STREAM_FLAG_MORE;
 		ngtcp2_vec vec[2];
 		struct iovec iov[2];
@@ -926,6 +1262,18 @@ static int link_write(struct kq_conn *c, struct kq_link *l, uint64_t now)
 		int64_t sid = -1;
 		size_t nv = 0;
 		bool fin = false;
+		struct kq_rxs *fr;
+		struct kq_slot *s;
+
+		/* The byte stream served last goes back in the queue if it
+		 * has more (not while it is blocked). */
+		if (prev_bs) {
+			bs_txq_add(prev_bs);
+			prev_bs = NULL;
+		}
+		fr = l->up ? next_fin(l) : NULL;
+		s = !fr && app && budget ? next_slot(c, l, &no_streams) : NULL;
+		prev_bs = s ? s->bs : NULL;
 
 		if (fr) {
 			sid = fr->stream_id;
@@ -982,6 +1330,8 @@ static int link_write(struct kq_conn *c, struct kq_link *l, uint64_t now)
 		if (sent >= quantum)
 			break;
 	}
+	if (prev_bs)
+		bs_txq_add(prev_bs);
 	tx_flush(c);
 	ngtcp2_conn_update_pkt_tx_time(l->conn, now);
 	return 0;
@@ -1024,6 +1374,7 @@ static void link_close(struct kq_conn *c, struct kq_link *l, int liberr, uint64_
 	if (c->cur)
 		return;
 	slots_reset(c);
+	bs_kill_all(c);
 	set_state(c, c->pend ? KQ_CONNECTING : KQ_DOWN);
 	if (!c->cfg.server && !c->closed) {
 		c->reconnect_at = now + c->backoff;
@@ -1178,7 +1529,7 @@ static void defaults(struct kq_config *cfg)
 	if (!cfg->conn_buf)
 		cfg->conn_buf = 48 << 20;
 	if (!cfg->max_streams)
-		cfg->max_streams = 256;
+		cfg->max_streams = 256 + 8192;   /* the pool and HyperIP's 8192 connections */
 	if (!cfg->window)
 		cfg->window = 16 << 20;
 	if (!cfg->max_window)
@@ -1267,6 +1618,8 @@ void kq_conn_free(struct kq_conn *c)
 		keg_sbuf_free(&c->slots[i].sb);
 	}
 	free(c->slots);
+	while (c->bss)
+		bs_free(c->bss);
 	keg_flowmap_free(&c->fm);
 	keg_z_free(&c->z);
 	free(c);
@@ -1314,11 +1667,164 @@ static uint64_t buffered_count(const struct kq_conn *c)
 	for (uint32_t i = 0; i < c->cfg.nslots; i++)
 		if (c->slots[i].kbuf)
 			n += c->slots[i].sb.end - c->slots[i].sb.acked + c->slots[i].pk.used;
+	for (const struct kq_bs *bs = c->bss; bs; bs = bs->next)
+		n += bs->tx.sb.end - bs->tx.sb.acked + keg_tsrx_held(&bs->rx);
+	return n;
+}
+
+/* ---- byte streams: the API ---------------------------------------------------- */
+
+static ngtcp2_conn *bs_conn(const struct kq_bs *bs)
+{
+	const struct kq_conn *c = bs->c;
+
+	return c->cur && c->cur->up && bs->tx.stream_id >= 0 ? c->cur->conn : NULL;
+}
+
+/* Both directions aborted with KEG_APP_ERR_TCP_RESET; the stream forgets bs. */
+static void bs_reset_stream(struct kq_bs *bs)
+{
+	ngtcp2_conn *conn = bs_conn(bs);
+
+	bs->dead = true;
+	if (!conn)
+		return;
+	ngtcp2_conn_shutdown_stream(conn, bs->tx.stream_id, KEG_APP_ERR_TCP_RESET);
+}
+
+int kq_bs_open(struct kq_conn *c, const struct sockaddr *client, const struct sockaddr *server,
+	       void *user, struct kq_bs **out)
+{
+	uint8_t hdr[KEG_TCP_OPEN_LEN];
+	struct kq_bs *bs;
+	int ret;
+
+	if (!c->cur || !c->cur->up)
+		return -ENOTCONN;
+	ret = keg_tcp_open_encode(hdr, client, server);
+	if (ret)
+		return ret;
+	bs = bs_alloc(c, false);
+	if (!bs)
+		return -ENOMEM;
+	keg_sbuf_write(&bs->tx.sb, hdr, sizeof(hdr));
+	bs->user = user;
+	bs_txq_add(bs);
+	c->st.tcp_opened++;
+	*out = bs;
+	return 0;
+}
+
+size_t kq_bs_room(const struct kq_bs *bs)
+{
+	size_t room = keg_sbuf_room(&bs->tx.sb);
+
+	if (bs->dead || bs->tx.fin_pending || room <= KEG_TCP_KEG_HDR)
+		return 0;
+	room -= KEG_TCP_KEG_HDR;
+	return room < bs->c->cfg.segsize ? room : bs->c->cfg.segsize;
+}
+
+ssize_t kq_bs_write(struct kq_bs *bs, const void *data, size_t len)
+{
+	uint8_t hdr[KEG_TCP_KEG_HDR];
+	size_t room = kq_bs_room(bs);
+
+	if (bs->dead)
+		return -EPIPE;
+	if (len > room)
+		len = room;
+	if (len > KEG_PKT_MAX)
+		len = KEG_PKT_MAX;
+	if (!len)
+		return 0;
+	keg_tcp_keg_hdr(hdr, len);
+	keg_sbuf_write(&bs->tx.sb, hdr, sizeof(hdr));
+	keg_sbuf_write(&bs->tx.sb, data, len);
+	bs->c->st.kegs_tx++;
+	bs->c->st.tcp_tx_bytes += len;
+	bs_txq_add(bs);
+	return (ssize_t)len;
+}
+
+void kq_bs_shutdown(struct kq_bs *bs)
+{
+	if (bs->dead || bs->tx.fin_pending)
+		return;
+	bs->tx.fin_pending = true;
+	bs_txq_add(bs);
+}
+
+ssize_t kq_bs_peek(struct kq_bs *bs, const uint8_t **data)
+{
+	ssize_t n;
+
+	if (bs->dead)
+		return -EPIPE;
+	n = keg_tsrx_peek(&bs->rx, data);
+	if (n < 0) {
+		/* A malformed keg: the connection is reset. */
+		bs->c->st.drop_keg++;
+		bs_reset_stream(bs);
+	}
+	return n;
+}
+
+void kq_bs_consume(struct kq_bs *bs, size_t n)
+{
+	ngtcp2_conn *conn = bs_conn(bs);
+	size_t credit = keg_tsrx_consume(&bs->rx, n);
+
+	bs->c->st.tcp_rx_bytes += n;
+	if (credit && conn) {
+		ngtcp2_conn_extend_max_stream_offset(conn, bs->tx.stream_id, credit);
+		ngtcp2_conn_extend_max_offset(conn, credit);
+	}
+}
+
+bool kq_bs_eof(struct kq_bs *bs)
+{
+	const uint8_t *p;
+
+	return bs->fin_rcvd && !bs->dead && keg_tsrx_peek(&bs->rx, &p) == 0 &&
+	       keg_tsrx_held(&bs->rx) == 0;
+}
+
+
+void kq_bs_release(struct kq_bs *bs, bool reset)
+{
+	bs->released = true;
+	bs->user = NULL;
+	if (reset || (!bs->dead && !(bs->tx.fin_pending && bs->fin_rcvd)))
+		bs_reset_stream(bs);
+	/* QUIC still holds the stream (unacknowledged bytes, a FIN to
+	 * exchange): freed at its close; after a reset, forgotten now. */
+	if (bs->tx.stream_id >= 0 && !bs->dead && !bs->closed)
+		return;
+	if (bs->tx.stream_id >= 0 && bs_conn(bs))
+		ngtcp2_conn_set_stream_user_data(bs_conn(bs), bs->tx.stream_id, NULL);
+	bs_free(bs);
+}
+
+uint64_t kq_conn_bs_count(const struct kq_conn *c)
+{
+	return c->bs_count;
+}
+
+uint64_t kq_conn_bs_mem(const struct kq_conn *c)
+{
+	uint64_t n = 0;
+
+	for (const struct kq_bs *bs = c->bss; bs; bs = bs->next)
+		n += bs->tx.sb.cap > 0 ? bs->tx.sb.end - bs->tx.sb.acked : 0;
+	for (const struct kq_bs *bs = c->bss; bs; bs = bs->next)
+		n += bs->rx.cap;
 	return n;
 }
 
 int kq_conn_write(struct kq_conn *c, uint64_t now)
 {
+	bs_dispatch(c);
 	/* Recounted here, after acknowledgements freed room; kq_conn_send
 	 * adds to it in between. */
 	c->buffered = buffered_count(c);
@@ -1406,6 +1912,7 @@ uint64_t kq_conn_next(const struct kq_conn *c)
 			t = keg_packer_deadline(&s->pk);
 		unsent |= keg_sbuf_unsent(&s->sb) > 0 && !s->fin_sent;
 	}
+	unsent |= c->txq != NULL;
 	if (unsent && c->cfg.max_rate) {
 		/* Wake when the bucket holds a full packet again. */
 		struct keg_rbucket rb = c->rb;
@@ -1526,5 +2033,7 @@ void kq_conn_close(struct kq_conn *c, uint64_t now)
 		link_free(c, c->cur);
 	}
 	slots_reset(c);
+	bs_kill_all(c);
+	bs_dispatch(c);
 	set_state(c, KQ_DOWN);
 }

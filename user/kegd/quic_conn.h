@@ -36,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include "keg_compress.h"
 #include "tls_pin.h"
@@ -67,7 +68,8 @@ struct kq_config {
 	size_t       conn_buf;                  /* all slots together; 0: 48 MiB */
 	uint64_t     stream_bytes;              /* retire a stream after this many
 						   bytes; 0: never */
-	uint64_t     max_streams;               /* peer's concurrent streams; 0: 256 */
+	uint64_t     max_streams;               /* peer's concurrent streams; 0: 256 + 8192
+						   (the pool, and byte streams) */
 	uint64_t     window;                    /* initial conn window; 0: 16 MiB */
 	uint64_t     max_window;                /* autotuned to; 0: 64 MiB */
 	const char  *qlog_dir;                  /* qlog traces (qvis) here; NULL: none */
@@ -105,6 +107,9 @@ struct kq_stats {
 	uint64_t conn_lost;          /* established connections that died */
 	uint64_t flows_shared;
 	uint64_t flows;              /* flows in the flow table now */
+	uint64_t tcp_opened;         /* byte streams this side opened */
+	uint64_t tcp_tx_bytes;       /* TCP bytes put into byte streams */
+	uint64_t tcp_rx_bytes;       /* TCP bytes taken out of them */
 	int      last_error;         /* why the last connection ended (the library's
 				        error code, kq_strerror()) */
 	struct keg_z_stats z;        /* compression, both ways */
@@ -113,6 +118,18 @@ struct kq_stats {
 /* The library's name of a last_error. */
 const char *kq_strerror(int liberr);
 
+struct kq_bs;
+struct keg_tcp_ends;
+
+/* Byte-stream events (kq_ops.bs_event). */
+enum {
+	KQ_BS_READABLE = 1 << 0,     /* kq_bs_peek has bytes, or the peer's FIN came */
+	KQ_BS_WRITABLE = 1 << 1,     /* acknowledgements made room (kq_bs_room) */
+	KQ_BS_RESET    = 1 << 2,     /* aborted: reset by the peer, or the site's
+					connection is gone; only kq_bs_release */
+	KQ_BS_OPEN     = 1 << 3,     /* internal: a peer's stream to open */
+};
+
 /* Delivery of the peer's packets and events, called from kq_conn_read/timer. */
 struct kq_ops {
 	void (*packet)(void *ctx, uint32_t flow_id, const uint8_t *pkt, size_t len);
@@ -120,6 +137,15 @@ struct kq_ops {
 	/* A handshake refused (reason: enum keg_tls_refusal, or 0 for other
 	 * TLS failures); kegd logs it once per source and minute. May be NULL. */
 	void (*refused)(void *ctx, const struct sockaddr *from, int reason);
+	/* The peer opened a byte stream for the TCP connection `ends` (its
+	 * open header, checked). Return the user pointer for its events, or
+	 * NULL to refuse (the stream is reset). May be NULL: byte streams
+	 * of the peer are then treated as packet streams and fail. */
+	void *(*bs_open)(void *ctx, struct kq_bs *bs, const struct keg_tcp_ends *ends);
+	/* Something happened on a byte stream (KQ_BS_*). Called from
+	 * kq_conn_write, never while the library runs, so the user may call
+	 * any kq_bs_* function, kq_bs_release included. */
+	void (*bs_event)(void *ctx, void *user, unsigned int events);
 };
 
 struct kq_conn;
@@ -174,6 +200,41 @@ uint64_t kq_conn_buffered(const struct kq_conn *c);
 
 void kq_conn_stats(struct kq_conn *c, struct kq_stats *st);
 enum kq_state kq_conn_state(const struct kq_conn *c);
+
+/*
+ * Byte streams: one terminated TCP connection each (headers/keg_wire.h),
+ * on a bidirectional QUIC stream of the connection in use. Flow control
+ * is end to end: kq_bs_write takes only what the stream's buffer has room
+ * for (KQ_BS_WRITABLE when acknowledgements free some), and the peer gets
+ * flow-control credit only for what kq_bs_consume says was written out,
+ * so a slow reader at either end slows the writer at the other instead of
+ * growing buffers. A stream dies with the connection (KQ_BS_RESET).
+ */
+/* Open one for the connection client -> server (this side accepted it).
+ * -ENOTCONN while the site is not up, -EAFNOSUPPORT, -ENOMEM. */
+int kq_bs_open(struct kq_conn *c, const struct sockaddr *client, const struct sockaddr *server,
+	       void *user, struct kq_bs **out);
+/* Bytes kq_bs_write takes now (one keg at most); 0 when full or ended. */
+size_t kq_bs_room(const struct kq_bs *bs);
+/* Queue up to kq_bs_room() bytes as one keg: the count taken, -EPIPE if dead. */
+ssize_t kq_bs_write(struct kq_bs *bs, const void *data, size_t len);
+/* FIN after what was written (the TCP side read EOF). */
+void kq_bs_shutdown(struct kq_bs *bs);
+/* The peer's next bytes, contiguous: count, 0 for none now, or -EPIPE
+ * (dead) / a malformed-keg error (the stream is then reset). */
+ssize_t kq_bs_peek(struct kq_bs *bs, const uint8_t **data);
+/* n peeked bytes were written out: credit goes back to the peer. */
+void kq_bs_consume(struct kq_bs *bs, size_t n);
+/* The peer's FIN came and every byte before it was consumed. */
+bool kq_bs_eof(struct kq_bs *bs);
+/* The user is done: after a clean end (FIN both ways) the stream finishes
+ * in QUIC and is freed then; otherwise, or with reset, it is reset. bs is
+ * invalid after this call. */
+void kq_bs_release(struct kq_bs *bs, bool reset);
+uint64_t kq_conn_bs_count(const struct kq_conn *c);
+/* Bytes the byte streams hold: unacknowledged in their send rings, and
+ * the receive buffers allocated. */
+uint64_t kq_conn_bs_mem(const struct kq_conn *c);
 
 /* Close gracefully (CONNECTION_CLOSE to the peer); no reconnect after. */
 void kq_conn_close(struct kq_conn *c, uint64_t now);

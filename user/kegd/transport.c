@@ -33,6 +33,7 @@
 #include "site_conf.h"
 #include "sitemaps.h"
 #include "tls_pin.h"
+#include "tcp_term.h"
 #include "transport.h"
 
 #define TP_MS            1000000ULL
@@ -42,6 +43,10 @@
 #define TP_QUEUE_DEPTH   2048             /* default packets per site queue */
 #define TP_MEM_MAX       (256ULL << 20)   /* default: all connections' buffers together */
 #define TP_LOCAL_RETRY_NS (5000 * TP_MS)  /* a local site that failed: tried again */
+/* epoll data of the transport's own descriptors; anything else is a
+ * pointer of tcp_term.c's. */
+#define TP_EV_UDP        0
+#define TP_EV_EVENTFD    1
 
 struct kegd_site {
 	struct kegd_transport *tp;
@@ -86,6 +91,7 @@ struct kegd_transport {
 	pthread_t thread;
 	bool running;
 	struct kq_rxbatch rx;                      /* the UDP socket's receive batch */
+	struct kegd_term *term;                    /* TCP termination; NULL: off */
 };
 
 /* ---- addresses ------------------------------------------------------------ */
@@ -202,10 +208,27 @@ static void on_refused(void *ctx, const struct sockaddr *from, int reason)
 		  "TLS failed");
 }
 
+/* The peer opened a terminated TCP connection: connect to its server. */
+static void *on_bs_open(void *ctx, struct kq_bs *bs, const struct keg_tcp_ends *ends)
+{
+	struct kegd_site *s = ctx;
+
+	return s->tp->term ? kegd_term_remote_open(s->tp->term, s->slot, bs, ends) : NULL;
+}
+
+static void on_bs_event(void *ctx, void *user, unsigned int events)
+{
+	struct kegd_site *s = ctx;
+
+	kegd_term_bs_event(s->tp->term, user, events);
+}
+
 static const struct kq_ops site_ops = {
 	.packet = on_packet,
 	.state = on_state,
 	.refused = on_refused,
+	.bs_open = on_bs_open,
+	.bs_event = on_bs_event,
 };
 
 /* ---- sites ------------------------------------------------------------------- */
@@ -361,7 +384,7 @@ static void local_down(struct kegd_transport *tp, uint64_t now)
 
 static int local_up(struct kegd_transport *tp, const struct keg_site_conf *c)
 {
-	struct epoll_event ev = { .events = EPOLLIN };
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = TP_EV_UDP };
 	struct sockaddr_storage ss;
 	socklen_t len = conf_sockaddr(c, &ss);
 	char ep[64];
@@ -530,7 +553,7 @@ static void sync_ifaces(struct kegd_transport *tp)
 		for (uint32_t id = 0; id < KEG_ICPT_MAX_SITES && fd >= 0; id++) {
 			struct keg_icpt_site is;
 			uint16_t slot1 = 0;
-			__u32 down;
+			__u32 down, term;
 
 			if (bpf_map_lookup_elem(fd, &id, &is) || !is.name[0]) {
 				atomic_store_explicit(&tp->ifsite[f][id], 0, memory_order_relaxed);
@@ -541,11 +564,15 @@ static void sync_ifaces(struct kegd_transport *tp)
 				    !strncmp(tp->cur[i].name, is.name, sizeof(is.name)))
 					slot1 = (uint16_t)(i + 1);
 			atomic_store_explicit(&tp->ifsite[f][id], slot1, memory_order_relaxed);
-			if (!slot1)
-				continue;
-			down = atomic_load(&tp->site[slot1 - 1])->state != KQ_UP;
-			if (is.down != down) {
+			/* Not a remote site: kegd forwards its rules' packets
+			 * itself, TCP included. */
+			term = slot1 && tp->term;
+			/* (A site kegd does not carry keeps the state
+			 * `kegctl site up|down` gave it.) */
+			down = slot1 ? atomic_load(&tp->site[slot1 - 1])->state != KQ_UP : is.down;
+			if (is.down != down || is.term != term) {
 				is.down = down;
+				is.term = term;
 				bpf_map_update_elem(fd, &id, &is, BPF_EXIST);
 			}
 		}
@@ -559,6 +586,7 @@ static void publish_stats(struct kegd_transport *tp, uint64_t now)
 		struct kegd_site *s = remote_site(tp, i);
 		struct keg_site_stats v = { 0 };
 		struct kq_stats st = { 0 };
+		struct kegd_term_site ts;
 
 		if (!c->used)
 			continue;
@@ -610,6 +638,15 @@ static void publish_stats(struct kegd_transport *tp, uint64_t now)
 		v.key_updates = st.key_updates;
 		v.conn_lost = st.conn_lost;
 		v.mem_bytes = kegd_pktq_mem(&s->q) + (s->conn ? kq_conn_buffered(s->conn) : 0);
+		kegd_term_site_stats(tp->term, i, &ts);
+		v.tcp_conns = ts.conns;
+		v.tcp_accepted = ts.accepted;
+		v.tcp_connected = ts.connected;
+		v.tcp_refused = ts.refused;
+		v.tcp_resets = ts.resets;
+		v.tcp_tx_bytes = st.tcp_tx_bytes;
+		v.tcp_rx_bytes = st.tcp_rx_bytes;
+		v.tcp_mem_bytes = s->conn ? kq_conn_bs_mem(s->conn) : 0;
 		v.z_wire = st.z.wire;
 		v.z_bytes_in = st.z.bytes_in;
 		v.z_bytes_out = st.z.bytes_out;
@@ -716,7 +753,7 @@ static void *transport_loop(void *arg)
 	uint64_t next_poll = 0;
 
 	while (!atomic_load_explicit(&tp->kd->stopping, memory_order_relaxed)) {
-		struct epoll_event ev[4];
+		struct epoll_event ev[64];
 		uint64_t now = kq_now(), wake;
 		struct timespec ts;
 		int n;
@@ -742,16 +779,20 @@ static void *transport_loop(void *arg)
 		wake = wake > now ? wake - now : 0;
 		ts.tv_sec = (time_t)(wake / 1000000000ULL);
 		ts.tv_nsec = (long)(wake % 1000000000ULL);
-		n = epoll_pwait2(tp->epfd, ev, 4, &ts, NULL);
+		n = epoll_pwait2(tp->epfd, ev, 64, &ts, NULL);
 		now = kq_now();
 		for (int k = 0; k < n; k++) {
-			if (ev[k].data.u32 == 1) {
+			if (ev[k].data.u64 == TP_EV_EVENTFD) {
 				uint64_t v;
 
 				if (read(tp->efd, &v, sizeof(v)) < 0 && errno != EAGAIN)
 					pr_debug("eventfd: %s", strerror(errno));
-			} else if (tp->fd >= 0) {
-				receive(tp, now);
+			} else if (ev[k].data.u64 == TP_EV_UDP) {
+				if (tp->fd >= 0)
+					receive(tp, now);
+			} else if (tp->term) {
+				/* A terminated connection's socket or a listener. */
+				kegd_term_io(tp->term, ev[k].data.ptr, ev[k].events);
 			}
 		}
 		tp->buffered = 0;
@@ -761,6 +802,8 @@ static void *transport_loop(void *arg)
 			if (s && s->conn)
 				tp->buffered += kq_conn_buffered(s->conn);
 		}
+		if (tp->term)
+			kegd_term_tick(tp->term, tp->buffered, tp->o.mem_max);
 		for (unsigned int i = 0; i < KEG_SITES_MAX; i++) {
 			struct kegd_site *s = remote_site(tp, i);
 
@@ -777,6 +820,28 @@ static void *transport_loop(void *arg)
 		}
 	}
 	return NULL;
+}
+
+/* ---- TCP termination ---------------------------------------------------------- */
+
+static struct kq_conn *term_conn_for(void *ctx, int ifindex, uint32_t site_id,
+				     unsigned int *slot)
+{
+	struct kegd_transport *tp = ctx;
+	struct kegd_site *s;
+	uint16_t slot1 = 0;
+
+	if (site_id >= KEG_ICPT_MAX_SITES)
+		return NULL;
+	for (unsigned int i = 0; i < tp->kd->n_ifaces && !slot1; i++)
+		if (tp->kd->ifaces[i].ifindex == ifindex)
+			slot1 = atomic_load_explicit(&tp->ifsite[i][site_id],
+						     memory_order_relaxed);
+	if (!slot1)
+		return NULL;
+	*slot = slot1 - 1u;
+	s = remote_site(tp, slot1 - 1u);
+	return s && s->conn && kq_conn_state(s->conn) == KQ_UP ? s->conn : NULL;
 }
 
 /* ---- the forwarding threads' side ----------------------------------------------- */
@@ -815,7 +880,8 @@ bool kegd_transport_take(struct kegd_transport *tp, unsigned int iface, uint32_t
 int kegd_transport_start(struct kegd_transport **out, struct kegd *kd,
 			 const struct kegd_transport_opts *o)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 1 };
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = TP_EV_EVENTFD };
+	struct kegd_term_ops term_ops = { .conn_for = term_conn_for };
 	struct kegd_transport *tp;
 	int ret;
 
@@ -844,6 +910,10 @@ int kegd_transport_start(struct kegd_transport **out, struct kegd *kd,
 		pr_notice("transport: raw sockets for reinjection: %s", strerror(-ret));
 		goto fail;
 	}
+	/* Without it TCP of terminating rules is forwarded by the kernel,
+	 * as without kegd: logged, not fatal. */
+	if (!o->no_terminate)
+		kegd_term_start(&tp->term, kd, tp->epfd, &term_ops, tp);
 	ret = pthread_create(&tp->thread, NULL, transport_loop, tp);
 	if (ret) {
 		ret = -ret;
@@ -864,6 +934,7 @@ void kegd_transport_stop(struct kegd_transport *tp)
 		return;
 	if (tp->running)
 		pthread_join(tp->thread, NULL);
+	kegd_term_stop(tp->term);
 	local_down(tp, kq_now());
 	for (unsigned int i = 0; i < KEG_SITES_MAX; i++) {
 		struct kegd_site *s = atomic_load(&tp->site[i]);

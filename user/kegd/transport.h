@@ -45,6 +45,7 @@ struct kegd_transport_opts {
 					0: 256 MiB */
 	const char *qlog_dir;        /* NULL: no traces */
 	uint8_t     wire;            /* 0: keg/2 or keg/1; 1: offer keg/1 only */
+	bool        no_terminate;    /* --no-terminate: no listeners, no keg_tc_term */
 };
 
 /* Set up (maps, raw sockets, eventfd) and start the thread. -errno, with

@@ -11,7 +11,7 @@
 int keg_conf_icpt_parse(struct keg_conf_icpts *l, char **argv, unsigned int line,
 			struct keg_err *err)
 {
-	const char *when = NULL, *match = NULL;
+	const char *when = NULL, *match = NULL, *term = NULL;
 	struct keg_conf_icpt *e;
 	int i, ret;
 
@@ -24,9 +24,14 @@ int keg_conf_icpt_parse(struct keg_conf_icpts *l, char **argv, unsigned int line
 			if (match)
 				return keg_err_set(err, -EINVAL, "'%s': match given twice", argv[i]);
 			match = argv[i];
+		} else if (!strcmp(argv[i], "terminate") || !strcmp(argv[i], "no-terminate")) {
+			if (term)
+				return keg_err_set(err, -EINVAL, "'%s': terminate given twice", argv[i]);
+			term = argv[i];
 		} else {
 			return keg_err_set(err, -EINVAL,
-					   "'%s': expected forward, block, inner or outer", argv[i]);
+					   "'%s': expected forward, block, inner, outer, terminate or no-terminate",
+					   argv[i]);
 		}
 	}
 	if (keg_grow(&l->v, &l->cap, l->n, sizeof(*l->v)))
@@ -36,6 +41,7 @@ int keg_conf_icpt_parse(struct keg_conf_icpts *l, char **argv, unsigned int line
 				  err);
 	if (ret)
 		return ret;
+	e->spec.no_terminate = term && !strcmp(term, "no-terminate");
 	e->line = line;
 	l->n++;
 	return 0;

@@ -186,6 +186,8 @@ void keg_icpt_encode(const struct keg_icpt_spec *spec, uint32_t id, uint32_t sit
 	memset(out, 0, sizeof(*out));
 	out->id = id;
 	out->flags = KEG_ICPT_F_USED | (spec->block ? KEG_ICPT_F_BLOCK : 0);
+	if ((spec->protos & KEG_ICPT_P_TCP) && !spec->no_terminate)
+		out->flags |= KEG_ICPT_F_TERMINATE;
 	out->site = site_id;
 	out->protos = spec->protos;
 	out->match = spec->match;
@@ -211,6 +213,7 @@ void keg_icpt_decode(const struct keg_icpt_rule *r, struct keg_icpt_spec *spec)
 	spec->protos = r->protos;
 	spec->match = r->match;
 	spec->block = !!(r->flags & KEG_ICPT_F_BLOCK);
+	spec->no_terminate = (r->protos & KEG_ICPT_P_TCP) && !(r->flags & KEG_ICPT_F_TERMINATE);
 }
 
 static const char *endpoint_str(const struct keg_addr *a, const struct keg_port_spec *p,
@@ -236,6 +239,11 @@ const char *keg_icpt_spec_str(const struct keg_icpt_spec *spec, char *buf, size_
 		 keg_icpt_protos_str(spec->protos, pr, sizeof(pr)),
 		 spec->block ? "block" : "forward",
 		 spec->match == KEG_ICPT_MATCH_OUTER ? "outer" : "inner");
+	if (spec->no_terminate) {
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, len - n, " --no-terminate");
+	}
 	return buf;
 }
 
@@ -245,7 +253,8 @@ bool keg_icpt_spec_eq(const struct keg_icpt_spec *a, const struct keg_icpt_spec 
 	       !keg_addr_cmp(&a->dst, &b->dst) &&
 	       !memcmp(&a->sport, &b->sport, sizeof(a->sport)) &&
 	       !memcmp(&a->dport, &b->dport, sizeof(a->dport)) &&
-	       a->protos == b->protos && a->match == b->match && a->block == b->block;
+	       a->protos == b->protos && a->match == b->match && a->block == b->block &&
+	       a->no_terminate == b->no_terminate;
 }
 
 /* ---- trie contents ------------------------------------------------------- */

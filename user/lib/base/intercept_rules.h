@@ -6,7 +6,7 @@
  *
  * A rule (HyperIP gateway mode):
  *     --site SITE --src PREFIX[:PORTS] --dst PREFIX[:PORTS] --proto LIST
- *     [--when-down forward|block] [--match inner|outer]
+ *     [--when-down forward|block] [--match inner|outer] [--no-terminate]
  * PREFIX is an IPv4 or IPv6 prefix ("10.1.0.0/16", "2001:db8::/32") or a
  * single address; ports follow the prefix length ("10.1.0.0/16:80",
  * "2001:db8::/32:!22"), or an address in brackets ("[2001:db8::1]:443").
@@ -33,7 +33,11 @@
  *    kernel untouched;
  *  - a matched packet goes to the AF_XDP socket of its receive queue; with
  *    no socket there (kegd not running) or its site down, --when-down
- *    applies: forward (default) = the kernel routes it, block = dropped.
+ *    applies: forward (default) = the kernel routes it, block = dropped;
+ *  - TCP of a rule is terminated (headers/keg_term.h) unless --no-terminate:
+ *    untunnelled, untagged TCP goes to kegd's sockets in the kernel's own
+ *    TCP stack instead of its AF_XDP socket, and crosses the WAN as a byte
+ *    stream; tunnelled or VLAN-tagged TCP is carried as packets.
  *
  * Encoding: see headers/keg_intercept.h. Positions are stable while rules
  * come and go; when position KEG_ICPT_MAX_RULES-1 is taken, the rules are
@@ -58,6 +62,7 @@ struct keg_icpt_spec {
 	uint8_t protos;			/* KEG_ICPT_P_* */
 	uint8_t match;			/* enum keg_icpt_match */
 	bool block;			/* --when-down block */
+	bool no_terminate;		/* --no-terminate: TCP carried as packets */
 };
 
 /* "PREFIX[:PORTS]" */

@@ -1,0 +1,222 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# test_keg_term.sh - TCP termination across the emulated WAN
+# (deploy/lab/keg.sh with its default rules, which terminate TCP): a1 and b1
+# talk to their own gateway's TCP stack, and the bytes cross in kegs.
+#
+#  - a connection a1 -> b1 is accepted by gwa (its rule's SYN assigned to
+#    kegd's listener) and opened by gwb with a1's address: the server sees
+#    the client's address; the bytes cross as a byte stream, not as packets;
+#  - byte-exact (sha256) both ways, IPv4 and IPv6, with 1% and 5% loss and
+#    reordering on the WAN; connections opened from either site;
+#  - half-close: the client's FIN reaches the server, which answers after it;
+#  - a reset by the server reaches the client as a reset; a connection to a
+#    closed port ends in a reset at the client, and is counted;
+#  - 1000 concurrent connections all complete, byte-exact;
+#  - a server that reads slowly holds the client back: kegd's memory for the
+#    connection stays under its bounds (a send ring and a stream window)
+#    and the client's writes block;
+#  - kegd restarted at the client's side: the connection through it ends in
+#    a reset, a new one works once the site is up again.
+# Speed against plain TCP is make bench-wan's; here only behaviour is judged.
+# shellcheck source=tests/wan/lib.sh
+. "$(dirname "$0")/lib.sh"
+need_root
+need_build
+need_cmd jq nc sha256sum ss
+KEG=$WAN_ROOT/deploy/lab/keg.sh
+TC=$WAN_ROOT/tests/wan/tcpcheck.py
+[ -x "$WAN_ROOT/build/kegd" ] && [ -x "$WAN_ROOT/build/kegctl" ] || skip "build kegd and kegctl (make)"
+PY=/usr/bin/python3
+
+P=$(prefix_for kt)
+RTT=40
+link() { lab_set "$P" --rate 100mbit --rtt "$RTT" --buffer 500000 "$@"; }
+lab_up "$P" --rate 100mbit --rtt "$RTT" --buffer 500000
+T_CLEANUP+=("LAB_QUIET=1 '$KEG' down --prefix '$P'")
+TMP=$(mktemp -d /tmp/test_keg_term.XXXXXX)
+T_CLEANUP+=("rm -rf '$TMP'")
+
+"$KEG" up --prefix "$P" || { fail "keg.sh up"; finish; }
+check "both sites up within 10 s" "$KEG" wait-up --prefix "$P" 10
+
+A1=$("$LAB" addr --prefix "$P" a1)
+B1=$("$LAB" addr --prefix "$P" b1)
+B16=$("$LAB" addr --prefix "$P" b1 6)
+
+# site NODE FIELD: the other site's FIELD in `kegctl site list --json` at NODE.
+site() {
+	local s
+	s=$([ "$1" = gwa ] && echo B || echo A)
+	"$KEG" ctl --prefix "$P" "$1" site list --json |
+		jq -r --arg s "$s" --arg f "$2" '.[] | select(.name == $s) | .[$f]'
+}
+fresh() { sleep 0.6; }	# kegd writes its counters every 250 ms
+
+# on NODE CMD...: run CMD in NODE's namespace in the background, its output
+# in $TMP/NODE.out; waits until a listener's PORT (global) is up.
+PORT=7000
+serve() {
+	local node=$1
+	shift
+	PORT=$((PORT + 1))
+	in_ns "$P" "$node" timeout 150 "$PY" "$TC" serve "$PORT" "$@" >"$TMP/$node.out" 2>&1 &
+	SRV=$!
+	for _ in $(seq 1 100); do
+		in_ns "$P" "$node" ss -Htln "sport = :$PORT" | grep -q . && return 0
+		sleep 0.05
+	done
+}
+client() { local node=$1; shift; in_ns "$P" "$node" timeout 150 "$PY" "$TC" "$@" 2>&1; }
+
+# ---- one connection: accepted at gwa, opened at gwb as the client -----------------
+basic_block() {
+	local out acc con pk0 tx0
+	link
+	"$KEG" wait-up --prefix "$P" 10 || { fail "sites up"; return; }
+	acc=$(site gwa tcp_accepted) con=$(site gwb tcp_connected)
+	pk0=$(site gwa lan_packets_sent) tx0=$(site gwa tcp_bytes_sent)
+	serve b1 sha
+	out=$(client a1 send "$B1" "$PORT" 20000000)
+	wait "$SRV"
+	check "20 MB a1 -> b1 (IPv4) through termination, answered after a1's FIN: byte-exact ($out)" \
+		test "$(kv ok "$out")" = 1
+	check "b1 saw the client's own address ($(kv peer "$out"), a1 is $A1)" \
+		test "$(kv peer "$out")" = "$A1"
+	fresh
+	check "gwa accepted it (tcp_accepted $acc -> $(site gwa tcp_accepted))" \
+		test "$(site gwa tcp_accepted)" -gt "$acc"
+	check "gwb opened it to b1 (tcp_connected $con -> $(site gwb tcp_connected))" \
+		test "$(site gwb tcp_connected)" -gt "$con"
+	check "the bytes crossed as a stream (tcp_bytes_sent $tx0 -> $(site gwa tcp_bytes_sent)), not as packets (lan_packets_sent $pk0 -> $(site gwa lan_packets_sent))" \
+		eval "[ $(site gwa tcp_bytes_sent) -ge $((tx0 + 20000000)) ] && [ $(site gwa lan_packets_sent) -lt $((pk0 + 100)) ]"
+	check "no terminated connection left open (gwa $(site gwa tcp_conns), gwb $(site gwb tcp_conns))" \
+		eval "[ $(site gwa tcp_conns) = 0 ] && [ $(site gwb tcp_conns) = 0 ]"
+
+	serve b1 sha
+	out=$(client a1 send "$B16" "$PORT" 5000000)
+	wait "$SRV"
+	check "5 MB a1 -> b1 over IPv6 through termination: byte-exact ($out)" \
+		test "$(kv ok "$out")" = 1
+}
+try3 basic_block
+
+# ---- both directions, both sites, loss and reordering ---------------------------------
+both_ways_block() {
+	local loss=$1 out want
+	link --loss "$loss" --reorder 2 --reorder-delay 5
+	"$KEG" wait-up --prefix "$P" 10 || { fail "sites up at $loss% loss"; return; }
+	serve b1 sha
+	out=$(client a1 send "$B1" "$PORT" 10000000)
+	wait "$SRV"
+	check "$loss% loss, reordering: 10 MB client a1 -> server b1, byte-exact ($out)" \
+		test "$(kv ok "$out")" = 1
+	serve b1 source 10000000
+	out=$(client a1 sink "$B1" "$PORT")
+	wait "$SRV"
+	want=$(kv sha "$(cat "$TMP/b1.out")")
+	check "$loss% loss, reordering: 10 MB server b1 -> client a1, byte-exact (sent ${want:0:16}, got $(kv sha "$out" | cut -c1-16))" \
+		test "$(kv sha "$out")" = "$want"
+	serve a1 sha
+	out=$(client b1 send "$A1" "$PORT" 10000000)
+	wait "$SRV"
+	check "$loss% loss, reordering: 10 MB from site B's b1 to a1 (terminated at gwb), byte-exact ($out)" \
+		test "$(kv ok "$out")" = 1
+}
+try3 both_ways_block 1
+try3 both_ways_block 5
+
+# ---- resets and refusals ---------------------------------------------------------------------
+reset_block() {
+	local out r0
+	link
+	"$KEG" wait-up --prefix "$P" 10 || { fail "sites up"; return; }
+	serve b1 rst
+	out=$(client a1 reset "$B1" "$PORT")
+	wait "$SRV"
+	check "b1 resets the connection: a1 sees a reset ($out)" test "$(kv reset "$out")" = 1
+	fresh
+	r0=$(site gwb tcp_refused)
+	out=$(client a1 refused "$B1" 9)
+	check "a connection to a closed port of b1 ends in a reset at a1 ($out)" \
+		test "$(kv refused "$out")" = 1
+	fresh
+	check "gwb counted the refused connect (tcp_refused $r0 -> $(site gwb tcp_refused))" \
+		test "$(site gwb tcp_refused)" -gt "$r0"
+}
+try3 reset_block
+
+# ---- a thousand at once ---------------------------------------------------------------------------
+many_block() {
+	local out
+	link
+	"$KEG" wait-up --prefix "$P" 10 || { fail "sites up"; return; }
+	PORT=$((PORT + 1))
+	in_ns "$P" b1 sh -c "ulimit -n 8192; exec timeout 150 '$PY' '$TC' serve $PORT many 1000" \
+		>"$TMP/b1.out" 2>&1 &
+	SRV=$!
+	for _ in $(seq 1 100); do
+		in_ns "$P" b1 ss -Htln "sport = :$PORT" | grep -q . && break
+		sleep 0.05
+	done
+	out=$(in_ns "$P" a1 sh -c "ulimit -n 8192; exec timeout 150 '$PY' '$TC' many '$B1' $PORT 1000 20000" 2>&1)
+	wait "$SRV"
+	check "1000 concurrent connections a1 -> b1, 20 kB each, all answered byte-exact ($out; server $(cat "$TMP/b1.out"))" \
+		test "$(kv ok "$out")" = 1000
+}
+try3 many_block
+
+# ---- a slow reader holds the writer back ------------------------------------------------------
+slow_block() {
+	local out max_a=0 max_b=0 m
+	link
+	"$KEG" wait-up --prefix "$P" 10 || { fail "sites up"; return; }
+	serve b1 slow 500000
+	client a1 push "$B1" "$PORT" 12 >"$TMP/push.out" &
+	local cl=$!
+	for _ in $(seq 1 12); do
+		sleep 1
+		m=$(site gwa tcp_mem_bytes); [ "$m" -le "$max_a" ] || max_a=$m
+		m=$(site gwb tcp_mem_bytes); [ "$m" -le "$max_b" ] || max_b=$m
+	done
+	wait "$cl"
+	out=$(cat "$TMP/push.out")
+	kill "$SRV" 2>/dev/null
+	wait "$SRV" 2>/dev/null
+	# 12 s at 0.5 MB/s is 6 MB read; the rest sits in bounded buffers:
+	# the hosts' sockets, gwa's send ring (8 MiB) and gwb's stream window
+	# (16 MiB). An unbounded relay would have taken all 12 s of a1's
+	# 100 mbit/s (150 MB).
+	check "a1's writes were held back by b1's slow reading: $(kv sent "$out") bytes sent in 12 s (under 60 MB)" \
+		test "$(kv sent "$out")" -lt 60000000
+	check "kegd's memory for the connection stayed bounded: gwa at most $max_a bytes (send ring, 8 MiB), gwb at most $max_b (stream window, 16 MiB)" \
+		eval "[ $max_a -le $((8 << 20)) ] && [ $max_b -le $((17 << 20)) ]"
+}
+try3 slow_block
+
+# ---- kegd restarted ------------------------------------------------------------------------------
+restart_block() {
+	local out
+	link
+	"$KEG" wait-up --prefix "$P" 10 || { fail "sites up"; return; }
+	serve b1 sha
+	client a1 hold "$B1" "$PORT" 4 >"$TMP/hold.out" &
+	local cl=$!
+	sleep 1
+	"$KEG" stop --prefix "$P" gwa
+	"$KEG" start --prefix "$P" gwa
+	wait "$cl"
+	kill "$SRV" 2>/dev/null
+	wait "$SRV" 2>/dev/null
+	out=$(cat "$TMP/hold.out")
+	check "kegd restarted at gwa: the connection through it ended in a reset ($out)" \
+		test "$(kv broken "$out")" = 1
+	"$KEG" wait-up --prefix "$P" 10 || { fail "sites up after the restart"; return; }
+	serve b1 sha
+	out=$(client a1 send "$B1" "$PORT" 1000000)
+	wait "$SRV"
+	check "a new connection after the restart crosses byte-exact ($out)" test "$(kv ok "$out")" = 1
+}
+try3 restart_block
+
+finish

@@ -1,0 +1,588 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* tcp_term.c - see tcp_term.h */
+#define _GNU_SOURCE     /* accept4 */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "kegd.h"
+#include "log.h"
+#include "nl.h"
+#include "tcp_term.h"
+#include "term_hook.h"
+#include "term_route.h"
+
+#define TERM_BACKLOG   4096
+#define TERM_IO_MAX    KEG_PKT_MAX      /* bytes moved per read: one keg */
+#define TERM_ACCEPTS   64               /* accepted per wake-up */
+
+enum { TERM_LISTENER = 1, TERM_CONN };
+
+struct tlisten {
+	uint8_t kind;                   /* TERM_LISTENER */
+	int fd;
+	int family;
+};
+
+struct tconn {
+	uint8_t kind;                   /* TERM_CONN */
+	struct kegd_term *t;
+	struct kq_bs *bs;
+	int fd;
+	unsigned int slot;              /* the site's keg_sites slot */
+	bool connecting;                /* near the server: connect in progress */
+	bool rd_eof;                    /* the socket's FIN was read: FIN sent on */
+	bool wr_shut;                   /* the peer's FIN was passed to the socket */
+	bool starved;                   /* not read: all buffers over mem_max */
+	bool out_blocked;               /* the socket took less than offered */
+	uint32_t events;                /* registered with epoll */
+	struct tconn *next, *prev;
+};
+
+struct kegd_term {
+	struct kegd *kd;
+	int epfd;
+	struct kegd_term_ops ops;
+	void *ctx;
+	struct keg_nl nl;
+	bool nl_open, routes;
+	struct kegd_term_hook hooks[KEGD_MAX_IFACES];
+	unsigned int n_hooks;
+	struct tlisten l[KEG_TERM_SOCKS];
+	struct tconn *conns;
+	unsigned int n_starved;
+	bool accept_paused;             /* out of descriptors: listeners off */
+	bool out_of_fds_logged;
+	bool over_mem;
+	struct kegd_term_site site[KEG_SITES_MAX];
+	uint8_t buf[TERM_IO_MAX];
+};
+
+/* ---- connections ----------------------------------------------------------- */
+
+static void listeners_set(struct kegd_term *t, bool on);
+
+static void set_events(struct tconn *tc, uint32_t want)
+{
+	struct epoll_event ev = { .events = want, .data.ptr = tc };
+
+	if (tc->events == want)
+		return;
+	if (epoll_ctl(tc->t->epfd, EPOLL_CTL_MOD, tc->fd, &ev) == 0)
+		tc->events = want;
+}
+
+static void conn_free(struct tconn *tc, bool reset)
+{
+	struct kegd_term *t = tc->t;
+
+	if (tc->fd >= 0) {
+		if (reset) {
+			/* Abortive close: the endpoint sees a reset. */
+			struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+			setsockopt(tc->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		}
+		epoll_ctl(t->epfd, EPOLL_CTL_DEL, tc->fd, NULL);
+		close(tc->fd);
+	}
+	if (tc->bs)
+		kq_bs_release(tc->bs, reset);
+	if (reset)
+		t->site[tc->slot].resets++;
+	t->site[tc->slot].conns--;
+	if (tc->starved)
+		t->n_starved--;
+	if (tc->prev)
+		tc->prev->next = tc->next;
+	else
+		t->conns = tc->next;
+	if (tc->next)
+		tc->next->prev = tc->prev;
+	free(tc);
+	if (t->accept_paused)
+		listeners_set(t, true);
+}
+
+static struct tconn *conn_new(struct kegd_term *t, int fd, unsigned int slot, uint32_t events)
+{
+	struct tconn *tc = calloc(1, sizeof(*tc));
+	struct epoll_event ev = { .events = events };
+	int one = 1;
+
+	if (!tc)
+		return NULL;
+	tc->kind = TERM_CONN;
+	tc->t = t;
+	tc->fd = fd;
+	tc->slot = slot;
+	ev.data.ptr = tc;
+	/* Bytes go out as the stream brings them: no waiting for more. */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev)) {
+		free(tc);
+		return NULL;
+	}
+	tc->events = events;
+	tc->next = t->conns;
+	if (t->conns)
+		t->conns->prev = tc;
+	t->conns = tc;
+	t->site[slot].conns++;
+	return tc;
+}
+
+/* Both directions ended with a FIN: a graceful close, the stream finishes
+ * in QUIC. */
+static bool conn_done(struct tconn *tc)
+{
+	if (!tc->rd_eof || !tc->wr_shut)
+		return false;
+	conn_free(tc, false);
+	return true;
+}
+
+/* The socket's bytes into the stream while it has room. false: tc is gone. */
+static bool pump_in(struct tconn *tc)
+{
+	struct kegd_term *t = tc->t;
+
+	while (!tc->rd_eof && !tc->connecting) {
+		size_t room = kq_bs_room(tc->bs);
+		ssize_t n;
+
+		if (t->over_mem) {
+			if (!tc->starved) {
+				tc->starved = true;
+				t->n_starved++;
+			}
+			break;
+		}
+		if (!room)
+			break;
+		n = recv(tc->fd, t->buf, room < sizeof(t->buf) ? room : sizeof(t->buf),
+			 MSG_DONTWAIT);
+		if (n > 0) {
+			kq_bs_write(tc->bs, t->buf, (size_t)n);
+			continue;
+		}
+		if (n == 0) {
+			tc->rd_eof = true;
+			kq_bs_shutdown(tc->bs);
+			return !conn_done(tc);
+		}
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			break;
+		if (errno == EINTR)
+			continue;
+		/* ECONNRESET and the like: the endpoint reset it. */
+		conn_free(tc, true);
+		return false;
+	}
+	return true;
+}
+
+/* The stream's bytes into the socket while it takes them. false: tc is gone. */
+static bool pump_out(struct tconn *tc)
+{
+	tc->out_blocked = false;
+	while (!tc->connecting && !tc->wr_shut) {
+		const uint8_t *p;
+		ssize_t n = kq_bs_peek(tc->bs, &p), w;
+
+		if (n < 0) {
+			conn_free(tc, true);
+			return false;
+		}
+		if (n == 0) {
+			if (kq_bs_eof(tc->bs)) {
+				shutdown(tc->fd, SHUT_WR);
+				tc->wr_shut = true;
+				return !conn_done(tc);
+			}
+			break;
+		}
+		w = send(tc->fd, p, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			tc->out_blocked = true;
+			break;
+		}
+		if (w < 0) {
+			conn_free(tc, true);
+			return false;
+		}
+		kq_bs_consume(tc->bs, (size_t)w);
+		if (w < n) {
+			tc->out_blocked = true;
+			break;
+		}
+	}
+	return true;
+}
+
+static void update_events(struct tconn *tc)
+{
+	uint32_t want = 0;
+
+	if (tc->connecting || tc->out_blocked)
+		want |= EPOLLOUT;
+	if (!tc->rd_eof && !tc->connecting && !tc->starved && kq_bs_room(tc->bs))
+		want |= EPOLLIN;
+	set_events(tc, want);
+}
+
+static void conn_pump(struct tconn *tc)
+{
+	if (pump_out(tc) && pump_in(tc))
+		update_events(tc);
+}
+
+/* Near the server: the connect finished (or failed). */
+static void connected(struct tconn *tc)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(tc->fd, SOL_SOCKET, SO_ERROR, &err, &len) || err) {
+		/* Refused or unreachable: the client gets a reset. */
+		tc->t->site[tc->slot].refused++;
+		conn_free(tc, true);
+		return;
+	}
+	tc->connecting = false;
+	conn_pump(tc);
+}
+
+/* ---- near the client: accepting -------------------------------------------- */
+
+static void term_key(struct keg_term_key *k, const struct sockaddr_storage *client,
+		     const struct sockaddr_storage *server)
+{
+	memset(k, 0, sizeof(*k));
+	if (client->ss_family == AF_INET) {
+		const struct sockaddr_in *c = (const void *)client, *s = (const void *)server;
+
+		k->family = 4;
+		memcpy(k->saddr, &c->sin_addr, 4);
+		memcpy(k->daddr, &s->sin_addr, 4);
+		k->sport = c->sin_port;
+		k->dport = s->sin_port;
+	} else {
+		const struct sockaddr_in6 *c = (const void *)client, *s = (const void *)server;
+
+		k->family = 6;
+		memcpy(k->saddr, &c->sin6_addr, 16);
+		memcpy(k->daddr, &s->sin6_addr, 16);
+		k->sport = c->sin6_port;
+		k->dport = s->sin6_port;
+	}
+}
+
+static void reset_fd(int fd)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(fd);
+}
+
+static void accept_one(struct kegd_term *t, int fd)
+{
+	struct sockaddr_storage client, server;
+	socklen_t cl = sizeof(client), sl = sizeof(server);
+	struct keg_term_key k;
+	struct keg_term_syn syn;
+	struct kq_conn *conn = NULL;
+	unsigned int slot = 0, i;
+	struct tconn *tc;
+
+	if (getpeername(fd, (struct sockaddr *)&client, &cl) ||
+	    getsockname(fd, (struct sockaddr *)&server, &sl)) {
+		reset_fd(fd);
+		return;
+	}
+	term_key(&k, &client, &server);
+	for (i = 0; i < t->n_hooks && !conn; i++)
+		if (!kegd_term_hook_syn(&t->hooks[i], &k, &syn))
+			conn = t->ops.conn_for(t->ctx, (int)syn.ifindex, syn.site, &slot);
+	if (!conn) {
+		/* No site up for it (it went down since the SYN): refused. */
+		t->site[slot].refused++;
+		reset_fd(fd);
+		return;
+	}
+	tc = conn_new(t, fd, slot, EPOLLIN);
+	if (!tc) {
+		t->site[slot].refused++;
+		reset_fd(fd);
+		return;
+	}
+	if (kq_bs_open(conn, (struct sockaddr *)&client, (struct sockaddr *)&server, tc,
+		       &tc->bs)) {
+		t->site[slot].refused++;
+		conn_free(tc, true);
+		return;
+	}
+	t->site[slot].accepted++;
+	conn_pump(tc);
+}
+
+/* Listeners on or off: off while kegd has no descriptor left (EMFILE),
+ * or the listener would wake the loop for nothing until one is freed;
+ * the clients wait in the backlog meanwhile. */
+static void listeners_set(struct kegd_term *t, bool on)
+{
+	for (unsigned int i = 0; i < KEG_TERM_SOCKS; i++) {
+		struct epoll_event ev = { .events = on ? EPOLLIN : 0, .data.ptr = &t->l[i] };
+
+		if (t->l[i].fd >= 0)
+			epoll_ctl(t->epfd, EPOLL_CTL_MOD, t->l[i].fd, &ev);
+	}
+	t->accept_paused = !on;
+}
+
+static void accept_all(struct kegd_term *t, struct tlisten *l)
+{
+	for (int i = 0; i < TERM_ACCEPTS; i++) {
+		int fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE) {
+				if (!t->out_of_fds_logged)
+					pr_notice("TCP termination: no descriptor left (%s): new connections wait",
+						  strerror(errno));
+				t->out_of_fds_logged = true;
+				listeners_set(t, false);
+			}
+			return;     /* EAGAIN, or a connection that died waiting */
+		}
+		accept_one(t, fd);
+	}
+}
+
+/* ---- near the server: connecting --------------------------------------------- */
+
+void *kegd_term_remote_open(struct kegd_term *t, unsigned int slot, struct kq_bs *bs,
+			    const struct keg_tcp_ends *e)
+{
+	int fam = e->client.ss_family, one = 1, fd;
+	struct tconn *tc;
+
+	fd = socket(fam, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto refuse;
+	/* Transparent: bound to the client's address and port, so the
+	 * server sees the client, and the server's answers to it (routed to
+	 * this gateway) reach this socket. */
+	if ((fam == AF_INET ? setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one)) :
+			      setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one))) ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (const struct sockaddr *)&e->client, e->len) ||
+	    (connect(fd, (const struct sockaddr *)&e->server, e->len) && errno != EINPROGRESS)) {
+		close(fd);
+		goto refuse;
+	}
+	tc = conn_new(t, fd, slot, EPOLLOUT);
+	if (!tc) {
+		close(fd);
+		goto refuse;
+	}
+	tc->bs = bs;
+	tc->connecting = true;
+	t->site[slot].connected++;
+	return tc;
+refuse:
+	t->site[slot].refused++;
+	return NULL;
+}
+
+/* ---- events ----------------------------------------------------------------- */
+
+void kegd_term_io(struct kegd_term *t, void *ptr, uint32_t events)
+{
+	uint8_t kind = *(uint8_t *)ptr;
+	struct tconn *tc = ptr;
+
+	if (kind == TERM_LISTENER) {
+		accept_all(t, ptr);
+		return;
+	}
+	if (tc->connecting) {
+		if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP))
+			connected(tc);
+		return;
+	}
+	if ((events & EPOLLERR) && !(events & EPOLLIN)) {
+		conn_free(tc, true);
+		return;
+	}
+	conn_pump(tc);
+}
+
+void kegd_term_bs_event(struct kegd_term *t, void *user, unsigned int events)
+{
+	struct tconn *tc = user;
+
+	(void)t;
+	if (events & KQ_BS_RESET) {
+		/* A reset is a reset at both ends, as TCP's own: what the
+		 * stream still held is dropped. */
+		conn_free(tc, true);
+		return;
+	}
+	conn_pump(tc);
+}
+
+void kegd_term_tick(struct kegd_term *t, uint64_t buffered, uint64_t mem_max)
+{
+	t->over_mem = buffered >= mem_max;
+	if (t->over_mem || !t->n_starved)
+		return;
+	for (struct tconn *tc = t->conns, *n; tc && t->n_starved; tc = n) {
+		n = tc->next;
+		if (!tc->starved)
+			continue;
+		tc->starved = false;
+		t->n_starved--;
+		conn_pump(tc);
+	}
+}
+
+void kegd_term_site_stats(const struct kegd_term *t, unsigned int slot,
+			  struct kegd_term_site *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (t && slot < KEG_SITES_MAX)
+		*out = t->site[slot];
+}
+
+/* ---- start and stop ---------------------------------------------------------- */
+
+static int listener(struct kegd_term *t, unsigned int idx)
+{
+	int fam = idx == KEG_TERM_SOCK_V4 ? AF_INET : AF_INET6, one = 1, fd;
+	struct sockaddr_storage ss = { .ss_family = (sa_family_t)fam };
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &t->l[idx] };
+	socklen_t len;
+
+	/* On loopback, port chosen by the kernel: keg_tc_term hands it the
+	 * SYNs (bpf_sk_assign), nothing can connect to it directly from
+	 * outside; transparent, so its connections answer as the server. */
+	if (fam == AF_INET) {
+		struct sockaddr_in *a = (void *)&ss;
+
+		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		len = sizeof(*a);
+	} else {
+		struct sockaddr_in6 *a = (void *)&ss;
+
+		a->sin6_addr = in6addr_loopback;
+		len = sizeof(*a);
+	}
+	fd = socket(fam, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if ((fam == AF_INET ? setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one)) :
+			      setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one)) ||
+			      setsockopt(fd, SOL_IPV6, IPV6_V6ONLY, &one, sizeof(one))) ||
+	    bind(fd, (struct sockaddr *)&ss, len) || listen(fd, TERM_BACKLOG) ||
+	    epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev)) {
+		int ret = -errno;
+
+		close(fd);
+		return ret;
+	}
+	t->l[idx].kind = TERM_LISTENER;
+	t->l[idx].fd = fd;
+	t->l[idx].family = fam;
+	return 0;
+}
+
+int kegd_term_start(struct kegd_term **out, struct kegd *kd, int epfd,
+		    const struct kegd_term_ops *ops, void *ctx)
+{
+	struct kegd_term *t = calloc(1, sizeof(*t));
+	const char *what;
+	int ret;
+
+	if (!t)
+		return -ENOMEM;
+	t->kd = kd;
+	t->epfd = epfd;
+	t->ops = *ops;
+	t->ctx = ctx;
+	t->l[0].fd = t->l[1].fd = -1;
+
+	what = "rtnetlink";
+	ret = keg_nl_open(&t->nl);
+	if (ret)
+		goto fail;
+	t->nl_open = true;
+	what = "the policy routing (fwmark rule, local routes of table 3919)";
+	ret = keg_term_route_add(&t->nl);
+	if (ret)
+		goto fail;
+	t->routes = true;
+	for (unsigned int i = 0; i < KEG_TERM_SOCKS; i++) {
+		what = i == KEG_TERM_SOCK_V4 ? "the IPv4 listener" : "the IPv6 listener";
+		ret = listener(t, i);
+		/* A gateway without IPv6 terminates IPv4 only. */
+		if (ret && i == KEG_TERM_SOCK_V6 && (ret == -EADDRNOTAVAIL || ret == -EAFNOSUPPORT)) {
+			pr_notice("TCP termination: no IPv6 listener (%s): IPv6 TCP is forwarded",
+				  strerror(-ret));
+			continue;
+		}
+		if (ret)
+			goto fail;
+	}
+	for (unsigned int i = 0; i < kd->n_ifaces; i++) {
+		struct kegd_term_hook *h = &t->hooks[t->n_hooks];
+
+		what = kd->ifaces[i].name;
+		ret = kegd_term_hook_open(h, kd->ifaces[i].name, kd->ifaces[i].ifindex);
+		if (ret)
+			goto fail;
+		t->n_hooks++;
+		for (unsigned int k = 0; k < KEG_TERM_SOCKS; k++) {
+			if (t->l[k].fd < 0)
+				continue;
+			ret = kegd_term_hook_listen(h, k, t->l[k].fd);
+			if (ret)
+				goto fail;
+		}
+	}
+	*out = t;
+	return 0;
+fail:
+	pr_notice("TCP termination: %s: %s%s%s; TCP of terminating rules is forwarded unaccelerated",
+		  what, strerror(-ret), t->nl.extack[0] ? ": " : "", t->nl.extack);
+	kegd_term_stop(t);
+	return ret;
+}
+
+void kegd_term_stop(struct kegd_term *t)
+{
+	if (!t)
+		return;
+	while (t->conns)
+		conn_free(t->conns, true);
+	for (unsigned int i = 0; i < t->n_hooks; i++)
+		kegd_term_hook_close(&t->hooks[i]);
+	for (unsigned int i = 0; i < KEG_TERM_SOCKS; i++)
+		if (t->l[i].fd >= 0) {
+			epoll_ctl(t->epfd, EPOLL_CTL_DEL, t->l[i].fd, NULL);
+			close(t->l[i].fd);
+		}
+	if (t->routes)
+		keg_term_route_del(&t->nl);
+	if (t->nl_open)
+		keg_nl_close(&t->nl);
+	free(t);
+}

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* tcpstream.c - see tcpstream.h */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keg_frame.h"
+#include "tcpstream.h"
+
+#define TSRX_MIN_CAP 65536
+
+static bool addr_usable(int family, const uint8_t *a)
+{
+	static const uint8_t zero[16];
+
+	if (family == 4) {
+		if (!memcmp(a, zero, 4) || a[0] == 127 || a[0] >= 224)
+			return false;
+		return !memcmp(a + 4, zero, 12);
+	}
+	if (!memcmp(a, zero, 16) || a[0] == 0xff)
+		return false;
+	/* ::1 */
+	return !(!memcmp(a, zero, 15) && a[15] == 1);
+}
+
+int keg_tcp_open_encode(uint8_t *out, const struct sockaddr *client,
+			const struct sockaddr *server)
+{
+	struct keg_tcp_open o;
+
+	memset(&o, 0, sizeof(o));
+	o.magic = KEG_TCP_OPEN_MAGIC;
+	o.proto = IPPROTO_TCP;
+	if (client->sa_family == AF_INET && server->sa_family == AF_INET) {
+		const struct sockaddr_in *c = (const void *)client, *s = (const void *)server;
+
+		o.family = 4;
+		o.sport = c->sin_port;
+		o.dport = s->sin_port;
+		memcpy(o.saddr, &c->sin_addr, 4);
+		memcpy(o.daddr, &s->sin_addr, 4);
+	} else if (client->sa_family == AF_INET6 && server->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *c = (const void *)client, *s = (const void *)server;
+
+		o.family = 6;
+		o.sport = c->sin6_port;
+		o.dport = s->sin6_port;
+		memcpy(o.saddr, &c->sin6_addr, 16);
+		memcpy(o.daddr, &s->sin6_addr, 16);
+	} else {
+		return -EAFNOSUPPORT;
+	}
+	memcpy(out, &o, sizeof(o));
+	return 0;
+}
+
+static void ends_addr(struct sockaddr_storage *ss, int family, const uint8_t *a, uint16_t port)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == 4) {
+		struct sockaddr_in *s = (void *)ss;
+
+		s->sin_family = AF_INET;
+		s->sin_port = port;
+		memcpy(&s->sin_addr, a, 4);
+	} else {
+		struct sockaddr_in6 *s = (void *)ss;
+
+		s->sin6_family = AF_INET6;
+		s->sin6_port = port;
+		memcpy(&s->sin6_addr, a, 16);
+	}
+}
+
+int keg_tcp_open_decode(const uint8_t *in, struct keg_tcp_ends *e)
+{
+	struct keg_tcp_open o;
+
+	memcpy(&o, in, sizeof(o));
+	if (o.magic != KEG_TCP_OPEN_MAGIC || o.proto != IPPROTO_TCP || o.flags ||
+	    (o.family != 4 && o.family != 6) || !o.sport || !o.dport ||
+	    !addr_usable(o.family, o.saddr) || !addr_usable(o.family, o.daddr))
+		return -EBADMSG;
+	ends_addr(&e->client, o.family, o.saddr, o.sport);
+	ends_addr(&e->server, o.family, o.daddr, o.dport);
+	e->len = o.family == 4 ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+	return 0;
+}
+
+void keg_tcp_keg_hdr(uint8_t *out, size_t len)
+{
+	uint32_t n = (uint32_t)len + KEG_REC_HDR_LEN;
+
+	out[0] = KEG_WIRE_VERSION;
+	out[1] = 0;
+	out[2] = 0;
+	out[3] = 1;                             /* one record */
+	memset(out + 4, 0, 4);                  /* flow 0 */
+	out[8] = (uint8_t)(n >> 24);
+	out[9] = (uint8_t)(n >> 16);
+	out[10] = (uint8_t)(n >> 8);
+	out[11] = (uint8_t)n;
+	out[12] = (uint8_t)(len >> 8);
+	out[13] = (uint8_t)len;
+}
+
+int keg_tsrx_init(struct keg_tsrx *rx, size_t max, bool want_open)
+{
+	memset(rx, 0, sizeof(*rx));
+	if (max < keg_buf_size(KEG_SEGSIZE_MAX))
+		return -EINVAL;
+	rx->max = max;
+	rx->want_open = want_open;
+	return 0;
+}
+
+void keg_tsrx_free(struct keg_tsrx *rx)
+{
+	free(rx->buf);
+	memset(rx, 0, sizeof(*rx));
+}
+
+int keg_tsrx_push(struct keg_tsrx *rx, const uint8_t *data, size_t len)
+{
+	if (len > rx->max - rx->len)
+		return -ENOBUFS;
+	if (rx->off + rx->len + len > rx->cap) {
+		/* Move the unread bytes to the front first; grow if that is
+		 * not enough. */
+		if (rx->off) {
+			memmove(rx->buf, rx->buf + rx->off, rx->len);
+			rx->off = 0;
+		}
+		if (rx->len + len > rx->cap) {
+			size_t cap = rx->cap ? rx->cap : TSRX_MIN_CAP;
+			uint8_t *b;
+
+			while (cap < rx->len + len)
+				cap *= 2;
+			if (cap > rx->max)
+				cap = rx->max;
+			b = realloc(rx->buf, cap);
+			if (!b)
+				return -ENOMEM;
+			rx->buf = b;
+			rx->cap = cap;
+		}
+	}
+	memcpy(rx->buf + rx->off + rx->len, data, len);
+	rx->len += len;
+	return 0;
+}
+
+static void drop_front(struct keg_tsrx *rx, size_t n)
+{
+	rx->off += n;
+	rx->len -= n;
+	rx->credit += n;
+	if (!rx->len)
+		rx->off = 0;
+}
+
+int keg_tsrx_open(struct keg_tsrx *rx, struct keg_tcp_ends *e)
+{
+	int ret;
+
+	if (!rx->want_open || rx->opened)
+		return -EINVAL;
+	if (rx->len < KEG_TCP_OPEN_LEN)
+		return 0;
+	ret = keg_tcp_open_decode(rx->buf + rx->off, e);
+	if (ret)
+		return ret;
+	drop_front(rx, KEG_TCP_OPEN_LEN);
+	rx->opened = true;
+	return 1;
+}
+
+static uint16_t be16_at(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t be32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * Decoded as the bytes come, not keg by keg: a record's bytes go out as
+ * soon as they are here, and every byte passed returns its credit. Waiting
+ * for whole kegs would let the streams of one connection deadlock: each
+ * holding part of a keg it cannot pass on, together the whole connection
+ * window, so that no stream gets the rest of its keg. The checks are
+ * keg_decode()'s, made incrementally.
+ */
+ssize_t keg_tsrx_peek(struct keg_tsrx *rx, const uint8_t **p)
+{
+	if (rx->want_open && !rx->opened)
+		return 0;
+	for (;;) {
+		const uint8_t *k = rx->buf + rx->off;
+
+		if (rx->rec_left) {
+			size_t n = rx->rec_left < rx->len ? rx->rec_left : rx->len;
+
+			*p = k;
+			return (ssize_t)n;
+		}
+		if (!rx->keg_left) {
+			uint32_t len;
+
+			if (rx->pkts_left)
+				return -EBADMSG;
+			if (rx->len < KEG_HDR_LEN)
+				return 0;
+			len = be32_at(k + 8);
+			if (k[0] != KEG_WIRE_VERSION)
+				return -EPROTO;
+			if (k[1] & ~KEG_F_KNOWN || !be16_at(k + 2) || !len)
+				return -EBADMSG;
+			if (len > KEG_SEGSIZE_MAX)
+				return -EMSGSIZE;
+			rx->keg_left = len;
+			rx->pkts_left = be16_at(k + 2);
+			drop_front(rx, KEG_HDR_LEN);
+			continue;
+		}
+		/* A record header: there must be a record left, and room for it. */
+		if (!rx->pkts_left || rx->keg_left < KEG_REC_HDR_LEN + 1)
+			return -EBADMSG;
+		if (rx->len < KEG_REC_HDR_LEN)
+			return 0;
+		rx->rec_left = be16_at(k);
+		if (!rx->rec_left || rx->rec_left > rx->keg_left - KEG_REC_HDR_LEN)
+			return -EBADMSG;
+		rx->keg_left -= KEG_REC_HDR_LEN + rx->rec_left;
+		rx->pkts_left--;
+		if (!rx->keg_left && rx->pkts_left)
+			return -EBADMSG;
+		drop_front(rx, KEG_REC_HDR_LEN);
+	}
+}
+
+size_t keg_tsrx_consume(struct keg_tsrx *rx, size_t n)
+{
+	size_t c;
+
+	if (n > rx->rec_left)
+		n = rx->rec_left;
+	if (n > rx->len)
+		n = rx->len;
+	rx->rec_left -= (uint32_t)n;
+	rx->bytes += n;
+	drop_front(rx, n);
+	c = rx->credit;
+	rx->credit = 0;
+	return c;
+}

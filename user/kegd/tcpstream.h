@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * tcpstream.h - the stream of one terminated TCP connection on the wire
+ * (headers/keg_wire.h: a keg_tcp_open, then kegs of bytes). Pure: bytes in,
+ * bytes out; no sockets, no QUIC. The peer is hostile: every length is
+ * checked before use. Functions return 0 / a count, or a negative errno.
+ *
+ * Receiving side: keg_tsrx holds the stream bytes QUIC delivered and not
+ * yet written to the socket. Its bound is the flow-control window the
+ * receiver gives the stream: credit goes back (keg_tsrx_consume's return)
+ * only for bytes taken out, so a slow socket slows the sender instead of
+ * growing this buffer.
+ */
+#ifndef KEGD_TCPSTREAM_H
+#define KEGD_TCPSTREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "keg_wire.h"
+
+/* A connection as the open header describes it. */
+struct keg_tcp_ends {
+	struct sockaddr_storage client, server;
+	socklen_t len;
+};
+
+/* Encode ends (both of one family, AF_INET or AF_INET6) into out[KEG_TCP_OPEN_LEN]. */
+int keg_tcp_open_encode(uint8_t *out, const struct sockaddr *client,
+			const struct sockaddr *server);
+/* Decode and check: -EBADMSG for a wrong magic, family, protocol, flag,
+ * address padding, port 0, or an address no connection can have
+ * (unspecified, multicast, broadcast, loopback). */
+int keg_tcp_open_decode(const uint8_t *in, struct keg_tcp_ends *e);
+
+/* The header of a keg holding one record of `len` bytes (1..KEG_PKT_MAX):
+ * writes KEG_HDR_LEN + KEG_REC_HDR_LEN bytes to out. */
+#define KEG_TCP_KEG_HDR (KEG_HDR_LEN + KEG_REC_HDR_LEN)
+void keg_tcp_keg_hdr(uint8_t *out, size_t len);
+
+struct keg_tsrx {
+	uint8_t *buf;
+	size_t   cap;           /* allocated, grows up to max */
+	size_t   max;           /* the stream's flow-control window */
+	size_t   off, len;      /* unread stream bytes: buf[off, off + len) */
+	bool     want_open;     /* a keg_tcp_open comes first */
+	bool     opened;        /* ... and was taken */
+	/* where the decoder is */
+	uint32_t keg_left;      /* record bytes (headers included) left in the keg */
+	uint32_t pkts_left;     /* records left in the keg */
+	uint32_t rec_left;      /* bytes left of the current record */
+	size_t   credit;        /* freed stream bytes not yet returned */
+	uint64_t bytes;         /* TCP bytes delivered */
+};
+
+/* max: the window; want_open: this side receives the open header. */
+int  keg_tsrx_init(struct keg_tsrx *rx, size_t max, bool want_open);
+void keg_tsrx_free(struct keg_tsrx *rx);
+
+/* Stream bytes from QUIC, in order. -ENOBUFS past the window (the peer
+ * broke flow control), -ENOMEM. */
+int keg_tsrx_push(struct keg_tsrx *rx, const uint8_t *data, size_t len);
+
+/* The open header, when want_open: 1 with e filled (once), 0 while not all
+ * there, -EBADMSG. Call before keg_tsrx_peek. */
+int keg_tsrx_open(struct keg_tsrx *rx, struct keg_tcp_ends *e);
+
+/* The next TCP bytes, contiguous: their count (*p set), 0 when none is
+ * here yet, or what keg_decode() would say of a malformed keg (-EPROTO,
+ * -EBADMSG, -EMSGSIZE: reset the stream). Record bytes are given out as
+ * they arrive, before their keg is complete. */
+ssize_t keg_tsrx_peek(struct keg_tsrx *rx, const uint8_t **p);
+
+/* n of the peeked bytes were written (n may be 0): returns the stream
+ * bytes freed since the last call (flow-control credit to give back: whole
+ * kegs and the open header). */
+size_t keg_tsrx_consume(struct keg_tsrx *rx, size_t n);
+
+/* Stream bytes held (memory accounting). */
+static inline size_t keg_tsrx_held(const struct keg_tsrx *rx)
+{
+	return rx->len;
+}
+
+#endif /* KEGD_TCPSTREAM_H */
