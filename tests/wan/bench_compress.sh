@@ -113,8 +113,13 @@ send() {
 		done
 	done
 	t0=$(date +%s.%N)
-	# Halfway: what limits the senders (ss: rtt, cwnd, *_limited).
-	(sleep $((TIME / 2)); ip netns exec "$P-a1" ss -tinH dst "$B1" >"$TMP/ss" 2>&1) &
+	# Halfway: what limits the senders (ss: rtt, cwnd, *_limited); and the
+	# bytes b1 acknowledged then and 2 s before the end (the second half's
+	# goodput, past TCP's ramp).
+	rm -f "$TMP/ss" "$TMP/ss2"
+	(sleep $((TIME / 2)); ip netns exec "$P-a1" ss -tinH dst "$B1" >"$TMP/ss" 2>&1
+	 date +%s.%N >"$TMP/ss.t"; sleep $((TIME / 2 - 2))
+	 ip netns exec "$P-a1" ss -tinH dst "$B1" >"$TMP/ss2" 2>&1; date +%s.%N >"$TMP/ss2.t") &
 	for i in 0 1 2 3; do
 		ip netns exec "$P-a1" sh -c "timeout $TIME sh -c 'while cat \"$f\"; do :; done' |
 			nc -N $B1 $((port0 + i))" >/dev/null 2>&1 &
@@ -124,6 +129,16 @@ send() {
 	wait
 	for i in 0 1 2 3; do bytes=$((bytes + $(cat "$TMP/rx$i" 2>/dev/null || echo 0))); done
 	awk -v b="$bytes" -v a="$t0" -v z="$t1" 'BEGIN { printf "%.1f %d %.2f\n", b * 8 / (z - a) / 1e6, b, z - a }'
+}
+
+# Mbit/s b1 acknowledged between the two snapshots of the last send.
+second_half() {
+	local a b
+	a=$(grep -o 'bytes_acked:[0-9]*' "$TMP/ss" 2>/dev/null | awk -F: '{ s += $2 } END { print s + 0 }')
+	b=$(grep -o 'bytes_acked:[0-9]*' "$TMP/ss2" 2>/dev/null | awk -F: '{ s += $2 } END { print s + 0 }')
+	awk -v a="$a" -v b="$b" -v t0="$(cat "$TMP/ss.t" 2>/dev/null || echo 0)" \
+		-v t1="$(cat "$TMP/ss2.t" 2>/dev/null || echo 0)" \
+		'BEGIN { printf "%.1f", (t1 > t0 && b > a ? (b - a) * 8 / (t1 - t0) / 1e6 : 0) }'
 }
 
 echo
@@ -137,11 +152,13 @@ TIME=5 send "$TMP/random" >/dev/null
 if [ "$ONLY" != random ]; then
 compress off
 read -r c_off _ _ <<<"$(send "$TMP/corpus")"
+c_off_half=$(second_half)
 compress zstd:1
 zin0=$(zstat z_bytes_in) zcpu0=$(zstat z_cpu_us) zout0=$(zstat z_bytes_out)
 dq0=$(zstat drop_queue) k0=$(kegd_cpu)
 ip netns exec "$P-a1" nstat -n >/dev/null 2>&1
 read -r c_on _ c_secs <<<"$(send "$TMP/corpus")"
+c_half=$(second_half)
 tcp=$(ip netns exec "$P-a1" nstat -z TcpRetransSegs TcpExtTCPTimeouts TcpExtTCPSpuriousRTOs 2>/dev/null |
 	awk 'NR > 1 { printf "%s %s ", $1, $2 }')
 sleep 0.6
@@ -152,6 +169,8 @@ eff=$(awk -v g="$c_on" 'BEGIN { printf "%.2f", g / 100 }')
 printf 'bench-compress: corpus (tar of /usr/include, %s MB): zstd:1 %s Mbit/s = %s x the link (target >= 2: %s); compression off %s Mbit/s; keg bytes %s -> %s (%s:1)\n' \
 	"$(($(stat -c %s "$TMP/corpus") >> 20))" "$c_on" "$eff" "$(verdict "$eff" '>=' 2)" "$c_off" \
 	"$((zin1 - zin0))" "$((zout1 - zout0))" "$ratio"
+printf 'bench-compress: corpus, the second half of each run only (bytes b1 acknowledged, past the ramp; not judged): zstd:1 %s Mbit/s = %s x the link; off %s Mbit/s\n' \
+	"$c_half" "$(awk -v g="$c_half" 'BEGIN { printf "%.2f", g / 100 }')" "$c_off_half"
 printf 'bench-compress: corpus, zstd:1: WAN carried %s Mbit/s of kegs; kegd CPU %s s in %s s (both gateways); gwa dropped %s LAN packets (queue full); a1: %s\n' \
 	"$(awk -v o="$((zout1 - zout0))" -v t="$c_secs" 'BEGIN { printf "%.1f", o * 8 / t / 1e6 }')" \
 	"$(awk -v a="$k0" -v b="$k1" 'BEGIN { printf "%.1f", b - a }')" "$c_secs" "$((dq1 - dq0))" "$tcp"
