@@ -4,12 +4,14 @@
 set -e
 # prometheus: promtool checks the metrics; groff-base, man-db: the man pages;
 # bash-completion loads deploy/completion/kegctl.bash; netcat-openbsd copies
-# files through keg in tests/wan/test_keg.sh.
+# files through keg in tests/wan/test_keg.sh; libzstd-dev, liblz4-dev: kegd's keg
+# compression; zstd: `zstd -b1`, what bench_compress.sh compares kegd with.
 PKGS="clang llvm gcc make pkg-config libbpf-dev libxdp-dev bpftool xdp-tools
 libelf-dev zlib1g-dev libmnl-dev libcriterion-dev iproute2 iputils-ping
 arping ndisc6 iperf3 tcpdump ethtool jq kmod python3-scapy netcat-openbsd
 prometheus groff-base man-db bash-completion
-libngtcp2-dev libngtcp2-crypto-gnutls-dev libgnutls28-dev"
+libngtcp2-dev libngtcp2-crypto-gnutls-dev libgnutls28-dev
+libzstd-dev liblz4-dev zstd"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

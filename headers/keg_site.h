@@ -38,6 +38,16 @@
 /* keg_site_conf.flags */
 #define KEG_SITE_F_LOCAL    (1U << 0)   /* this gateway's own site */
 
+/* keg_site_conf.compress: how kegs to the site are encoded (a zeroed
+ * slot means zstd level 1, a 10% gain: the defaults). */
+#define KEG_COMPRESS_ZSTD   0
+#define KEG_COMPRESS_LZ4    1
+#define KEG_COMPRESS_OFF    2
+#define KEG_COMPRESS_LEVEL_DEFAULT 1    /* zstd */
+#define KEG_COMPRESS_LEVEL_MAX     19
+#define KEG_COMPRESS_GAIN_DEFAULT  10   /* % */
+#define KEG_COMPRESS_GAIN_MAX      90
+
 /* keg_sites[slot]: written by kegctl. */
 struct keg_site_conf {
 	char  name[KEG_SITE_NAME_LEN];
@@ -50,7 +60,11 @@ struct keg_site_conf {
 	__u16 pad;
 	__u32 maxrate_kbit;              /* 0: no cap */
 	__u32 segsize;                   /* bytes of packet records per keg */
-	__u32 pad2;
+	__u8  compress;                  /* KEG_COMPRESS_* */
+	__u8  compress_level;            /* zstd level 1..19; 0: 1 */
+	__u8  compress_gain;             /* % a keg must shrink by to go out
+					    compressed, 1..90; 0: 10 */
+	__u8  pad2;
 	__u8  pubkey[KEG_SITE_PUBKEY_LEN]; /* remote: the pinned key; local: its own */
 	char  key_path[KEG_SITE_KEY_PATH]; /* local: the private key file */
 	/* Time-of-day MaxRate rules (schedule.h, "maxrate RATE" rules):
@@ -116,6 +130,21 @@ struct keg_site_stats {
 	__u64 tcp_tx_bytes;              /* TCP bytes sent to the site */
 	__u64 tcp_rx_bytes;              /* TCP bytes received from it */
 	__u64 tcp_mem_bytes;             /* of mem_bytes, held for them */
+	/* Compression (user/kegd/keg_compress.h). Sent: kegs before and after
+	 * (passed-through kegs count in both), compressed / passed through,
+	 * CPU compressing; received: compressed kegs' bytes before and after
+	 * decompression, CPU decompressing, kegs dropped (corrupt, bombs). */
+	__u64 z_wire;                    /* keg/N negotiated (2: compression) */
+	__u64 z_bytes_in;
+	__u64 z_bytes_out;
+	__u64 z_kegs;
+	__u64 z_kegs_pass;
+	__u64 z_cpu_us;
+	__u64 unz_bytes_in;
+	__u64 unz_bytes_out;
+	__u64 unz_kegs;
+	__u64 unz_cpu_us;
+	__u64 drop_unz;
 };
 
 /*

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * keg_wire.h - the keg wire format carried between two sites' kegd inside
- * QUIC streams (ALPN "keg/1", UDP port 3919). The one definition: the
- * encoder and decoder (user/kegd/keg_frame.c), the fuzz harness and the
- * docs refer to this file.
+ * QUIC streams (ALPN "keg/2" or "keg/1", UDP port 3919). The one
+ * definition: the encoder and decoder (user/kegd/keg_frame.c, and
+ * user/kegd/keg_compress.c for compressed kegs), the fuzz harnesses and
+ * the docs refer to this file.
  *
  * A QUIC stream carries a sequence of kegs. A keg is a header followed by
  * exactly `npkts` packet records filling exactly `len` bytes:
@@ -19,6 +20,24 @@
  * never 0. Unknown versions and unknown flag bits are refused (not skipped):
  * a peer speaking a newer format must be negotiated with, not guessed at.
  *
+ * Compressed kegs (KEG_F_COMPRESSED). Both ends offer the ALPN protocols
+ * "keg/2" and "keg/1", in that order. keg/2 is keg/1 plus compressed kegs,
+ * zstd and LZ4 both (a keg/2 peer decodes either); a peer that knows only
+ * keg/1 negotiates keg/1 and then neither side sends a compressed keg, and
+ * a compressed keg arriving on a keg/1 connection is refused like any
+ * unknown flag. A compressed keg keeps the header (npkts and flow_id of the
+ * records it holds) with `len` the bytes of its compressed body:
+ *
+ *   | hdr: flags COMPRESSED[|LZ4], npkts, flow_id, len = 4 + n | raw_len (4) | n bytes |
+ *
+ * raw_len is the length of the records once decompressed (<= Segsize; the
+ * receiver allocates nothing per keg and decompresses into at most
+ * raw_len bytes); the n bytes are one zstd frame (flags COMPRESSED) or one
+ * LZ4 block (COMPRESSED|LZ4; LZ4_decompress_safe's format, no frame). The
+ * decompressed records are checked as those of a plain keg. A keg that
+ * does not decompress to exactly raw_len bytes of valid records is dropped
+ * and counted (the stream goes on: its framing is intact).
+ *
  * Fixed-width types only, explicit padding (none is needed: every field is
  * naturally aligned), no bitfields.
  */
@@ -28,12 +47,18 @@
 #include <linux/types.h>
 
 #define KEG_UDP_PORT        3919
-#define KEG_ALPN            "keg/1"
+#define KEG_ALPN            "keg/1"    /* plain kegs only */
+#define KEG_ALPN_V2         "keg/2"    /* and compressed kegs */
 
 #define KEG_WIRE_VERSION    1
 
-/* No flag is defined yet; compression (a later issue) takes the first bit. */
-#define KEG_F_KNOWN         0x00
+/* keg_hdr.flags (keg/2 only; a keg/1 connection carries flags 0). */
+#define KEG_F_COMPRESSED    0x01        /* body: raw_len + zstd frame */
+#define KEG_F_LZ4           0x02        /* with COMPRESSED: an LZ4 block instead */
+#define KEG_F_KNOWN         (KEG_F_COMPRESSED | KEG_F_LZ4)
+
+/* A compressed keg's body starts with raw_len (__be32). */
+#define KEG_ZHDR_LEN        4
 
 /* Segsize: the most packet-record bytes one keg holds (HyperIP's name). */
 #define KEG_SEGSIZE_DEFAULT 32768

@@ -11,10 +11,12 @@
 
 LDLIBS_QUIC := $(shell pkg-config --libs libngtcp2_crypto_gnutls libngtcp2 gnutls 2>/dev/null || \
                  echo -lngtcp2_crypto_gnutls -lngtcp2 -lgnutls)
+# Keg compression (keg_compress.c): libzstd and liblz4, Debian's.
+LDLIBS_QUIC += $(shell pkg-config --libs libzstd liblz4 2>/dev/null || echo -lzstd -llz4)
 
 # The transport's own sources: kegd links them (its sources are
 # user/kegd/*.c), the tests link them without kegd's main.
-KEGT_SRCS := $(addprefix user/kegd/,keg_frame.c flowmap.c ratebucket.c streambuf.c pktq.c \
+KEGT_SRCS := $(addprefix user/kegd/,keg_frame.c keg_compress.c flowmap.c ratebucket.c streambuf.c pktq.c \
                site_key.c tls_pin.c quic_conn.c site_conf.c tcpstream.c)
 KEGT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KEGT_SRCS))
 
@@ -51,3 +53,12 @@ $(BUILD)/tests/kegd/kegpipe.o: CFLAGS += -Iuser/kegd
 $(BUILD)/kegpipe: $(BUILD)/tests/kegd/kegpipe.o $(KEGT_OBJS) $(KEGT_LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_QUIC) -lm
+
+# keg_zbench: kegd's keg compressor on a file, outside the daemon
+# (tests/kegd/keg_zbench.c); bench_compress.sh prints it next to kegd's figure.
+all: $(BUILD)/keg_zbench
+$(BUILD)/tests/kegd/keg_zbench.o: CFLAGS += -Iuser/kegd
+$(BUILD)/keg_zbench: $(BUILD)/tests/kegd/keg_zbench.o $(BUILD)/user/kegd/keg_compress.o \
+		     $(BUILD)/user/kegd/keg_frame.o
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(shell pkg-config --libs libzstd liblz4 2>/dev/null || echo -lzstd -llz4)

@@ -5,7 +5,8 @@
 #   make test-wan    tests/wan/test_*.sh (root; each exits 0/1/77)
 #   make bench-wan   deps + the emulator's own speed next to a plain bridge
 #                    (tests/wan/bench_emu.sh), then the iperf3 matrix over
-#                    the lab: goodput table
+#                    the lab: goodput table, the keg transport's targets
+#                    (bench_keg.sh) and keg compression's (bench_compress.sh)
 #   make demo-wan    deps + lab with 100mbit/200ms/1% loss, one transfer
 
 WANEM_DIR      := user/wanem

@@ -16,7 +16,7 @@ FUZZ_CFLAGS := -g -O1 -Wall -Wextra -std=gnu11 \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
                -Iheaders -Iuser/lib/base -Iuser/lib/net -Iuser/lib/bpf -Iuser/kegd
 
-FUZZ_NAMES := addr config state keg_frame tcpstream
+FUZZ_NAMES := addr config state keg_frame tcpstream keg_compress
 
 # The library sources each harness needs (only pure code is exercised).
 FUZZ_SRCS_addr   := user/lib/base/addr.c user/lib/base/err.c
@@ -25,6 +25,9 @@ FUZZ_SRCS_state  := user/lib/bpf/state.c user/lib/bpf/pins.c user/lib/base/iface
                     user/lib/base/note.c
 FUZZ_SRCS_keg_frame := user/kegd/keg_frame.c
 FUZZ_SRCS_tcpstream := user/kegd/tcpstream.c user/kegd/keg_frame.c
+FUZZ_SRCS_keg_compress := user/kegd/keg_compress.c user/kegd/keg_frame.c
+# Libraries a harness links besides its sources.
+FUZZ_LIBS_keg_compress := -lzstd -llz4
 
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
 
@@ -32,7 +35,7 @@ define FUZZ_RULE
 $(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(FUZZ_SRCS_$(1)) $(wildcard user/lib/*/*.h user/kegd/*.h headers/*.h)
 	$$(call msg,FUZZ-CC,$$@)
 	$(Q)mkdir -p $$(dir $$@)
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $$< $(FUZZ_SRCS_$(1)) -o $$@
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $$< $(FUZZ_SRCS_$(1)) -o $$@ $(FUZZ_LIBS_$(1))
 endef
 $(foreach n,$(FUZZ_NAMES),$(eval $(call FUZZ_RULE,$(n))))
 

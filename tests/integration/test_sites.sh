@@ -115,6 +115,8 @@ t_check "text: br1 10.255.0.2:3919 remote down maxrate 50mbit segsize 32768" \
 	grep -Eq '^br1 +10\.255\.0\.2:3919 +remote +down +maxrate 50mbit segsize 32768' <<<"$T_OUT"
 t_check "text: br2 [fd00:255::2]:4000 segsize 16384" \
 	grep -Eq '^br2 +\[fd00:255::2\]:4000 +remote +down .*segsize 16384' <<<"$T_OUT"
+t_check "text: compression zstd level 1, gain 10% by default" \
+	grep -Eq '^br1 .* compress zstd:1 \(gain 10%\)' <<<"$T_OUT"
 
 t_keg_ok $GW "site list --json" site list --json
 json=$T_OUT
@@ -123,7 +125,8 @@ t_check "json: an array of 3, hq first" \
 fields=(name addr port local state srtt_ms min_rtt_ms cwnd pacing_rate_bps delivery_rate_bps
 	max_rate_bps bytes_sent bytes_received packets_sent packets_received bytes_retransmitted
 	loss flows handshake_failures refused_key drop_garbage drop_aead mem_bytes maxrate
-	segsize pubkey)
+	segsize pubkey compress compress_gain_pct wire z_bytes_in z_bytes_out z_kegs z_kegs_passed
+	z_cpu_us unz_bytes_in unz_bytes_out unz_kegs unz_cpu_us drop_unz)
 missing=$(jq -r --arg f "${fields[*]}" \
 	'.[] as $s | ($f | split(" "))[] as $k | select($s | has($k) | not) | "\($s.name).\($k)"' \
 	<<<"$json" 2>&1)
@@ -184,7 +187,7 @@ t_check "kegd silent for 6 s: br1 down, its last counters kept ($got)" [ "$got" 
 fake_stats "$slot" $((gen + 7)) 2 100
 got=$(site_state)
 t_check "figures of another gen of the slot: br1 down, counters not its ($got)" [ "$got" = "down 0 0 0" ]
-read -ra zero <<<"$(printf '00 %.0s' $(seq 296))"
+read -ra zero <<<"$(printf '00 %.0s' $(seq "$(bpftool -j map show pinned "$SITES/keg_site_stats" | jq .bytes_value)"))"
 read -ra key <<<"$(printf '%02x 00 00 00' "$slot")"
 bpftool map update pinned "$SITES/keg_site_stats" key hex "${key[@]}" value hex "${zero[@]}"
 
@@ -219,6 +222,22 @@ t_check "set: br2 at 10.255.0.3:3919, new key, no cap" \
 	[ "$(jq -r '.[] | select(.name == "br2") | "\(.addr):\(.port) \(.pubkey) \(.maxrate)"' <<<"$T_OUT")" = \
 	  "10.255.0.3:3919 $pub_b3 none" ]
 
+# compression: kept by a set that does not name it, changed by one that does
+t_keg_ok $GW "site set br1 --compress zstd:3 --compress-gain 20" \
+	site set br1 --compress zstd:3 --compress-gain 20
+t_check "compress 0 (zstd), level 3, gain 20 in the map" \
+	[ "$(site_field br1 compress) $(site_field br1 compress_level) $(site_field br1 compress_gain)" = "0 3 20" ]
+t_keg_ok $GW "site set br1 --maxrate 30mbit" site set br1 --maxrate 30mbit
+t_kegctl $GW site list --json
+t_check "set of another option keeps compress zstd:3, gain 20" \
+	[ "$(jq -r '.[] | select(.name == "br1") | "\(.compress) \(.compress_gain_pct)"' <<<"$T_OUT")" = "zstd:3 20" ]
+t_keg_ok $GW "site set br1 --compress lz4" site set br1 --compress lz4
+t_check "lz4: compress 1" [ "$(site_field br1 compress)" = 1 ]
+t_keg_ok $GW "site set br1 --compress off" site set br1 --compress off
+t_kegctl $GW site list
+t_check "text: compress off" grep -Eq '^br1 .* compress off ' <<<"$T_OUT"
+t_keg_ok $GW "site set br1 --compress zstd --compress-gain 10" site set br1 --compress zstd --compress-gain 10
+
 # ---- refused, and nothing changed ---------------------------------------------------
 
 before=$(dump)
@@ -240,6 +259,18 @@ t_expect_err $GW "del of an unknown site" "nosuch" site del nosuch
 t_unchanged "del unknown" "$before"
 t_expect_err $GW "set with a bad rate" "fast" site set br1 --maxrate fast
 t_unchanged "set bad rate" "$before"
+t_expect_err $GW "set a compression that does not exist" "br1: compress 'gzip' is none of zstd\[:LEVEL\], lz4, off" \
+	site set br1 --compress gzip
+t_unchanged "set bad compression" "$before"
+t_expect_err $GW "set a zstd level out of range" "br1: compress 'zstd:20': a zstd level is 1-19" \
+	site set br1 --compress zstd:20 --maxrate 1mbit
+t_unchanged "set bad zstd level (with a good rate: nothing half-applied)" "$before"
+t_expect_err $GW "set a gain out of range" "br1: compress-gain '95' is not a percentage of 1-90" \
+	site set br1 --compress-gain 95
+t_unchanged "set bad gain" "$before"
+t_expect_err $GW "add with a bad compression" "br9: compress 'zip'" \
+	site add br9 10.255.0.9 --pubkey "$pub_b3" --compress zip
+t_unchanged "add bad compression" "$before"
 t_expect_err $GW "set a remote site to another's address" "br2.*br1" site set br2 10.255.0.2
 t_unchanged "set duplicate address" "$before"
 t_expect_err $GW "del of the local site while remote sites exist" "hq.*(br1|remote)" site del hq
@@ -285,7 +316,7 @@ t_tmp AF
 cat >"$AF" <<EOT
 # the sites of this gateway, HyperIP's Site Add and bandwidth schedule
 site hq 10.255.0.1 local key $KD/hq.key
-site br1 10.255.0.2 pubkey $pub_b1 maxrate 50mbit
+site br1 10.255.0.2 pubkey $pub_b1 maxrate 50mbit compress lz4 compress-gain 15
 site br1 mon-fri 08:00-18:00 maxrate 20mbit
 site br1 * maxrate 80mbit
 EOT
@@ -298,6 +329,8 @@ t_check "apply: + site hq, + site br1" \
 t_check "br1's schedule lines joined in order" \
 	[ "$(site_field br1 schedule)" = "mon-fri 08:00-18:00 maxrate 20mbit; * maxrate 80mbit" ]
 t_check "br1 maxrate 50mbit" [ "$(site_field br1 maxrate_kbit)" = 50000 ]
+t_check "br1 compress lz4, gain 15 from the file" \
+	[ "$(site_field br1 compress) $(site_field br1 compress_gain)" = "1 15" ]
 t_keg_ok $GW "apply again" apply "$AF"
 t_check "second apply: no site change ($T_OUT)" eval '! grep -q "sites:" <<<"$T_OUT"'
 before=$(dump)
@@ -311,6 +344,10 @@ t_unchanged "apply: schedule of an undefined site" "$before"
 printf 'site br1 10.255.0.2 pubkey %s\n' "$pub_b1" >"$AF.bad"
 t_expect_err $GW "apply: no local site" "local" apply "$AF.bad"
 t_unchanged "apply: no local site" "$before"
+printf 'site hq 10.255.0.1 local key %s\nsite br1 10.255.0.2 pubkey %s compress brotli\n' \
+	"$KD/hq.key" "$pub_b1" >"$AF.bad"
+t_expect_err $GW "apply: a bad compression" "$AF.bad:2: site br1: compress 'brotli'" apply "$AF.bad"
+t_unchanged "apply: a bad compression" "$before"
 printf 'interface nosuch0\nsite hq 10.255.0.1 local key %s\n' "$KD/hq.key" >"$AF.bad"
 t_expect_err $GW "apply: a bad interface block" "nosuch0" apply "$AF.bad"
 t_unchanged "apply: a bad interface block changes no site" "$before"

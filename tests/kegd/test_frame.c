@@ -292,9 +292,13 @@ Test(frame, every_malformed_field)
 	for (int x = 0; x < 256; x++)
 		if (x != KEG_WIRE_VERSION)
 			MUT(m[0] = (uint8_t)x, -EPROTO);
-	/* flags: every unknown bit */
+	/* flags: every unknown bit, LZ4 without COMPRESSED */
 	for (int b = 0; b < 8; b++)
-		MUT(m[1] = (uint8_t)(1 << b), -EBADMSG);
+		if (!((1 << b) & KEG_F_COMPRESSED))
+			MUT(m[1] = (uint8_t)(1 << b), -EBADMSG);
+	MUT(m[1] = KEG_F_LZ4 | 0x80, -EBADMSG);
+	/* a compressed body shorter than raw_len and one byte */
+	MUT((m[1] = KEG_F_COMPRESSED, put32(m + 8, KEG_ZHDR_LEN)), -EBADMSG);
 	/* npkts: 0, one too few, one too many, all too many for len */
 	MUT(m[3] = 0, -EBADMSG);
 	MUT(m[3] = 2, -EBADMSG);

@@ -519,3 +519,79 @@ Test(quic, dead_peer_detected_and_reconnect)
 		 "grep -q '\"qlog_version\"' %s/*.client.sqlog", dir, dir, dir);
 	cr_expect_eq(system(cmd), 0, "qlog traces missing in %s", dir);
 }
+
+/* keg/2 against keg/2, and against a peer offering keg/1 only on either
+ * side: the connection comes up either way and carries the same packets;
+ * compressed kegs go out only on keg/2 (headers/keg_wire.h). */
+static void wire_case(uint8_t client_wire, uint8_t server_wire, unsigned int want)
+{
+	struct kq_config base = { .cc = KQ_CC_BBR, .initial_rtt_ns = 10 * MS, .deadline_ns = MS };
+	struct kq_config cb = base, sb = base;
+	struct end cl, sv;
+	struct relay r;
+	struct sockaddr_in ra;
+	struct kq_stats cs, ss;
+	uint8_t pkt[1500];
+	uint32_t n = 0;
+	uint64_t end;
+
+	cb.wire = client_wire;
+	sb.wire = server_wire;
+	end_init(&sv, key_b, pub_a, true, NULL, &sb);
+	end_start_server(&sv, &sb, pub_a);
+	relay_init(&r, &sv);
+	ra = addr_of(r.a);
+	end_init(&cl, key_a, pub_b, false, &ra, &cb);
+	cr_assert(run_until_up(&cl, &sv, &r, 5000 * MS), "handshake %u/%u", client_wire,
+		  server_wire);
+	/* 2 MB of one flow (its bytes compress: a ramp). */
+	for (end = kq_now() + 20000 * MS; sv.fc.bytes < (2 << 20) && kq_now() < end;) {
+		for (int k = 0; k < 256; k++) {
+			size_t len = pkt_size(7, n);
+
+			pkt_fill(pkt, len, 7, n);
+			if (kq_conn_send(cl.c, 7, pkt, len, kq_now()))
+				break;
+			n++;
+		}
+		kq_conn_write(cl.c, kq_now());
+		turn(&cl, &sv, &r, 2 * MS);
+	}
+	for (end = kq_now() + 3000 * MS; sv.fc.next[7] < n && kq_now() < end;)
+		turn(&cl, &sv, &r, 2 * MS);
+	kq_conn_stats(cl.c, &cs);
+	kq_conn_stats(sv.c, &ss);
+	cr_expect_eq(sv.fc.bad, 0);
+	cr_expect_eq(sv.fc.next[7], n, "%u of %u packets", sv.fc.next[7], n);
+	cr_expect_eq(cs.z.wire, want);
+	cr_expect_eq(ss.z.wire, want);
+	if (want == 2) {
+		cr_expect_gt(cs.z.kegs_z, 0);
+		cr_expect_eq(ss.z.rx_kegs_z, cs.z.kegs_z);
+		cr_expect_lt(cs.z.bytes_out * 2, cs.z.bytes_in, "%lu -> %lu", cs.z.bytes_in,
+			     cs.z.bytes_out);
+	} else {
+		cr_expect_eq(cs.z.kegs_z, 0);
+		cr_expect_eq(ss.z.rx_kegs_z, 0);
+		cr_expect_eq(cs.z.bytes_out, cs.z.bytes_in);
+	}
+	cr_expect_eq(ss.z.drop_unz, 0);
+	end_free(&cl);
+	end_free(&sv);
+	relay_free(&r);
+}
+
+Test(quic, wire_keg2_compresses)
+{
+	wire_case(0, 0, 2);
+}
+
+Test(quic, wire_client_keg1_only)
+{
+	wire_case(1, 0, 1);
+}
+
+Test(quic, wire_server_keg1_only)
+{
+	wire_case(0, 1, 1);
+}

@@ -17,7 +17,9 @@
 # QUIC with BBR, TCP terminated at the gateways: deploy/lab/keg.sh). After
 # the table, the targets of --targets (default all): keg, the keg
 # transport's (tests/wan/bench_keg.sh); term, TCP termination's
-# (tests/wan/bench_term.sh). An empty --rates skips the table.
+# (tests/wan/bench_term.sh); compress, compression's
+# (tests/wan/bench_compress.sh, on a lab of its own). An empty --rates
+# skips the table.
 set -o nounset -o pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -31,7 +33,7 @@ RTTS="20 200"
 LOSSES="0 0.1 1"
 BUFFER=bdp
 CSV=$ROOT/build/bench-wan.csv
-TARGETS="keg term"
+TARGETS="keg term compress"
 P=wb$(($$ % 1000))
 
 die() { echo "bench-wan: $*" >&2; exit 1; }
@@ -134,3 +136,7 @@ BENCH_KEG_RUN=0
 case " $TARGETS " in *" keg "*) BENCH_KEG_RUN=1 ;; esac
 BENCH_KEG_PREFIX=$P . "$ROOT/tests/wan/bench_keg.sh"
 case " $TARGETS " in *" term "*) . "$ROOT/tests/wan/bench_term.sh" ;; esac
+# Keg compression's targets, on a lab of its own (tests/wan/bench_compress.sh).
+case " $TARGETS " in
+*" compress "*) "$ROOT/tests/wan/bench_compress.sh" --time "${KEG_TIME:-30}" ;;
+esac

@@ -121,7 +121,7 @@ const struct cli_cmd cmd_apply = {
 		"10.1.2.0/24\", \"eth0: - customer 10.1.2.9\") and a summary.\n"
 		"'site' lines (anywhere in the file) are the whole set of the keg transport's\n"
 		"sites: 'site NAME ADDR[:PORT] local key FILE | pubkey KEY [maxrate RATE]\n"
-		"[segsize BYTES]', and 'site NAME DAYS [HH:MM-HH:MM] maxrate RATE [; ...]' for\n"
+		"[segsize BYTES] [compress zstd[:LEVEL]|lz4|off] [compress-gain PCT]', and 'site NAME DAYS [HH:MM-HH:MM] maxrate RATE [; ...]' for\n"
 		"a site's MaxRate schedule; sites are written after the interfaces (\"sites:\n"
 		"+ site B\"). A file without site lines leaves the sites alone.",
 	.args = apply_args,

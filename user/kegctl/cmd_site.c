@@ -20,6 +20,7 @@
 
 struct site_opts {
 	const char *name, *addr, *key, *pubkey, *maxrate, *segsize, *schedule;
+	const char *compress, *compress_gain;
 	bool local;
 };
 
@@ -28,6 +29,7 @@ static void words_in(const struct site_opts *o, struct site_words_in *in)
 	*in = (struct site_words_in){
 		.name = o->name, .addr = o->addr, .key = o->key, .pubkey = o->pubkey,
 		.maxrate = o->maxrate, .segsize = o->segsize, .schedule = o->schedule,
+		.compress = o->compress, .compress_gain = o->compress_gain,
 		.local = o->local,
 	};
 }
@@ -165,6 +167,14 @@ out:
 			    "MaxRate by time of day, in force instead of --maxrate: "     \
 			    "'mon-fri 08:00-18:00 maxrate 50mbit; * maxrate 200mbit' "    \
 			    "(none: no schedule)")
+#define OPT_COMPRESS CLI_OPT(CLI_STRING, struct site_opts, compress, "compress", 0,      \
+			     "zstd[:LEVEL]|lz4|off",                                      \
+			     "how kegs to the site are compressed: zstd (level 1-19, "     \
+			     "default 1), lz4, or off; a keg that does not shrink "        \
+			     "enough goes out as it was")
+#define OPT_GAIN    CLI_OPT(CLI_STRING, struct site_opts, compress_gain, "compress-gain", \
+			    0, "PCT", "the % a keg must shrink by to go out compressed "  \
+			    "(1-90, default 10)")
 #define OPT_PUBKEY  CLI_OPT(CLI_STRING, struct site_opts, pubkey, "pubkey", 0, "KEY",    \
 			    "a remote site's public key ('kegctl pubkey' on that gateway)")
 #define OPT_KEY     CLI_OPT(CLI_STRING, struct site_opts, key, "key", 0, "FILE",         \
@@ -178,6 +188,8 @@ static const struct cli_opt add_opts[] = {
 	OPT_MAXRATE,
 	OPT_SEGSIZE,
 	OPT_SCHED,
+	OPT_COMPRESS,
+	OPT_GAIN,
 	{ 0 },
 };
 
@@ -185,6 +197,8 @@ static const struct cli_opt set_opts[] = {
 	OPT_MAXRATE,
 	OPT_SEGSIZE,
 	OPT_SCHED,
+	OPT_COMPRESS,
+	OPT_GAIN,
 	OPT_PUBKEY,
 	OPT_KEY,
 	{ 0 },
@@ -233,7 +247,7 @@ const struct cli_cmd cmd_site_add = {
 const struct cli_cmd cmd_site_set = {
 	.group = "site",
 	.name = "set",
-	.summary = "change a site's address, rate cap, segment size or key",
+	.summary = "change a site's address, rate cap, segment size, compression or key",
 	.help = "Change site NAME in place (same slot, its gen bumped); what is not\n"
 		"given stays. --pubkey for a remote site, --key for the local one;\n"
 		"--maxrate none lifts a cap. kegd sees the change by the new gen.",

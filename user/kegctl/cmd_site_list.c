@@ -58,9 +58,14 @@ static void view(const struct keg_site_conf *c, const struct keg_site_stats *st,
 		out->state = fresh ? state_name(st->state) : "down";
 }
 
+static unsigned int gain_pct(const struct keg_site_conf *c)
+{
+	return c->compress_gain ? c->compress_gain : KEG_COMPRESS_GAIN_DEFAULT;
+}
+
 static void print_text(const struct site_view *s)
 {
-	char addr[64], rate[32];
+	char addr[64], rate[32], z[16];
 	const struct keg_site_stats *t = &s->st;
 
 	printf("%-12s %-24s %-6s %-10s maxrate %s segsize %u", s->c->name,
@@ -73,12 +78,25 @@ static void print_text(const struct site_view *s)
 		       s->c->schedule, s->st.max_rate && s->st.updated_ns ?
 		       keg_rate_str((uint32_t)(s->st.max_rate * 8 / 1000), rate, sizeof(rate)) :
 		       s->st.updated_ns ? "none" : "?");
-	if (!(s->c->flags & KEG_SITE_F_LOCAL))
+	printf(" compress %s", keg_site_compress_str(s->c->compress, s->c->compress_level, z,
+						     sizeof(z)));
+	if (s->c->compress != KEG_COMPRESS_OFF)
+		printf(" (gain %u%%)", gain_pct(s->c));
+	if (!(s->c->flags & KEG_SITE_F_LOCAL)) {
 		printf(" srtt %.1fms tx %llu rx %llu loss %.2f%% flows %llu tcp %llu (mem %llu)",
 		       (double)t->srtt_us / 1000, (unsigned long long)t->udp_tx_bytes,
 		       (unsigned long long)t->udp_rx_bytes, (double)t->loss_ppm / 1e4,
 		       (unsigned long long)t->flows, (unsigned long long)t->tcp_conns,
 		       (unsigned long long)t->tcp_mem_bytes);
+		/* Bytes of kegs before and after compression, both ways. */
+		printf(" keg/%llu z-tx %llu->%llu (%llu z, %llu as is) z-rx %llu->%llu",
+		       (unsigned long long)t->z_wire, (unsigned long long)t->z_bytes_in,
+		       (unsigned long long)t->z_bytes_out, (unsigned long long)t->z_kegs,
+		       (unsigned long long)t->z_kegs_pass, (unsigned long long)t->unz_bytes_in,
+		       (unsigned long long)t->unz_bytes_out);
+		if (t->drop_unz)
+			printf(" z-dropped %llu", (unsigned long long)t->drop_unz);
+	}
 	printf("\n");
 }
 
@@ -92,7 +110,7 @@ static void print_json(struct json *j, const struct site_view *s)
 {
 	const struct keg_site_conf *c = s->c;
 	const struct keg_site_stats *t = &s->st;
-	char addr[64], rate[32], pub[KEG_PUBKEY_B64];
+	char addr[64], rate[32], pub[KEG_PUBKEY_B64], z[16];
 
 	inet_ntop((int)c->family, c->addr, addr, sizeof(addr));
 	json_obj_begin(j);
@@ -151,10 +169,24 @@ static void print_json(struct json *j, const struct site_view *s)
 	ju64(j, "tcp_mem_bytes", t->tcp_mem_bytes);
 	json_key(j, "tcp_mem_per_conn");
 	json_u64(j, t->tcp_conns ? t->tcp_mem_bytes / t->tcp_conns : 0);
+	ju64(j, "wire", t->z_wire);
+	ju64(j, "z_bytes_in", t->z_bytes_in);
+	ju64(j, "z_bytes_out", t->z_bytes_out);
+	ju64(j, "z_kegs", t->z_kegs);
+	ju64(j, "z_kegs_passed", t->z_kegs_pass);
+	ju64(j, "z_cpu_us", t->z_cpu_us);
+	ju64(j, "unz_bytes_in", t->unz_bytes_in);
+	ju64(j, "unz_bytes_out", t->unz_bytes_out);
+	ju64(j, "unz_kegs", t->unz_kegs);
+	ju64(j, "unz_cpu_us", t->unz_cpu_us);
+	ju64(j, "drop_unz", t->drop_unz);
 	json_key(j, "maxrate");
 	json_str(j, c->maxrate_kbit ? keg_rate_str(c->maxrate_kbit, rate, sizeof(rate)) : "none");
 	ju64(j, "maxrate_kbit", c->maxrate_kbit);
 	ju64(j, "segsize", c->segsize);
+	json_key(j, "compress");
+	json_str(j, keg_site_compress_str(c->compress, c->compress_level, z, sizeof(z)));
+	ju64(j, "compress_gain_pct", gain_pct(c));
 	json_key(j, "schedule");
 	json_str(j, c->schedule);
 	json_key(j, "pubkey");
@@ -230,8 +262,10 @@ const struct cli_cmd cmd_site_list = {
 	.name = "list",
 	.summary = "list the sites with their state and transport counters",
 	.help = "One line per site, this gateway's own first: NAME ADDR:PORT local|remote\n"
-		"STATE maxrate RATE segsize BYTES, and for remote sites kegd's srtt,\n"
-		"UDP bytes sent and received, loss and flows. STATE: local, up,\n"
+		"STATE maxrate RATE segsize BYTES compress zstd:N|lz4|off (gain PCT%), and\n"
+		"for remote sites kegd's srtt, UDP bytes sent and received, loss, flows,\n"
+		"the keg/N negotiated and the kegs' bytes before->after compression sent\n"
+		"(z-tx; kegs compressed, kegs as they were) and received (z-rx). STATE: local, up,\n"
 		"connecting, down (also whenever kegd is not running). --json gives\n"
 		"every counter kegd keeps (rates in bit/s, times in ms, loss a fraction).",
 	.opts = list_opts,

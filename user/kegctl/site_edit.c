@@ -36,10 +36,12 @@ int site_parse(const struct site_words_in *in, const struct keg_site_conf *old,
 	       struct keg_site *s, struct keg_err *err)
 {
 	char addr[INET6_ADDRSTRLEN + 8], rate[32], seg[16], pub[KEG_PUBKEY_B64];
-	const char *w[16];
+	char z[16], gain[8];
+	const char *w[24];
 	bool local = old ? old->flags & KEG_SITE_F_LOCAL : in->local;
 	const char *key = in->key, *pubkey = in->pubkey;
 	const char *maxrate = in->maxrate, *segsize = in->segsize, *schedule = in->schedule;
+	const char *compress = in->compress, *compress_gain = in->compress_gain;
 	size_t n = 0;
 
 	w[n++] = in->name;
@@ -62,6 +64,13 @@ int site_parse(const struct site_words_in *in, const struct keg_site_conf *old,
 		}
 		if (!schedule && old->schedule[0])
 			schedule = old->schedule;
+		if (!compress)
+			compress = keg_site_compress_str(old->compress, old->compress_level, z,
+							 sizeof(z));
+		if (!compress_gain && old->compress_gain) {
+			snprintf(gain, sizeof(gain), "%u", old->compress_gain);
+			compress_gain = gain;
+		}
 	}
 	if (local)
 		w[n++] = "local";
@@ -85,6 +94,14 @@ int site_parse(const struct site_words_in *in, const struct keg_site_conf *old,
 		w[n++] = "schedule";
 		w[n++] = schedule;
 	}
+	if (compress) {
+		w[n++] = "compress";
+		w[n++] = compress;
+	}
+	if (compress_gain) {
+		w[n++] = "compress-gain";
+		w[n++] = compress_gain;
+	}
 	return keg_site_parse((char *const *)w, n, s, err);
 }
 
@@ -102,6 +119,9 @@ void site_from_conf(const struct keg_site_conf *c, struct keg_site *s)
 	memcpy(s->pubkey, c->pubkey, sizeof(s->pubkey));
 	s->maxrate_kbit = c->maxrate_kbit;
 	s->segsize = c->segsize;
+	s->compress = c->compress;
+	s->compress_level = c->compress_level;
+	s->compress_gain = c->compress_gain;
 	memcpy(s->schedule, c->schedule, sizeof(s->schedule));
 	s->schedule[sizeof(s->schedule) - 1] = 0;
 }
@@ -116,6 +136,9 @@ void site_to_conf(const struct keg_site *s, struct keg_site_conf *c)
 	c->port = s->port;
 	c->maxrate_kbit = s->maxrate_kbit;
 	c->segsize = s->segsize;
+	c->compress = s->compress;
+	c->compress_level = s->compress_level;
+	c->compress_gain = s->compress_gain;
 	memcpy(c->schedule, s->schedule, sizeof(c->schedule));
 	memcpy(c->pubkey, s->pubkey, sizeof(c->pubkey));
 	memcpy(c->key_path, s->key_path, sizeof(c->key_path));

@@ -23,6 +23,7 @@
  * site's value). */
 struct site_words_in {
 	const char *name, *addr, *key, *pubkey, *maxrate, *segsize, *schedule;
+	const char *compress, *compress_gain;
 	bool local;
 };
 

@@ -122,7 +122,8 @@ ssize_t keg_decode(const uint8_t *buf, size_t len, uint32_t segsize_max,
 		return -EPROTO;
 	if (len < 2)
 		return 0;
-	if (buf[1] & ~KEG_F_KNOWN)
+	if (buf[1] & ~KEG_F_KNOWN ||
+	    (buf[1] & (KEG_F_COMPRESSED | KEG_F_LZ4)) == KEG_F_LZ4)
 		return -EBADMSG;
 	if (len < 4)
 		return 0;
@@ -137,12 +138,17 @@ ssize_t keg_decode(const uint8_t *buf, size_t len, uint32_t segsize_max,
 	v->len = get_be32(buf + 8);
 	if (v->len > segsize_max || v->len > KEG_SEGSIZE_MAX)
 		return -EMSGSIZE;
-	/* npkts records need at least 3 bytes each. */
-	if ((uint64_t)v->npkts * (KEG_REC_HDR_LEN + 1) > v->len)
+	/* npkts records need at least 3 bytes each; a compressed body at
+	 * least its raw_len and one byte (its records are checked once
+	 * decompressed, keg_compress.c). */
+	if (v->flags & KEG_F_COMPRESSED ? v->len < KEG_ZHDR_LEN + 1 :
+	    (uint64_t)v->npkts * (KEG_REC_HDR_LEN + 1) > v->len)
 		return -EBADMSG;
 	if (len - KEG_HDR_LEN < v->len)
 		return 0;
 	v->recs = buf + KEG_HDR_LEN;
+	if (v->flags & KEG_F_COMPRESSED)
+		return (ssize_t)(KEG_HDR_LEN + v->len);
 	err = check_records(v);
 	if (err)
 		return err;
@@ -181,11 +187,22 @@ void keg_rx_free(struct keg_rx *rx)
 static int deliver(struct keg_rx *rx, const struct keg_view *v, keg_pkt_fn fn,
 		   void *ctx)
 {
+	struct keg_view plain;
 	struct keg_iter it;
 	const uint8_t *pkt;
 	size_t len;
 	int n = 0, err;
 
+	if (v->flags & KEG_F_COMPRESSED) {
+		/* Only a connection that negotiated compression has an
+		 * expander; a keg that does not expand is dropped (counted by
+		 * the expander) and the stream goes on. */
+		if (!rx->expand)
+			return -EBADMSG;
+		if (rx->expand(rx->expand_ctx, v, &plain) < 0)
+			return 0;
+		v = &plain;
+	}
 	keg_iter_init(&it, v);
 	while (keg_iter_next(&it, &pkt, &len)) {
 		err = fn(ctx, v, pkt, len);

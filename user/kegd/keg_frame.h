@@ -92,11 +92,13 @@ struct keg_view {
 
 /*
  * Decode the keg at the front of buf[0..len). Returns its total length
- * (> 0) with *v filled in and every record checked; 0 when buf is a proper
+ * (> 0) with *v filled in and every record checked (a compressed keg's
+ * records are checked once expanded, see keg_rx.expand); 0 when buf is a proper
  * prefix of a keg that may still be valid (more bytes needed); or
  *   -EPROTO    unknown version,
  *   -EBADMSG   unknown flag bits, npkts 0, a record of length 0, records
  *              that do not fill `len` exactly or number other than npkts,
+ *              a compressed body shorter than KEG_ZHDR_LEN + 1,
  *   -EMSGSIZE  len above segsize_max.
  */
 ssize_t keg_decode(const uint8_t *buf, size_t len, uint32_t segsize_max,
@@ -121,6 +123,14 @@ int keg_iter_next(struct keg_iter *it, const uint8_t **pkt, size_t *len);
 typedef int (*keg_pkt_fn)(void *ctx, const struct keg_view *keg,
 			  const uint8_t *pkt, size_t len);
 
+/*
+ * Turns a compressed keg (KEG_F_COMPRESSED, accepted by keg_decode with its
+ * body unchecked) into the plain keg it holds: *out checked as keg_decode
+ * checks one, its records in the expander's own buffer, valid until the
+ * next call. A negative return drops the keg (the expander counts it).
+ */
+typedef int (*keg_expand_fn)(void *ctx, const struct keg_view *in, struct keg_view *out);
+
 /* Reassembles the kegs of one stream. */
 struct keg_rx {
 	uint8_t  *buf;          /* keg_buf_size(segsize_max) bytes */
@@ -128,6 +138,9 @@ struct keg_rx {
 	uint32_t  segsize_max;
 	uint64_t  kegs;         /* kegs decoded */
 	uint64_t  pkts;         /* packets delivered */
+	keg_expand_fn expand;   /* NULL (keg_rx_init): compressed kegs are
+				   refused like unknown flags (keg/1) */
+	void     *expand_ctx;
 };
 
 int  keg_rx_init(struct keg_rx *rx, uint32_t segsize_max);  /* -ENOMEM, -EINVAL */

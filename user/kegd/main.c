@@ -81,7 +81,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: kegd --iface IFACE [--iface IFACE ...] [--cc ALGO] [--rtt MS]\n"
 		   "            [--deadline-us US] [--queue PKTS] [--key-update-s S] [--qlog DIR]\n"
-		   "            [--mem-max-mib M] [--no-schedule] [--no-terminate] [-v]\n"
+		   "            [--mem-max-mib M] [--wire 1|2] [--no-schedule] [--no-terminate] [-v]\n"
 		   "Receive what keg's intercept rules steer into AF_XDP on IFACE (one socket\n"
 		   "and thread per receive queue). Packets of a rule whose site is a remote site\n"
 		   "(`kegctl site add`) are carried to that site's gateway in kegs over QUIC\n"
@@ -98,6 +98,8 @@ static void usage(FILE *f)
 		   "  --key-update-s S QUIC key update on every connection at least every S\n"
 		   "                   seconds (600)\n"
 		   "  --qlog DIR       write a qlog trace per connection into DIR\n"
+		   "  --wire 1|2       offer keg/2 and keg/1 (2, default) or keg/1 only, as a\n"
+		   "                   kegd from before compression (tests interoperation)\n"
 		   "  --no-schedule    do not apply the customer shaping schedules that\n"
 		   "                   `kegctl apply` stored (kegd applies them at their minute)\n"
 		   "  --no-terminate   no TCP termination: no listeners, no keg_tc_term; TCP of\n"
@@ -128,6 +130,7 @@ static int parse_args(struct kegd *kd, struct kegd_transport_opts *to, int argc,
 		{ "no-schedule", no_argument, NULL, 'S' },
 		{ "no-terminate", no_argument, NULL, 'T' },
 		{ "mem-max-mib", required_argument, NULL, 'M' },
+		{ "wire", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -180,6 +183,13 @@ static int parse_args(struct kegd *kd, struct kegd_transport_opts *to, int argc,
 			break;
 		case 'L':
 			to->qlog_dir = optarg;
+			break;
+		case 'W':
+			if (strcmp(optarg, "1") && strcmp(optarg, "2")) {
+				pr_notice("--wire: '%s' is neither 1 nor 2", optarg);
+				return 2;
+			}
+			to->wire = optarg[0] == '1';
 			break;
 		case 'S':
 			kd->no_schedule = true;

@@ -24,6 +24,7 @@
 #include <ngtcp2/ngtcp2_crypto.h>
 
 #include "flowmap.h"
+#include "keg_compress.h"
 #include "keg_frame.h"
 #include "quic_conn.h"
 #include "rxbatch.h"
@@ -63,6 +64,7 @@ struct kq_slot {
 	uint8_t          *kbuf;         /* NULL until first use */
 	struct keg_packer pk;
 	struct keg_sbuf   sb;
+	struct keg_z_backoff zb;        /* compression back-off of its kegs */
 };
 
 /* One incoming stream of the peer. */
@@ -134,6 +136,7 @@ struct kq_conn {
 	uint32_t         rr;
 	struct keg_rbucket rb;
 	struct kq_stats  st;
+	struct keg_z     z;             /* compression contexts, reused */
 	uint64_t         buffered;      /* counted at each write, plus what was sent since */
 	uint8_t          retry_secret[32]; /* server: keys its Retry tokens */
 	uint64_t         key_updates_closed;
@@ -266,6 +269,7 @@ static void slots_reset(struct kq_conn *c)
  * or the slot's stream is being retired. */
 static int slot_flush(struct kq_conn *c, struct kq_slot *s)
 {
+	const uint8_t *k;
 	size_t n;
 
 	if (keg_packer_empty(&s->pk))
@@ -273,7 +277,8 @@ static int slot_flush(struct kq_conn *c, struct kq_slot *s)
 	if (s->fin_pending || keg_sbuf_room(&s->sb) < KEG_HDR_LEN + s->pk.used)
 		return -ENOBUFS;
 	n = keg_packer_finish(&s->pk);
-	keg_sbuf_write(&s->sb, s->kbuf, n);
+	k = keg_z_keg(&c->z, &s->zb, s->kbuf, &n);     /* compressed if worth it */
+	keg_sbuf_write(&s->sb, k, n);
 	c->st.kegs_tx++;
 	if (c->cfg.stream_bytes && s->sb.end >= c->cfg.stream_bytes)
 		s->fin_pending = true;
@@ -592,6 +597,11 @@ static void link_up(struct kq_link *l)
 	l->up = true;
 	l->last_key_update = 0;
 	c->st.handshakes++;
+	/* keg/2: compressed kegs may go out from now on (keg_wire.h). */
+	int wire = keg_tls_wire_version(&l->tls);
+
+	c->z.st.wire = wire > 0 ? (uint32_t)wire : 0;
+	c->z.peer_z = wire >= 2;
 	if (l == c->pend) {
 		if (c->cur)
 			link_free(c, c->cur);
@@ -707,6 +717,10 @@ static int recv_stream_data_cb(ngtcp2_conn *conn, uint32_t flags, int64_t stream
 			return NGTCP2_ERR_CALLBACK_FAILURE;
 		}
 		rs->kind = KQ_SUD_RX;
+		if (keg_tls_wire_version(&l->tls) >= 2) {
+			rs->rx.expand = keg_z_expand;
+			rs->rx.expand_ctx = &c->z;
+		}
 		rs->stream_id = stream_id;
 		rs->next = l->rxs;
 		if (l->rxs)
@@ -978,6 +992,11 @@ static struct kq_link *link_alloc(struct kq_conn *c, const struct sockaddr *remo
 	memcpy(&l->remote, remote, len);
 	l->remote_len = len;
 	if (keg_tls_init(&l->tls, c->cfg.id, c->cfg.server, c->cfg.peer_key, get_conn, l)) {
+		free(l);
+		return NULL;
+	}
+	if (c->cfg.wire == 1 && keg_tls_wire_v1_only(&l->tls)) {
+		keg_tls_deinit(&l->tls);
 		free(l);
 		return NULL;
 	}
@@ -1557,6 +1576,10 @@ static void defaults(struct kq_config *cfg)
 		cfg->window = 16 << 20;
 	if (!cfg->max_window)
 		cfg->max_window = 64 << 20;
+	if (!cfg->z.level)
+		cfg->z.level = KEG_COMPRESS_LEVEL_DEFAULT;
+	if (!cfg->z.gain_pct)
+		cfg->z.gain_pct = KEG_COMPRESS_GAIN_DEFAULT;
 }
 
 static uint64_t burst_for(uint64_t rate)
@@ -1583,7 +1606,8 @@ int kq_conn_new(struct kq_conn **out, const struct kq_config *cfg, int fd,
 	c->cfg = *cfg;
 	defaults(&c->cfg);
 	if (c->cfg.segsize < KEG_SEGSIZE_MIN || c->cfg.segsize > KEG_SEGSIZE_MAX ||
-	    c->cfg.slot_buf < keg_buf_size(c->cfg.segsize)) {
+	    c->cfg.slot_buf < keg_buf_size(c->cfg.segsize) ||
+	    keg_z_init(&c->z, &c->cfg.z, c->cfg.segsize, KEG_SEGSIZE_MAX)) {
 		free(c);
 		return -EINVAL;
 	}
@@ -1639,6 +1663,7 @@ void kq_conn_free(struct kq_conn *c)
 	while (c->bss)
 		bs_free(c->bss);
 	keg_flowmap_free(&c->fm);
+	keg_z_free(&c->z);
 	free(c);
 }
 
@@ -2008,6 +2033,15 @@ int kq_conn_set_rate(struct kq_conn *c, uint64_t max_rate, uint64_t now)
 	return err;
 }
 
+int kq_conn_set_compress(struct kq_conn *c, const struct keg_z_conf *z)
+{
+	int err = keg_z_set_conf(&c->z, z);
+
+	if (!err)
+		c->cfg.z = *z;
+	return err;
+}
+
 const char *kq_strerror(int liberr)
 {
 	return liberr ? ngtcp2_strerror(liberr) : "none";
@@ -2026,6 +2060,7 @@ enum kq_state kq_conn_state(const struct kq_conn *c)
 void kq_conn_stats(struct kq_conn *c, struct kq_stats *st)
 {
 	*st = c->st;
+	st->z = c->z.st;
 	st->state = c->state;
 	st->flows_shared = c->fm.shared;
 	st->flows = c->fm.nflows;

@@ -39,6 +39,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include "keg_compress.h"
 #include "tls_pin.h"
 
 enum kq_cc { KQ_CC_BBR, KQ_CC_BBR2, KQ_CC_CUBIC, KQ_CC_RENO };
@@ -73,6 +74,11 @@ struct kq_config {
 	uint64_t     window;                    /* initial conn window; 0: 16 MiB */
 	uint64_t     max_window;                /* autotuned to; 0: 64 MiB */
 	const char  *qlog_dir;                  /* qlog traces (qvis) here; NULL: none */
+	struct keg_z_conf z;                    /* keg compression; zeroed: zstd level 1,
+						   10% gain (keg_compress.h) */
+	uint8_t      wire;                      /* 0: offer keg/2 and keg/1; 1: keg/1
+						   only (as a peer from before
+						   compression) */
 };
 
 enum kq_state { KQ_DOWN, KQ_CONNECTING, KQ_UP };
@@ -107,6 +113,7 @@ struct kq_stats {
 	uint64_t tcp_rx_bytes;       /* TCP bytes taken out of them */
 	int      last_error;         /* why the last connection ended (the library's
 				        error code, kq_strerror()) */
+	struct keg_z_stats z;        /* compression, both ways */
 };
 
 /* The library's name of a last_error. */
@@ -183,6 +190,9 @@ int kq_conn_key_update(struct kq_conn *c, uint64_t now);
 
 /* A new MaxRate (schedule step); 0 removes the cap. */
 int kq_conn_set_rate(struct kq_conn *c, uint64_t max_rate, uint64_t now);
+
+/* A new compression setting; the contexts stay. -EINVAL. */
+int kq_conn_set_compress(struct kq_conn *c, const struct keg_z_conf *z);
 
 /* Bytes queued and not yet acknowledged by the peer (all slots), as
  * counted at the last kq_conn_write() plus what kq_conn_send() took since:

@@ -5,9 +5,11 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "keg_site.h"
 #include "keg_wire.h"
 #include "rate.h"
 #include "schedule.h"
@@ -81,10 +83,69 @@ static const char *opt(const char *w)
 	return strncmp(w, "--", 2) ? w : w + 2;
 }
 
+/* zstd  zstd:LEVEL  lz4  off */
+static int parse_compress(const char *v, struct keg_site *s, struct keg_err *err)
+{
+	char *end;
+	long l;
+
+	if (!strcmp(v, "off") || !strcmp(v, "lz4")) {
+		s->compress = v[0] == 'o' ? KEG_COMPRESS_OFF : KEG_COMPRESS_LZ4;
+		s->compress_level = 0;
+		return 0;
+	}
+	if (strncmp(v, "zstd", 4) || (v[4] && v[4] != ':'))
+		return keg_err_set(err, -EINVAL, "site %s: compress '%s' is none of "
+				   "zstd[:LEVEL], lz4, off", s->name, v);
+	s->compress = KEG_COMPRESS_ZSTD;
+	s->compress_level = KEG_COMPRESS_LEVEL_DEFAULT;
+	if (!v[4])
+		return 0;
+	errno = 0;
+	l = strtol(v + 5, &end, 10);
+	if (!isdigit((unsigned char)v[5]) || *end || errno || l < 1 ||
+	    l > KEG_COMPRESS_LEVEL_MAX)
+		return keg_err_set(err, -EINVAL, "site %s: compress '%s': a zstd level is "
+				   "1-%d", s->name, v, KEG_COMPRESS_LEVEL_MAX);
+	s->compress_level = (uint8_t)l;
+	return 0;
+}
+
+/* 1..90, a '%' allowed after it */
+static int parse_gain(const char *v, struct keg_site *s, struct keg_err *err)
+{
+	char *end;
+	long g;
+
+	errno = 0;
+	g = strtol(v, &end, 10);
+	if (*end == '%')
+		end++;
+	if (!isdigit((unsigned char)v[0]) || *end || errno || g < 1 ||
+	    g > KEG_COMPRESS_GAIN_MAX)
+		return keg_err_set(err, -EINVAL, "site %s: compress-gain '%s' is not a "
+				   "percentage of 1-%d", s->name, v,
+				   KEG_COMPRESS_GAIN_MAX);
+	s->compress_gain = (uint8_t)g;
+	return 0;
+}
+
+const char *keg_site_compress_str(unsigned int codec, unsigned int level, char *buf,
+				  size_t len)
+{
+	if (codec == KEG_COMPRESS_OFF)
+		snprintf(buf, len, "off");
+	else if (codec == KEG_COMPRESS_LZ4)
+		snprintf(buf, len, "lz4");
+	else
+		snprintf(buf, len, "zstd:%u", level ? level : KEG_COMPRESS_LEVEL_DEFAULT);
+	return buf;
+}
+
 int keg_site_parse(char *const *words, size_t n, struct keg_site *s, struct keg_err *err)
 {
 	bool have_rate = false, have_seg = false, have_key = false, have_pub = false;
-	bool have_sched = false;
+	bool have_sched = false, have_z = false, have_gain = false;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
@@ -101,6 +162,9 @@ int keg_site_parse(char *const *words, size_t n, struct keg_site *s, struct keg_
 		return keg_err_set(err, -EINVAL, "site %s: '%s' is not ADDR[:PORT] (IPv6 with a "
 				   "port as [ADDR]:PORT)", s->name, words[1]);
 	s->segsize = KEG_SEGSIZE_DEFAULT;
+	s->compress = KEG_COMPRESS_ZSTD;
+	s->compress_level = KEG_COMPRESS_LEVEL_DEFAULT;
+	s->compress_gain = KEG_COMPRESS_GAIN_DEFAULT;
 	for (size_t i = 2; i < n; i++) {
 		const char *o = opt(words[i]);
 		const char *v = i + 1 < n ? words[i + 1] : NULL;
@@ -112,7 +176,8 @@ int keg_site_parse(char *const *words, size_t n, struct keg_site *s, struct keg_
 			continue;
 		}
 		if (strcmp(o, "key") && strcmp(o, "pubkey") && strcmp(o, "maxrate") &&
-		    strcmp(o, "segsize") && strcmp(o, "schedule"))
+		    strcmp(o, "segsize") && strcmp(o, "schedule") && strcmp(o, "compress") &&
+		    strcmp(o, "compress-gain"))
 			return keg_err_set(err, -EINVAL, "site %s: unknown option '%s'", s->name,
 					   words[i]);
 		if (!v)
@@ -143,6 +208,21 @@ int keg_site_parse(char *const *words, size_t n, struct keg_site *s, struct keg_
 			if (rc)
 				return keg_err_prefix(err, rc, "site %s: maxrate", s->name);
 			have_rate = true;
+		} else if (!strcmp(o, "compress")) {
+			if (have_z)
+				return keg_err_set(err, -EINVAL, "site %s: 'compress' twice", s->name);
+			have_z = true;
+			rc = parse_compress(v, s, err);
+			if (rc)
+				return rc;
+		} else if (!strcmp(o, "compress-gain")) {
+			if (have_gain)
+				return keg_err_set(err, -EINVAL, "site %s: 'compress-gain' twice",
+						   s->name);
+			have_gain = true;
+			rc = parse_gain(v, s, err);
+			if (rc)
+				return rc;
 		} else if (!strcmp(o, "schedule")) {
 			struct keg_sched sched;
 
@@ -185,7 +265,7 @@ int keg_site_parse(char *const *words, size_t n, struct keg_site *s, struct keg_
 	return 0;
 }
 
-#define MAX_WORDS 16
+#define MAX_WORDS 24
 
 int keg_site_parse_line(const char *line, struct keg_site *s, struct keg_err *err)
 {

@@ -7,7 +7,7 @@
  *
  *   site NAME ADDR[:PORT] local key FILE [maxrate RATE] [segsize BYTES]
  *   site NAME ADDR[:PORT] pubkey KEY     [maxrate RATE] [segsize BYTES]
- *        [schedule RULES]
+ *        [schedule RULES] [compress zstd[:LEVEL]|lz4|off] [compress-gain PCT]
  *
  * Option words may also be written `--local`, `--key`, ... (the CLI's
  * spelling). ADDR is IPv4 or IPv6 (`[2001:db8::1]:3919` with a port);
@@ -16,8 +16,10 @@
  * BYTES in keg_size_parse() units (`32k`). RULES: one word, the site's
  * MaxRate by time of day as keg_sched_parse_maxrate() reads it ("mon-fri
  * 08:00-18:00 maxrate 50mbit; * maxrate 200mbit"; "none" for none); the
- * rule in force replaces maxrate. The local site is the first defined
- * (keg_sites_check()).
+ * rule in force replaces maxrate. compress: how kegs to the site are
+ * compressed (default zstd level 1; lz4; off), compress-gain: the % a keg
+ * must shrink by to go out compressed (default 10; keg_compress.h). The
+ * local site is the first defined (keg_sites_check()).
  */
 #ifndef KEGD_SITE_CONF_H
 #define KEGD_SITE_CONF_H
@@ -28,6 +30,7 @@
 #include <netinet/in.h>
 
 #include "err.h"
+#include "keg_site.h"
 #include "site_key.h"
 
 #define KEG_SITE_NAME_MAX 31
@@ -45,6 +48,9 @@ struct keg_site {
 	uint32_t maxrate_kbit;           /* 0: no cap */
 	uint32_t segsize;
 	char     schedule[KEG_SITE_SCHED_MAX + 1];  /* MaxRate rules; "" none */
+	uint8_t  compress;               /* KEG_COMPRESS_* (keg_site.h) */
+	uint8_t  compress_level;         /* zstd: 1..19; else 0 */
+	uint8_t  compress_gain;          /* % 1..90 */
 };
 
 /* words[0..n): NAME ADDR[:PORT] options... (without the leading "site"). */
@@ -56,6 +62,10 @@ int keg_site_parse_line(const char *line, struct keg_site *s, struct keg_err *er
 /* A whole set: exactly one local site and it comes first, names unique,
  * no two remote sites at the same address and port. */
 int keg_sites_check(const struct keg_site *v, size_t n, struct keg_err *err);
+
+/* "zstd:1", "lz4", "off" (as `compress` reads it back). */
+const char *keg_site_compress_str(unsigned int codec, unsigned int level, char *buf,
+				  size_t len);
 
 /* The site's address as a sockaddr (for kq_conn_new / kq_udp_socket). */
 socklen_t keg_site_sockaddr(const struct keg_site *s, struct sockaddr_storage *ss);

@@ -222,7 +222,9 @@ ssize_t keg_tsrx_peek(struct keg_tsrx *rx, const uint8_t **p)
 			len = be32_at(k + 8);
 			if (k[0] != KEG_WIRE_VERSION)
 				return -EPROTO;
-			if (k[1] & ~KEG_F_KNOWN || !be16_at(k + 2) || !len)
+			/* Byte kegs are never compressed (yet): any flag is
+			 * refused, compression's included. */
+			if (k[1] || !be16_at(k + 2) || !len)
 				return -EBADMSG;
 			if (len > KEG_SEGSIZE_MAX)
 				return -EMSGSIZE;

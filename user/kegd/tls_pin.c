@@ -143,8 +143,11 @@ int keg_tls_init(struct keg_tls *t, const struct keg_tls_id *id, bool server,
 		 const uint8_t peer_key[KEG_KEY_LEN],
 		 ngtcp2_crypto_get_conn get_conn, void *user_data)
 {
-	static const gnutls_datum_t alpn = { (unsigned char *)KEG_ALPN,
-					     sizeof(KEG_ALPN) - 1 };
+	/* keg/2 preferred, keg/1 for a peer that knows only that. */
+	static const gnutls_datum_t alpn[] = {
+		{ (unsigned char *)KEG_ALPN_V2, sizeof(KEG_ALPN_V2) - 1 },
+		{ (unsigned char *)KEG_ALPN, sizeof(KEG_ALPN) - 1 },
+	};
 	/* No tickets: no resumption, so never 0-RTT. */
 	unsigned int flags = (server ? GNUTLS_SERVER : GNUTLS_CLIENT) | GNUTLS_NO_TICKETS;
 	int err;
@@ -162,7 +165,7 @@ int keg_tls_init(struct keg_tls *t, const struct keg_tls_id *id, bool server,
 	if (err ||
 	    gnutls_priority_set_direct(t->session, tls_priority, NULL) < 0 ||
 	    gnutls_credentials_set(t->session, GNUTLS_CRD_CERTIFICATE, id->cred) < 0 ||
-	    gnutls_alpn_set_protocols(t->session, &alpn, 1, GNUTLS_ALPN_MANDATORY) < 0) {
+	    gnutls_alpn_set_protocols(t->session, alpn, 2, GNUTLS_ALPN_MANDATORY) < 0) {
 		keg_tls_deinit(t);
 		return -EIO;
 	}
@@ -179,12 +182,28 @@ void keg_tls_deinit(struct keg_tls *t)
 	t->session = NULL;
 }
 
-int keg_tls_check_alpn(const struct keg_tls *t)
+int keg_tls_wire_v1_only(struct keg_tls *t)
+{
+	static const gnutls_datum_t v1 = { (unsigned char *)KEG_ALPN, sizeof(KEG_ALPN) - 1 };
+
+	return gnutls_alpn_set_protocols(t->session, &v1, 1, GNUTLS_ALPN_MANDATORY) < 0 ?
+	       -EIO : 0;
+}
+
+int keg_tls_wire_version(const struct keg_tls *t)
 {
 	gnutls_datum_t p;
 
-	if (gnutls_alpn_get_selected_protocol(t->session, &p) < 0 ||
-	    p.size != sizeof(KEG_ALPN) - 1 || memcmp(p.data, KEG_ALPN, p.size))
+	if (gnutls_alpn_get_selected_protocol(t->session, &p) < 0)
 		return -EPROTO;
-	return 0;
+	if (p.size == sizeof(KEG_ALPN_V2) - 1 && !memcmp(p.data, KEG_ALPN_V2, p.size))
+		return 2;
+	if (p.size == sizeof(KEG_ALPN) - 1 && !memcmp(p.data, KEG_ALPN, p.size))
+		return 1;
+	return -EPROTO;
+}
+
+int keg_tls_check_alpn(const struct keg_tls *t)
+{
+	return keg_tls_wire_version(t) < 0 ? -EPROTO : 0;
 }

@@ -13,7 +13,8 @@
  *    the public key configured for the site (compared in constant time);
  *    TLS 1.3's CertificateVerify proves the peer holds the private key.
  *
- * ALPN "keg/1" is mandatory; no session tickets, so no resumption and no
+ * ALPN is mandatory: "keg/2" (kegs may be compressed) preferred, "keg/1"
+ * for a peer that knows only that (headers/keg_wire.h); no session tickets, so no resumption and no
  * 0-RTT (it can be replayed). Functions return 0 or a negative errno and
  * never print.
  */
@@ -73,7 +74,15 @@ int  keg_tls_init(struct keg_tls *t, const struct keg_tls_id *id, bool server,
 		  ngtcp2_crypto_get_conn get_conn, void *user_data);
 void keg_tls_deinit(struct keg_tls *t);
 
-/* After the handshake: 0 if ALPN "keg/1" was negotiated, -EPROTO if not. */
+/* After the handshake: 0 if ALPN "keg/2" or "keg/1" was negotiated,
+ * -EPROTO if not. */
 int keg_tls_check_alpn(const struct keg_tls *t);
+
+/* After the handshake: 2 or 1 (the keg/N negotiated), or -EPROTO. */
+int keg_tls_wire_version(const struct keg_tls *t);
+
+/* Before the handshake: offer "keg/1" only (what a peer from before
+ * compression does; tests and `kegd --wire 1`). -EIO. */
+int keg_tls_wire_v1_only(struct keg_tls *t);
 
 #endif /* KEGD_TLS_PIN_H */

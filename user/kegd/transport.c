@@ -318,8 +318,11 @@ static int site_connect(struct kegd_transport *tp, struct kegd_site *s, uint64_t
 		.deadline_ns = tp->o.deadline_ns,
 		.qlog_dir = tp->o.qlog_dir,
 		.key_update_ns = tp->o.key_update_ns,
+		.wire = tp->o.wire,
 	};
 	int ret;
+
+	keg_z_conf_from_site(&s->conf, &cfg.z);
 
 	/* Both ends agree on who connects without talking: the lower
 	 * address, port, key. Addresses come first so that a side that was
@@ -419,13 +422,16 @@ static int local_up(struct kegd_transport *tp, const struct keg_site_conf *c)
 	return 0;
 }
 
-/* Only the rate or its schedule differs: the connection stays. */
+/* Only the rate, its schedule or compression differs: the connection
+ * stays. */
 static bool only_rate_changed(const struct keg_site_conf *a, const struct keg_site_conf *b)
 {
 	struct keg_site_conf x = *a, y = *b;
 
 	x.gen = y.gen = 0;
 	x.maxrate_kbit = y.maxrate_kbit = 0;
+	x.compress = y.compress = x.compress_level = y.compress_level = 0;
+	x.compress_gain = y.compress_gain = 0;
 	memset(x.schedule, 0, sizeof(x.schedule));
 	memset(y.schedule, 0, sizeof(y.schedule));
 	return !memcmp(&x, &y, sizeof(x));
@@ -502,8 +508,12 @@ static void poll_conf(struct kegd_transport *tp, uint64_t now)
 			continue;
 		s = atomic_load(&tp->site[i]);
 		if (s && c->used && remote && s->conn && only_rate_changed(n, c)) {
+			struct keg_z_conf z;
+
 			s->conf = *n;
 			*c = *n;
+			keg_z_conf_from_site(n, &z);
+			kq_conn_set_compress(s->conn, &z);
 			site_sched_load(s);
 			site_rate_update(s, time(NULL), now);
 			continue;
@@ -646,6 +656,17 @@ static void publish_stats(struct kegd_transport *tp, uint64_t now)
 		v.tcp_tx_bytes = st.tcp_tx_bytes;
 		v.tcp_rx_bytes = st.tcp_rx_bytes;
 		v.tcp_mem_bytes = s->conn ? kq_conn_bs_mem(s->conn) : 0;
+		v.z_wire = st.z.wire;
+		v.z_bytes_in = st.z.bytes_in;
+		v.z_bytes_out = st.z.bytes_out;
+		v.z_kegs = st.z.kegs_z;
+		v.z_kegs_pass = st.z.kegs_pass;
+		v.z_cpu_us = st.z.cpu_z_ns / 1000;
+		v.unz_bytes_in = st.z.rx_bytes_in;
+		v.unz_bytes_out = st.z.rx_bytes_out;
+		v.unz_kegs = st.z.rx_kegs_z;
+		v.unz_cpu_us = st.z.cpu_unz_ns / 1000;
+		v.drop_unz = st.z.drop_unz;
 		bpf_map_update_elem(tp->maps.stats, &i, &v, BPF_ANY);
 	}
 }

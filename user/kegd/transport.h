@@ -44,6 +44,7 @@ struct kegd_transport_opts {
 	uint64_t    mem_max;         /* bytes buffered in all connections together;
 					0: 256 MiB */
 	const char *qlog_dir;        /* NULL: no traces */
+	uint8_t     wire;            /* 0: keg/2 or keg/1; 1: offer keg/1 only */
 	bool        no_terminate;    /* --no-terminate: no listeners, no keg_tc_term */
 };
 
