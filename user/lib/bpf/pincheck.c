@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* pincheck.c - see pincheck.h */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -74,6 +75,30 @@ int keg_pins_compatible(struct bpf_object *obj, const char *dir, struct keg_err 
 		ret = check_map(map, dir, err);
 		if (ret)
 			return ret;
+	}
+	return 0;
+}
+
+/* Maps that hold counters and nothing an operator configured. */
+static const char *const counter_maps[] = { "keg_stats" };
+
+int keg_pins_reset_counters(struct bpf_object *obj, unsigned int *n, struct keg_err *err)
+{
+	struct bpf_map *map;
+
+	*n = 0;
+	bpf_object__for_each_map(map, obj) {
+		struct keg_err ignored = { 0 };
+		const char *path = bpf_map__pin_path(map);
+		bool counters = false;
+
+		for (size_t i = 0; i < sizeof(counter_maps) / sizeof(counter_maps[0]); i++)
+			counters |= !strcmp(bpf_map__name(map), counter_maps[i]);
+		if (!counters || !path || !check_map(map, "", &ignored))
+			continue;
+		if (unlink(path) && errno != ENOENT)
+			return keg_err_set(err, -errno, "%s: %s", path, strerror(errno));
+		(*n)++;
 	}
 	return 0;
 }

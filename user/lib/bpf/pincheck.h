@@ -18,4 +18,10 @@
  * pin fits its map, else -EINVAL naming the first misfit. */
 int keg_pins_compatible(struct bpf_object *obj, const char *dir, struct keg_err *err);
 
+/* Counters only (keg_stats): a pin whose layout differs (a keg that counts
+ * more) is unpinned, so the new program starts its counters at 0 instead
+ * of the upgrade being refused. The old program keeps counting into the
+ * old map until it is replaced. *n counts the pins removed. */
+int keg_pins_reset_counters(struct bpf_object *obj, unsigned int *n, struct keg_err *err);
+
 #endif /* KEG_PINCHECK_H */

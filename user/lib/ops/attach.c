@@ -159,6 +159,7 @@ static int choose_reply(struct txn *t, struct keg_err *err)
 static int open_skel(struct txn *t, bool existing, struct keg_err *err)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = t->dir);
+	unsigned int reset;
 	int ret;
 
 	if (!existing) {
@@ -179,7 +180,13 @@ static int open_skel(struct txn *t, bool existing, struct keg_err *err)
 	if (!t->skel)
 		return keg_err_set(err, -errno, "opening the keg BPF object: %s",
 				   strerror(errno));
-	/* Fail with a useful message before libbpf fails to reuse a pin. */
+	/* Counters that grew start again at 0; anything else that does not
+	 * fit fails with a useful message before libbpf fails to reuse it. */
+	ret = keg_pins_reset_counters(t->skel->obj, &reset, err);
+	if (ret)
+		return ret;
+	if (reset)
+		keg_log(1, "%s: keg_stats has new counters: they start at 0", t->iface);
 	return keg_pins_compatible(t->skel->obj, t->dir, err);
 }
 
