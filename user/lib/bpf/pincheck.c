@@ -80,7 +80,7 @@ int keg_pins_compatible(struct bpf_object *obj, const char *dir, struct keg_err 
 }
 
 /* Maps that hold counters and nothing an operator configured. */
-static const char *const counter_maps[] = { "keg_stats" };
+static const char *const counter_maps[] = { "keg_stats", "keg_site_stats", "keg_limit_stats" };
 
 int keg_pins_reset_counters(struct bpf_object *obj, unsigned int *n, struct keg_err *err)
 {

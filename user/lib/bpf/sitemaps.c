@@ -13,6 +13,7 @@
 #include "iface.h"
 #include "keg_maps.h"
 #include "keg_sites.skel.h"
+#include "pincheck.h"
 #include "pins.h"
 #include "sitemaps.h"
 
@@ -61,6 +62,7 @@ static int create(const char *dir, struct keg_err *err)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = dir);
 	struct keg_sites *skel;
+	unsigned int reset;
 	int ret;
 
 	ret = keg_bpffs_prepare();
@@ -72,6 +74,15 @@ static int create(const char *dir, struct keg_err *err)
 	if (!skel)
 		return keg_err_set(err, -errno, "site maps: opening the object: %s",
 				   strerror(errno));
+	/* An older keg's counters (keg_site_stats with fewer fields) start
+	 * again; its sites are kept. */
+	ret = keg_pins_reset_counters(skel->obj, &reset, err);
+	if (!ret)
+		ret = keg_pins_compatible(skel->obj, dir, err);
+	if (ret) {
+		keg_sites__destroy(skel);
+		return ret;
+	}
 	ret = keg_sites__load(skel);
 	keg_sites__destroy(skel);	/* the pins hold the maps */
 	if (ret)
@@ -89,6 +100,14 @@ int keg_sitemaps_open(struct keg_sitemaps *m, bool want_create, struct keg_err *
 	if (ret)
 		return keg_err_set(err, ret, "network namespace cookie: %s", strerror(-ret));
 	ret = open_pinned(m, dir);
+	/* Sites an older keg defined, without the maps added since: add them
+	 * (a reader too: kegd must not stop carrying the sites). */
+	if (ret == -ENOENT && !want_create) {
+		char path[PATH_MAX + 64];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, map_names[0]);
+		want_create = access(path, F_OK) == 0;
+	}
 	if (ret == -ENOENT && want_create) {
 		ret = create(dir, err);
 		if (ret)
