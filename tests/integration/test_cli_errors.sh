@@ -128,6 +128,13 @@ t_expect_err $GW "apply with customer 224.0.0.1 refused at its line" "$SPECIAL:2
 	apply "$SPECIAL"
 t_check "the refused applies changed nothing" [ "$before" = "$(snapshot)" ]
 
+# An IPv6 address with a port must be bracketed: the bare form is ambiguous
+# (issue 13 §6), and refused without a change.
+t_expect_err $GW "intercept --dst 2001:db8::1:80 refused as ambiguous" "ambiguous.*ADDR.:PORTS" \
+	intercept add --site hq --src fd00:1::/64 --dst 2001:db8::1:80 --proto T --iface kte-gw0
+t_kegctl $GW intercept list --iface kte-gw0
+t_check "... and added no rule" [ -z "$T_OUT" ]
+
 # A long argument is cut in its error, the reason kept (issue 13 §6).
 long=$(printf '1%.0s' $(seq 3000))
 for args in "customer add $long --iface kte-gw0" "customer add $NET.22 --down $long --iface kte-gw0" \

@@ -750,3 +750,24 @@ Test(intercept_bpf, kegd_has_a_counter_slot_for_every_queue)
 	cr_assert(!running);
 	keg_env_close(&ie.e);
 }
+
+Test(intercept_parse, ipv6_port_ambiguity)
+{
+	struct keg_port_spec ports;
+	struct keg_addr a;
+	struct keg_err err = { 0 };
+
+	/* The example: address ...:1:80, or [2001:db8::1]:80? */
+	cr_expect_eq(keg_icpt_endpoint_parse("2001:db8::1:80", &a, &ports, &err), -EINVAL);
+	cr_expect(strstr(err.msg, "ambiguous"), "%s", err.msg);
+	cr_expect_eq(keg_icpt_endpoint_parse("::1:443", &a, &ports, &err), -EINVAL);
+	/* The unambiguous forms. */
+	cr_assert_eq(keg_icpt_endpoint_parse("[2001:db8::1]:80", &a, &ports, &err), 0, "%s", err.msg);
+	cr_expect_eq(ports.n, 1);
+	cr_expect_eq(ports.lo[0], 80);
+	cr_assert_eq(keg_icpt_endpoint_parse("2001:db8::1:80/128", &a, &ports, &err), 0, "%s", err.msg);
+	cr_expect_eq(ports.n, 0);
+	cr_assert_eq(keg_icpt_endpoint_parse("2001:db8::1", &a, &ports, &err), 0, "%s", err.msg);
+	cr_assert_eq(keg_icpt_endpoint_parse("fd00:77:2::11", &a, &ports, &err), 0, "%s", err.msg);
+	cr_assert_eq(keg_icpt_endpoint_parse("2001:db8:1:2:3:4:5:6", &a, &ports, &err), 0, "%s", err.msg);
+}

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +18,25 @@
 #include "ports.h"
 
 /* ---- parsing ------------------------------------------------------------ */
+
+/* A bare IPv6 address whose last group could as well be a port
+ * ("2001:db8::1:80": the address ...:1:80, or [2001:db8::1]:80?). */
+static bool ipv6_port_ambiguous(const char *s)
+{
+	const char *last = strrchr(s, ':');
+	struct in6_addr a;
+	char head[128];
+	size_t n;
+
+	if (!last || last == s || !last[1] || strspn(last + 1, "0123456789") != strlen(last + 1))
+		return false;
+	n = (size_t)(last - s);
+	if (n >= sizeof(head))
+		return false;
+	memcpy(head, s, n);
+	head[n] = '\0';
+	return inet_pton(AF_INET6, head, &a) == 1 && atoi(last + 1) <= 65535;
+}
 
 int keg_icpt_endpoint_parse(const char *s, struct keg_addr *p,
 			    struct keg_port_spec *ports, struct keg_err *err)
@@ -53,6 +73,10 @@ int keg_icpt_endpoint_parse(const char *s, struct keg_addr *p,
 			*colon = '\0';
 			ps = colon + 1;
 		}
+		if (!slash && !strchr(buf, '.') && ipv6_port_ambiguous(buf))
+			return keg_err_set(err, -EINVAL,
+					   "%s: ambiguous (an IPv6 address, or one with a port?): write [ADDR]:PORTS for ports, ADDR/128 for the address",
+					   s);
 	}
 	if (strchr(buf, '/'))
 		ret = keg_prefix_parse(buf, p, err);
