@@ -157,7 +157,7 @@ static const struct cli_opt set_opts[] = {
 	CLI_OPT(CLI_STRING, struct limits_opts, tcp, "tcp", 0, "N",
 		"terminated TCP connections at once (0 or none: no limit)"),
 	CLI_OPT(CLI_STRING, struct limits_opts, udp, "udp", 0, "N",
-		"flows carried as packets at once: UDP, ICMP, TCP of --no-terminate rules"),
+		"flows carried as packets at once: UDP, ICMP, TCP of rules that do not terminate it"),
 	CLI_OPT(CLI_STRING, struct limits_opts, total, "total", 0, "N",
 		"both together (HyperIP's default: 8192)"),
 	{ 0 },

@@ -212,9 +212,9 @@ static const struct keyword keywords[] = {
 	  1, 9, true,  kw_customer },
 	{ "schedule",  "default|ADDR DAYS [HH:MM-HH:MM] down RATE [up RATE] [; ...]",
 	  4, MAX_ARGS - 1, true, kw_schedule },
-	{ "intercept", "SITE SRC[:PORTS] DST[:PORTS] PROTOS [forward|block] [inner|outer]",
+	{ "intercept", "SITE SRC[:PORTS] DST[:PORTS] PROTOS [forward|block] [inner|outer] [terminate|no-terminate] [forward-at-limit]",
 	  4, 6, true,  kw_intercept },
-	{ "site",      "NAME ADDR[:PORT] local key FILE | pubkey KEY [maxrate RATE] [segsize SIZE] | NAME DAYS [HH:MM-HH:MM] maxrate RATE [; ...]",
+	{ "site",      "NAME ADDR[:PORT] local key FILE | pubkey KEY [maxrate RATE] [segsize SIZE] [compress zstd[:LEVEL]|lz4|off] [compress-gain PCT] | NAME DAYS [HH:MM-HH:MM] maxrate RATE [; ...]",
 	  3, MAX_ARGS - 1, false, kw_site },
 };
 
