@@ -128,6 +128,12 @@ t_expect_err $GW "apply with customer 224.0.0.1 refused at its line" "$SPECIAL:2
 	apply "$SPECIAL"
 t_check "the refused applies changed nothing" [ "$before" = "$(snapshot)" ]
 
+# The gateway's own address is said to be one, not "table 254" (issue 13 §6).
+t_in $GW ip addr add 10.201.99.1/32 dev kte-gw3
+t_expect_err $GW "customer add of the gateway's own address: named as such" \
+	"address of this gateway.*table local" customer add 10.201.99.1 --iface kte-gw0
+t_in $GW ip addr del 10.201.99.1/32 dev kte-gw3
+
 # An IPv6 address with a port must be bracketed: the bare form is ambiguous
 # (issue 13 §6), and refused without a change.
 t_expect_err $GW "intercept --dst 2001:db8::1:80 refused as ambiguous" "ambiguous.*ADDR.:PORTS" \

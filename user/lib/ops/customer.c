@@ -29,6 +29,13 @@ static int ensure_route(struct keg_nl *nl, const struct keg_ifctx *c,
 			return 0;	/* already ours */
 		if (!r.oif || !if_indextoname((unsigned int)r.oif, dev))
 			snprintf(dev, sizeof(dev), "%s", r.oif ? "?" : "none");
+		/* The kernel answers a local route from table main while no
+		 * policy rule exists (the local table is merged into it then):
+		 * say what it is instead of "table 254". */
+		if (r.type == RTN_LOCAL)
+			return keg_err_set(err, -EEXIST,
+					   "%s is an address of this gateway (a route of table local, dev %s): it cannot be a customer",
+					   abuf, dev);
 		return keg_err_set(err, -EEXIST,
 				   "a route to %s/%u already exists (dev %s proto %s table %u) and is not keg's; remove it first",
 				   abuf, a->plen, dev,
