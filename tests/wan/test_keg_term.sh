@@ -239,8 +239,26 @@ set_rules() {
 	"$KEG" ctl --prefix "$P" "$node" intercept add --site B --src "$src" --dst "$dst" \
 		--proto IUT $flag --iface "$lan" >/dev/null
 }
+# udp_pair PORT COUNTER: a flow a1 -> b1:PORT fills gwa's UDP limit, then a
+# second flow to PORT+1 sends 50 datagrams; prints "got=N (of 50)
+# before=C after=C" with gwa's limits COUNTER around the second flow.
+udp_pair() {
+	local p=$1 counter=$2 k1 k2 before
+	in_ns "$P" b1 timeout 30 "$PY" "$TC" udpsink "$p" 4 >"$TMP/u1.out" &
+	k1=$!
+	in_ns "$P" b1 timeout 30 "$PY" "$TC" udpsink $((p + 1)) 3 >"$TMP/u2.out" &
+	k2=$!
+	sleep 0.3
+	client a1 udpsend "$B1" "$p" 150 >/dev/null &
+	sleep 0.8
+	before=$(limits gwa "$counter")
+	client a1 udpsend "$B1" $((p + 1)) 50 >/dev/null
+	wait "$k1" "$k2"
+	fresh
+	echo "$(cat "$TMP/u2.out") (of 50) before=$before after=$(limits gwa "$counter")"
+}
 limits_block() {
-	local out r0 acc u0
+	local out r0 acc
 	link
 	"$KEG" wait-up --prefix "$P" 10 || { fail "sites up"; return; }
 	set_rules gwa
@@ -279,34 +297,14 @@ limits_block() {
 
 	# UDP: one flow fills the limit; a second flow is refused, or with
 	# --forward-at-limit (the rules now) delivered through the kernel.
-	in_ns "$P" b1 timeout 30 "$PY" "$TC" udpsink 7601 4 >"$TMP/u1.out" &
-	local k1=$!
-	in_ns "$P" b1 timeout 30 "$PY" "$TC" udpsink 7602 3 >"$TMP/u2.out" &
-	local k2=$!
-	sleep 0.3
-	client a1 udpsend "$B1" 7601 150 >/dev/null &
-	sleep 0.8
-	u0=$(limits gwa udp_forwarded)
-	client a1 udpsend "$B1" 7602 50 >/dev/null
-	wait "$k1" "$k2"
-	fresh
-	check "past the UDP limit with --forward-at-limit, a second flow's datagrams arrive through the kernel ($(cat "$TMP/u2.out") of 50; udp_forwarded $u0 -> $(limits gwa udp_forwarded))" \
-		eval "[ $(kv got "$(cat "$TMP/u2.out")") -ge 45 ] && [ $(limits gwa udp_forwarded) -gt $u0 ]"
+	out=$(udp_pair 7601 udp_forwarded)
+	check "past the UDP limit with --forward-at-limit, a second flow's datagrams arrive through the kernel ($out)" \
+		eval "[ $(kv got "$out") -ge 45 ] && [ $(kv after "$out") -gt $(kv before "$out") ]"
 	set_rules gwa
 	sleep 2
-	in_ns "$P" b1 timeout 30 "$PY" "$TC" udpsink 7603 4 >"$TMP/u1.out" &
-	k1=$!
-	in_ns "$P" b1 timeout 30 "$PY" "$TC" udpsink 7604 3 >"$TMP/u2.out" &
-	k2=$!
-	sleep 0.3
-	client a1 udpsend "$B1" 7603 150 >/dev/null &
-	sleep 0.8
-	u0=$(limits gwa udp_refused)
-	client a1 udpsend "$B1" 7604 50 >/dev/null
-	wait "$k1" "$k2"
-	fresh
-	check "past the UDP limit, a second flow's datagrams are dropped ($(cat "$TMP/u2.out") of 50) and counted (udp_refused $u0 -> $(limits gwa udp_refused))" \
-		eval "[ $(kv got "$(cat "$TMP/u2.out")") = 0 ] && [ $(limits gwa udp_refused) -gt $u0 ]"
+	out=$(udp_pair 7603 udp_refused)
+	check "past the UDP limit, a second flow's datagrams are dropped and counted ($out)" \
+		eval "[ $(kv got "$out") = 0 ] && [ $(kv after "$out") -gt $(kv before "$out") ]"
 	"$KEG" ctl --prefix "$P" gwa limits set --tcp none --udp none >/dev/null
 }
 try3 limits_block
