@@ -151,7 +151,6 @@ struct kq_conn {
 	struct kq_bs    *bss;           /* all of them */
 	struct kq_bs    *txq, *txq_tail;
 	struct kq_bs    *evq;
-	uint64_t         bs_count;
 	unsigned int     bs_waiting;    /* byte streams with tx_due set */
 };
 
@@ -391,7 +390,6 @@ static void bs_unlink(struct kq_bs *bs)
 		if (*pp)
 			*pp = bs->evq_next;
 	}
-	c->bs_count--;
 }
 
 static void bs_free(struct kq_bs *bs)
@@ -433,7 +431,6 @@ static struct kq_bs *bs_alloc(struct kq_conn *c, bool remote)
 	if (c->bss)
 		c->bss->prev = bs;
 	c->bss = bs;
-	c->bs_count++;
 	return bs;
 }
 
@@ -1809,21 +1806,6 @@ void kq_bs_shutdown(struct kq_bs *bs)
 	bs_tx_now(bs);
 }
 
-ssize_t kq_bs_peek(struct kq_bs *bs, const uint8_t **data)
-{
-	ssize_t n;
-
-	if (bs->dead)
-		return -EPIPE;
-	n = keg_tsrx_peek(&bs->rx, data);
-	if (n < 0) {
-		/* A malformed keg: the connection is reset. */
-		bs->c->st.drop_keg++;
-		bs_reset_stream(bs);
-	}
-	return n;
-}
-
 int kq_bs_peekv(struct kq_bs *bs, struct iovec *iov, int max)
 {
 	int n;
@@ -1872,11 +1854,6 @@ void kq_bs_release(struct kq_bs *bs, bool reset)
 	if (bs->tx.stream_id >= 0 && !bs->closed && !bs->orphan)
 		return;
 	bs_free(bs);
-}
-
-uint64_t kq_conn_bs_count(const struct kq_conn *c)
-{
-	return c->bs_count;
 }
 
 uint32_t kq_conn_flows(const struct kq_conn *c)

@@ -124,7 +124,7 @@ struct keg_tcp_ends;
 
 /* Byte-stream events (kq_ops.bs_event). */
 enum {
-	KQ_BS_READABLE = 1 << 0,     /* kq_bs_peek has bytes, or the peer's FIN came */
+	KQ_BS_READABLE = 1 << 0,     /* kq_bs_peekv has bytes, or the peer's FIN came */
 	KQ_BS_WRITABLE = 1 << 1,     /* acknowledgements made room (kq_bs_room) */
 	KQ_BS_RESET    = 1 << 2,     /* aborted: reset by the peer, or the site's
 					connection is gone; only kq_bs_release */
@@ -221,10 +221,9 @@ size_t kq_bs_room(const struct kq_bs *bs);
 ssize_t kq_bs_write(struct kq_bs *bs, const void *data, size_t len);
 /* FIN after what was written (the TCP side read EOF). */
 void kq_bs_shutdown(struct kq_bs *bs);
-/* The peer's next bytes, contiguous: count, 0 for none now, or -EPIPE
- * (dead) / a malformed-keg error (the stream is then reset). */
-ssize_t kq_bs_peek(struct kq_bs *bs, const uint8_t **data);
-/* The same, several records at once (keg_tsrx_peekv): the vector count. */
+/* The peer's next bytes, up to max records at once (keg_tsrx_peekv): the
+ * vector count, 0 for none now, or -EPIPE (dead) / a malformed-keg error
+ * (the stream is then reset). */
 int kq_bs_peekv(struct kq_bs *bs, struct iovec *iov, int max);
 /* n peeked bytes were written out (across records): credit goes back. */
 void kq_bs_consume(struct kq_bs *bs, size_t n);
@@ -234,7 +233,6 @@ bool kq_bs_eof(struct kq_bs *bs);
  * in QUIC and is freed then; otherwise, or with reset, it is reset. bs is
  * invalid after this call. */
 void kq_bs_release(struct kq_bs *bs, bool reset);
-uint64_t kq_conn_bs_count(const struct kq_conn *c);
 /* Packet flows in the flow table now, and whether flow_id is one of them
  * (the connection limits count them). */
 uint32_t kq_conn_flows(const struct kq_conn *c);
