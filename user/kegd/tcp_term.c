@@ -364,7 +364,7 @@ static void accept_one(struct kegd_term *t, int fd)
 	struct keg_term_key k;
 	struct keg_term_syn syn;
 	struct kq_conn *conn = NULL;
-	unsigned int slot = 0, i;
+	unsigned int slot = KEG_SITES_MAX, i;
 	struct tconn *tc;
 
 	if (getpeername(fd, (struct sockaddr *)&client, &cl) ||
@@ -378,8 +378,9 @@ static void accept_one(struct kegd_term *t, int fd)
 			conn = t->ops.conn_for(t->ctx, (int)syn.ifindex, syn.site, &slot);
 	if (!conn || at_limit(t)) {
 		/* No site up for it (it went down since the SYN), or a
-		 * connection limit: refused. */
-		t->site[slot].refused++;
+		 * connection limit: refused (counted for its site if known). */
+		if (slot < KEG_SITES_MAX)
+			t->site[slot].refused++;
 		reset_fd(fd);
 		return;
 	}
