@@ -274,7 +274,7 @@ const struct cli_cmd cmd_intercept_add = {
 	.opts = add_opts,
 	.opts_size = sizeof(struct icpt_opts),
 	.needs_root = true,
-	.lock = CLI_LOCK_EXCL,
+	.lock = CLI_LOCK_IFACE,
 	.run = run_add,
 };
 
@@ -287,7 +287,7 @@ const struct cli_cmd cmd_intercept_del = {
 	.opts = iface_opts,
 	.opts_size = sizeof(struct icpt_opts),
 	.needs_root = true,
-	.lock = CLI_LOCK_EXCL,
+	.lock = CLI_LOCK_IFACE,
 	.run = run_del,
 };
 
@@ -300,7 +300,7 @@ const struct cli_cmd cmd_intercept_enable = {
 	.opts = iface_opts,
 	.opts_size = sizeof(struct icpt_opts),
 	.needs_root = true,
-	.lock = CLI_LOCK_EXCL,
+	.lock = CLI_LOCK_IFACE,
 	.run = run_enable,
 };
 
@@ -313,7 +313,7 @@ const struct cli_cmd cmd_intercept_disable = {
 	.opts = iface_opts,
 	.opts_size = sizeof(struct icpt_opts),
 	.needs_root = true,
-	.lock = CLI_LOCK_EXCL,
+	.lock = CLI_LOCK_IFACE,
 	.run = run_disable,
 };
 
