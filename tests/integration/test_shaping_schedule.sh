@@ -42,6 +42,12 @@ t_kegctl $A schedule show "$S1" --at "2026-11-23 12:00"	# a Monday
 t_info "$T_OUT"
 t_check "schedule show: active rule and next change" \
 	grep -q "10.206.0.2.*down .*mbit (rule .*) .*(in [0-9]* min)" <<<"$T_OUT"
+# A rule for an address that is no customer is not shown as active (issue 13 §6).
+t_tmp S9
+printf 'ksc-a0 10.206.0.99 * down 7mbit\n' >"$S9"
+t_kegctl $A schedule show "$S9"
+t_check "schedule show: a non-customer is said to be one ($(tail -1 <<<"$T_OUT"))" \
+	grep -q "10.206.0.99 .*not a customer here" <<<"$T_OUT"
 
 t_check "ping through the shaped interface" t_quiet t_in $B ping -c 5 -i 0.2 -W 1 10.206.0.1
 t_in $A ping -c 5 -i 0.2 -W 1 -q 10.206.0.2 >/dev/null 2>&1

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "ifmaps.h"
 #include "customer.h"
 #include "pins.h"
 #include "rate.h"
@@ -41,6 +42,20 @@ static int load(struct cli_ctx *ctx, const char *file, struct keg_sched_entry **
 }
 
 #define rates keg_sched_rule_str
+
+static bool is_customer(const char *iface, const struct keg_addr *a)
+{
+	struct keg_err err = { 0 };
+	struct keg_customer c;
+	struct keg_ifmaps m;
+	bool yes;
+
+	if (keg_ifmaps_open(iface, &m, &err))
+		return false;
+	yes = keg_customer_get(&m, a, &c) == 0;
+	keg_ifmaps_close(&m);
+	return yes;
+}
 
 static int run_show(struct cli_ctx *ctx, const void *o)
 {
@@ -69,6 +84,13 @@ static int run_show(struct cli_ctx *ctx, const void *o)
 		char a[64], b[64], nx[96];
 		int nw, ahead, r;
 
+		/* A rule for an address that is no customer there (or an
+		 * interface keg does not serve) applies to nothing. */
+		if (!v[i].is_default && !is_customer(v[i].iface, &v[i].addr)) {
+			printf("%-10s %-26s %-34s %s\n", v[i].iface, v[i].who,
+			       "not a customer here: nothing applied", "-");
+			continue;
+		}
 		if (keg_sched_next(&v[i].s, w, &nw, &ahead, &r))
 			snprintf(nx, sizeof(nx), "none");
 		else
