@@ -2064,6 +2064,12 @@ void kq_conn_stats(struct kq_conn *c, struct kq_stats *st)
 			if (c->slots[i].stream_id >= 0)
 				st->lost_pkts += ngtcp2_conn_get_stream_loss_count(
 					l->conn, c->slots[i].stream_id);
+		/* Byte streams' losses too while they run (a closed one's are
+		 * in lost_closed). */
+		for (const struct kq_bs *bs = c->bss; bs; bs = bs->next)
+			if (bs->tx.stream_id >= 0 && !bs->orphan)
+				st->lost_pkts += ngtcp2_conn_get_stream_loss_count(
+					l->conn, bs->tx.stream_id);
 		st->key_updates += l->key_gens > 1 ? l->key_gens - 1 : 0;
 	}
 	st->retx_bytes_est = st->lost_pkts * (st->max_udp_payload ? st->max_udp_payload
