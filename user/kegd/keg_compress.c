@@ -21,19 +21,6 @@ static uint64_t cpu_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 void keg_z_conf_from_site(const struct keg_site_conf *c, struct keg_z_conf *z)
 {
 	z->codec = c->compress <= KEG_COMPRESS_OFF ? c->compress : KEG_COMPRESS_OFF;
@@ -183,8 +170,8 @@ const uint8_t *keg_z_keg(struct keg_z *z, struct keg_z_backoff *b, const uint8_t
 	memcpy(z->out, keg, KEG_HDR_LEN);
 	z->out[1] = KEG_F_COMPRESSED |
 		    (z->conf.codec == KEG_COMPRESS_LZ4 ? KEG_F_LZ4 : 0);
-	put_be32(z->out + 8, (uint32_t)(KEG_ZHDR_LEN + clen));
-	put_be32(z->out + KEG_HDR_LEN, (uint32_t)raw);
+	keg_put_be32(z->out + 8, (uint32_t)(KEG_ZHDR_LEN + clen));
+	keg_put_be32(z->out + KEG_HDR_LEN, (uint32_t)raw);
 	*len = KEG_HDR_LEN + KEG_ZHDR_LEN + clen;
 	z->st.bytes_out += *len;
 	z->st.kegs_z++;
@@ -223,7 +210,7 @@ ssize_t keg_z_decompress(struct keg_z *z, const struct keg_view *in)
 	if (!(in->flags & KEG_F_COMPRESSED) || in->len < KEG_ZHDR_LEN + 1)
 		return -EBADMSG;
 	slen = in->len - KEG_ZHDR_LEN;
-	raw = get_be32(in->recs);
+	raw = keg_get_be32(in->recs);
 	/* Judged before any work: no more than the largest keg, and room
 	 * for npkts records of at least 3 bytes. */
 	if (raw > z->segsize_max || raw > KEG_SEGSIZE_MAX ||
@@ -252,8 +239,8 @@ ssize_t keg_z_decompress(struct keg_z *z, const struct keg_view *in)
 	z->plain[1] = 0;
 	z->plain[2] = (uint8_t)(in->npkts >> 8);
 	z->plain[3] = (uint8_t)in->npkts;
-	put_be32(z->plain + 4, in->flow_id);
-	put_be32(z->plain + 8, (uint32_t)raw);
+	keg_put_be32(z->plain + 4, in->flow_id);
+	keg_put_be32(z->plain + 8, (uint32_t)raw);
 	return (ssize_t)(KEG_HDR_LEN + raw);
 }
 

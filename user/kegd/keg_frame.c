@@ -9,30 +9,6 @@
 
 #include "keg_frame.h"
 
-static void put_be16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint16_t get_be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 int keg_packer_init(struct keg_packer *p, uint8_t *buf, uint32_t segsize,
 		    uint64_t deadline_ns)
 {
@@ -63,7 +39,7 @@ int keg_packer_add(struct keg_packer *p, uint32_t flow_id, const void *pkt,
 	}
 	uint8_t *w = p->buf + KEG_HDR_LEN + p->used;
 
-	put_be16(w, (uint16_t)len);
+	keg_put_be16(w, (uint16_t)len);
 	memcpy(w + KEG_REC_HDR_LEN, pkt, len);
 	p->used += (uint32_t)rec;
 	p->npkts++;
@@ -79,9 +55,9 @@ size_t keg_packer_finish(struct keg_packer *p)
 		return 0;
 	p->buf[0] = KEG_WIRE_VERSION;
 	p->buf[1] = 0;
-	put_be16(p->buf + 2, p->npkts);
-	put_be32(p->buf + 4, p->flow_id);
-	put_be32(p->buf + 8, p->used);
+	keg_put_be16(p->buf + 2, p->npkts);
+	keg_put_be32(p->buf + 4, p->flow_id);
+	keg_put_be32(p->buf + 8, p->used);
 	n = KEG_HDR_LEN + p->used;
 	p->used = 0;
 	p->npkts = 0;
@@ -98,7 +74,7 @@ static int check_records(const struct keg_view *v)
 	while (q < end) {
 		if (end - q < KEG_REC_HDR_LEN)
 			return -EBADMSG;
-		uint16_t l = get_be16(q);
+		uint16_t l = keg_get_be16(q);
 
 		if (l == 0 || (size_t)(end - q - KEG_REC_HDR_LEN) < l)
 			return -EBADMSG;
@@ -127,15 +103,15 @@ ssize_t keg_decode(const uint8_t *buf, size_t len, uint32_t segsize_max,
 		return -EBADMSG;
 	if (len < 4)
 		return 0;
-	if (get_be16(buf + 2) == 0)
+	if (keg_get_be16(buf + 2) == 0)
 		return -EBADMSG;
 	if (len < KEG_HDR_LEN)
 		return 0;
 	v->version = buf[0];
 	v->flags = buf[1];
-	v->npkts = get_be16(buf + 2);
-	v->flow_id = get_be32(buf + 4);
-	v->len = get_be32(buf + 8);
+	v->npkts = keg_get_be16(buf + 2);
+	v->flow_id = keg_get_be32(buf + 4);
+	v->len = keg_get_be32(buf + 8);
 	if (v->len > segsize_max || v->len > KEG_SEGSIZE_MAX)
 		return -EMSGSIZE;
 	/* npkts records need at least 3 bytes each; a compressed body at
@@ -159,7 +135,7 @@ int keg_iter_next(struct keg_iter *it, const uint8_t **pkt, size_t *len)
 {
 	if (it->end - it->p < KEG_REC_HDR_LEN + 1)
 		return 0;
-	*len = get_be16(it->p);
+	*len = keg_get_be16(it->p);
 	*pkt = it->p + KEG_REC_HDR_LEN;
 	it->p += KEG_REC_HDR_LEN + *len;
 	return 1;

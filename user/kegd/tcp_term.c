@@ -223,12 +223,7 @@ static bool pump_out(struct tconn *tc)
 		}
 		if (nv == 0) {
 			if (kq_bs_eof(tc->bs)) {
-				struct sockaddr_in6 pa;
-				socklen_t pl = sizeof(pa);
-
-				getpeername(tc->fd, (struct sockaddr *)&pa, &pl);
-				pr_debug("TCP termination: fd %d (peer port %u): the other end's FIN",
-					 tc->fd, ntohs(pa.sin6_port));
+				pr_debug("TCP termination: fd %d: the other end's FIN", tc->fd);
 				shutdown(tc->fd, SHUT_WR);
 				tc->wr_shut = true;
 				return !conn_done(tc);

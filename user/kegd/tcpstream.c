@@ -92,19 +92,12 @@ int keg_tcp_open_decode(const uint8_t *in, struct keg_tcp_ends *e)
 
 void keg_tcp_keg_hdr(uint8_t *out, size_t len)
 {
-	uint32_t n = (uint32_t)len + KEG_REC_HDR_LEN;
-
 	out[0] = KEG_WIRE_VERSION;
 	out[1] = 0;
-	out[2] = 0;
-	out[3] = 1;                             /* one record */
-	memset(out + 4, 0, 4);                  /* flow 0 */
-	out[8] = (uint8_t)(n >> 24);
-	out[9] = (uint8_t)(n >> 16);
-	out[10] = (uint8_t)(n >> 8);
-	out[11] = (uint8_t)n;
-	out[12] = (uint8_t)(len >> 8);
-	out[13] = (uint8_t)len;
+	keg_put_be16(out + 2, 1);                       /* one record */
+	keg_put_be32(out + 4, 0);                       /* flow 0 */
+	keg_put_be32(out + 8, (uint32_t)len + KEG_REC_HDR_LEN);
+	keg_put_be16(out + 12, (uint16_t)len);
 }
 
 int keg_tsrx_init(struct keg_tsrx *rx, size_t max, bool want_open)
@@ -181,16 +174,6 @@ int keg_tsrx_open(struct keg_tsrx *rx, struct keg_tcp_ends *e)
 	return 1;
 }
 
-static uint16_t be16_at(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t be32_at(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /*
  * Decoded as the bytes come, not keg by keg: a record's bytes go out as
  * soon as they are here, and every byte passed returns its credit. Waiting
@@ -219,17 +202,17 @@ ssize_t keg_tsrx_peek(struct keg_tsrx *rx, const uint8_t **p)
 				return -EBADMSG;
 			if (rx->len < KEG_HDR_LEN)
 				return 0;
-			len = be32_at(k + 8);
+			len = keg_get_be32(k + 8);
 			if (k[0] != KEG_WIRE_VERSION)
 				return -EPROTO;
 			/* Byte kegs are never compressed (yet): any flag is
 			 * refused, compression's included. */
-			if (k[1] || !be16_at(k + 2) || !len)
+			if (k[1] || !keg_get_be16(k + 2) || !len)
 				return -EBADMSG;
 			if (len > KEG_SEGSIZE_MAX)
 				return -EMSGSIZE;
 			rx->keg_left = len;
-			rx->pkts_left = be16_at(k + 2);
+			rx->pkts_left = keg_get_be16(k + 2);
 			drop_front(rx, KEG_HDR_LEN);
 			continue;
 		}
@@ -238,7 +221,7 @@ ssize_t keg_tsrx_peek(struct keg_tsrx *rx, const uint8_t **p)
 			return -EBADMSG;
 		if (rx->len < KEG_REC_HDR_LEN)
 			return 0;
-		rx->rec_left = be16_at(k);
+		rx->rec_left = keg_get_be16(k);
 		if (!rx->rec_left || rx->rec_left > rx->keg_left - KEG_REC_HDR_LEN)
 			return -EBADMSG;
 		rx->keg_left -= KEG_REC_HDR_LEN + rx->rec_left;
