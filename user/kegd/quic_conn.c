@@ -20,139 +20,8 @@
 #include <unistd.h>
 
 #include <gnutls/crypto.h>
-#include <ngtcp2/ngtcp2.h>
-#include <ngtcp2/ngtcp2_crypto.h>
 
-#include "flowmap.h"
-#include "keg_compress.h"
-#include "keg_frame.h"
-#include "quic_conn.h"
-#include "rxbatch.h"
-#include "ratebucket.h"
-#include "streambuf.h"
-#include "tcpstream.h"
-
-#define KQ_SCID_LEN      16
-#define KQ_MAX_SCIDS     8
-#define KQ_BATCH         64
-#define KQ_TX_PKT        NGTCP2_MAX_PMTUD_UDP_PAYLOAD_SIZE
-#define KQ_MAX_UDP_RX    1472            /* advertised max_udp_payload_size */
-#define KQ_MS            1000000ULL
-#define KQ_BACKOFF_MIN   (100 * KQ_MS)
-#define KQ_BACKOFF_MAX   (5000 * KQ_MS)
-#define KQ_APP_ERR_KEG   0x6b01          /* stream reset: malformed keg */
-#define KQ_BURST_MIN     (64 * 1024)     /* MaxRate bucket depth floor */
-#define KQ_KEY_RETRY     (100 * KQ_MS)   /* key update refused (unconfirmed): retry */
-#define KQ_RETRY_TOKEN_NS (10000 * KQ_MS) /* a Retry token is good this long */
-
-struct kq_conn;
-struct kq_link;
-struct kq_bs;
-
-/* What a stream's user data points to (the first member of each). */
-enum kq_sud { KQ_SUD_SLOT = 1, KQ_SUD_RX, KQ_SUD_BS };
-
-/* One pool slot: the kegs of its flows on one outgoing stream at a time.
- * A byte stream's sending side is one too (bs set, no packer). */
-struct kq_slot {
-	uint8_t           kind;         /* KQ_SUD_SLOT */
-	struct kq_bs     *bs;           /* the byte stream it sends for; NULL: pool */
-	int64_t           stream_id;    /* -1: no stream open */
-	bool              fin_pending;  /* retire the stream after its queued bytes */
-	bool              fin_sent;
-	bool              blocked;      /* peer's stream window full this round */
-	uint8_t          *kbuf;         /* NULL until first use */
-	struct keg_packer pk;
-	struct keg_sbuf   sb;
-	struct keg_z_backoff zb;        /* compression back-off of its kegs */
-};
-
-/* One incoming stream of the peer. */
-struct kq_rxs {
-	uint8_t        kind;            /* KQ_SUD_RX */
-	struct keg_rx  rx;
-	int64_t        stream_id;
-	bool           broken;
-	bool           fin_rcvd;        /* the peer ended it: answer with our FIN */
-	bool           fin_sent;
-	struct kq_rxs *next, *prev;     /* the link's list, freed with it */
-};
-
-/* One terminated TCP connection's stream (quic_conn.h: byte streams). */
-struct kq_bs {
-	uint8_t          kind;          /* KQ_SUD_BS */
-	struct kq_slot   tx;            /* our bytes: stream id, ring, FIN */
-	struct keg_tsrx  rx;            /* the peer's bytes, until consumed */
-	struct kq_conn  *c;
-	void            *user;
-	struct keg_tcp_ends ends;       /* remote: from the open header */
-	bool             remote;        /* the peer opened it */
-	bool             dead;          /* aborted (reset, connection gone): only release */
-	bool             closed;        /* QUIC is done with the stream (cleanly or not) */
-	bool             orphan;        /* its QUIC connection is gone */
-	uint64_t         tx_due;        /* less than a packet queued: sent by then */
-	bool             fin_rcvd;      /* the peer's FIN is in rx */
-	bool             released;      /* the user is done with it */
-	bool             in_txq, in_evq;
-	unsigned int     ev;            /* KQ_BS_* waiting for dispatch */
-	struct kq_bs    *next, *prev;   /* c->bss */
-	struct kq_bs    *txq_next;      /* c->txq: bytes or FIN to send */
-	struct kq_bs    *evq_next;      /* c->evq: events to dispatch */
-};
-
-struct kq_link {
-	struct kq_conn  *c;
-	ngtcp2_conn     *conn;
-	struct keg_tls   tls;
-	struct sockaddr_storage remote;
-	socklen_t        remote_len;
-	ngtcp2_cid       scids[KQ_MAX_SCIDS];
-	size_t           nscids;
-	bool             up;
-	struct kq_rxs   *rxs;
-	uint64_t         lost_closed;   /* loss counts of closed streams */
-	uint64_t         key_gens;      /* update_key calls */
-	uint64_t         last_key_update;
-	FILE            *qlog;          /* cfg.qlog_dir: this connection's trace */
-};
-
-struct kq_conn {
-	struct kq_config cfg;
-	struct kq_ops    ops;
-	void            *ctx;
-	int              fd;
-	struct sockaddr_storage local;
-	socklen_t        local_len;
-	struct sockaddr_storage peer;
-	socklen_t        peer_len;
-	struct kq_link  *cur;           /* the connection in use */
-	struct kq_link  *pend;          /* server: a handshake beside it */
-	enum kq_state    state;
-	bool             closed;
-	uint64_t         reconnect_at;
-	uint64_t         backoff;
-	struct keg_flowmap fm;
-	struct kq_slot  *slots;
-	uint32_t         rr;
-	struct keg_rbucket rb;
-	struct kq_stats  st;
-	struct keg_z     z;             /* compression contexts, reused */
-	uint64_t         buffered;      /* counted at each write, plus what was sent since */
-	uint8_t          retry_secret[32]; /* server: keys its Retry tokens */
-	uint64_t         key_updates_closed;
-	uint64_t         lost_closed;
-	/* transmit batch */
-	int              ntx;
-	struct mmsghdr   txm[KQ_BATCH];
-	struct iovec     txv[KQ_BATCH];
-	uint8_t          txb[KQ_BATCH][KQ_TX_PKT];
-	struct kq_rxbatch rx;           /* kq_conn_read()'s batch */
-	/* byte streams */
-	struct kq_bs    *bss;           /* all of them */
-	struct kq_bs    *txq, *txq_tail;
-	struct kq_bs    *evq;
-	unsigned int     bs_waiting;    /* byte streams with tx_due set */
-};
+#include "quic_internal.h"
 
 /*
  * ngtcp2's decrypt callback has no user_data argument, yet an AEAD failure
@@ -284,219 +153,6 @@ static int slot_flush(struct kq_conn *c, struct kq_slot *s)
 	return 0;
 }
 
-/* ---- byte streams: the pure part ------------------------------------------ */
-
-static void bs_event(struct kq_bs *bs, unsigned int ev)
-{
-	struct kq_conn *c = bs->c;
-
-	bs->ev |= ev;
-	if (bs->in_evq || bs->released)
-		return;
-	bs->in_evq = true;
-	bs->evq_next = c->evq;
-	c->evq = bs;
-}
-
-/* Bytes or a FIN to send: on the queue link_write serves. */
-static void bs_txq_add(struct kq_bs *bs)
-{
-	struct kq_conn *c = bs->c;
-
-	if (bs->in_txq || bs->dead || bs->tx.fin_sent || bs->tx.blocked)
-		return;
-	if (!keg_sbuf_unsent(&bs->tx.sb) && !bs->tx.fin_pending)
-		return;
-	bs->in_txq = true;
-	bs->txq_next = NULL;
-	if (c->txq_tail)
-		c->txq_tail->txq_next = bs;
-	else
-		c->txq = bs;
-	c->txq_tail = bs;
-}
-
-static struct kq_bs *bs_txq_pop(struct kq_conn *c)
-{
-	struct kq_bs *bs = c->txq;
-
-	if (!bs)
-		return NULL;
-	c->txq = bs->txq_next;
-	if (!c->txq)
-		c->txq_tail = NULL;
-	bs->in_txq = false;
-	return bs;
-}
-
-/* What waited for the deadline goes now. */
-static void bs_tx_now(struct kq_bs *bs)
-{
-	if (bs->tx_due) {
-		bs->tx_due = 0;
-		bs->c->bs_waiting--;
-	}
-	bs_txq_add(bs);
-}
-
-/* Byte streams whose deadline passed, into the send queue; the earliest
- * deadline still ahead (UINT64_MAX: none). */
-static uint64_t bs_due(struct kq_conn *c, uint64_t now)
-{
-	uint64_t next = UINT64_MAX;
-
-	if (!c->bs_waiting)
-		return next;
-	for (struct kq_bs *bs = c->bss; bs; bs = bs->next) {
-		if (!bs->tx_due)
-			continue;
-		if (bs->tx_due <= now)
-			bs_tx_now(bs);
-		else if (bs->tx_due < next)
-			next = bs->tx_due;
-	}
-	return next;
-}
-
-static void bs_unlink(struct kq_bs *bs)
-{
-	struct kq_conn *c = bs->c;
-
-	if (bs->prev)
-		bs->prev->next = bs->next;
-	else
-		c->bss = bs->next;
-	if (bs->next)
-		bs->next->prev = bs->prev;
-	if (bs->in_txq) {
-		struct kq_bs **pp = &c->txq, *last = NULL;
-
-		while (*pp && *pp != bs) {
-			last = *pp;
-			pp = &(*pp)->txq_next;
-		}
-		if (*pp)
-			*pp = bs->txq_next;
-		if (c->txq_tail == bs)
-			c->txq_tail = last;
-	}
-	if (bs->tx_due)
-		c->bs_waiting--;
-	if (bs->in_evq) {
-		struct kq_bs **pp = &c->evq;
-
-		while (*pp && *pp != bs)
-			pp = &(*pp)->evq_next;
-		if (*pp)
-			*pp = bs->evq_next;
-	}
-}
-
-static void bs_free(struct kq_bs *bs)
-{
-	struct kq_conn *c = bs->c;
-	uint64_t held = keg_tsrx_held(&bs->rx) + bs->rx.credit;
-
-	/* The peer's bytes it held were delivered by the library, which
-	 * counted them against the connection window: that credit goes back
-	 * here, or every connection reset with bytes in hand would shrink the
-	 * window for all the others until nothing moves. */
-	if (held && !bs->orphan && c->cur && c->cur->up)
-		ngtcp2_conn_extend_max_offset(c->cur->conn, held);
-	bs_unlink(bs);
-	keg_sbuf_free(&bs->tx.sb);
-	keg_tsrx_free(&bs->rx);
-	free(bs);
-}
-
-static struct kq_bs *bs_alloc(struct kq_conn *c, bool remote)
-{
-	struct kq_bs *bs = calloc(1, sizeof(*bs));
-
-	if (!bs)
-		return NULL;
-	bs->kind = KQ_SUD_BS;
-	bs->tx.kind = KQ_SUD_SLOT;
-	bs->tx.bs = bs;
-	bs->tx.stream_id = -1;
-	bs->c = c;
-	bs->remote = remote;
-	if (keg_sbuf_init(&bs->tx.sb, c->cfg.slot_buf) ||
-	    keg_tsrx_init(&bs->rx, c->cfg.max_window, remote)) {
-		keg_sbuf_free(&bs->tx.sb);
-		free(bs);
-		return NULL;
-	}
-	bs->next = c->bss;
-	if (c->bss)
-		c->bss->prev = bs;
-	c->bss = bs;
-	return bs;
-}
-
-/* The connection is gone (lost, closed, replaced): its streams with it. */
-static void bs_kill_all(struct kq_conn *c)
-{
-	struct kq_bs *bs, *n;
-
-	for (bs = c->bss; bs; bs = n) {
-		n = bs->next;
-		bs->tx.stream_id = -1;
-		bs->orphan = true;
-		if (bs->released) {
-			bs_free(bs);
-			continue;
-		}
-		if (!bs->dead) {
-			bs->dead = true;
-			bs_event(bs, KQ_BS_RESET);
-		}
-	}
-	c->txq = c->txq_tail = NULL;
-	for (bs = c->bss; bs; bs = bs->next)
-		bs->in_txq = false;
-}
-
-static void bs_reset_stream(struct kq_bs *bs);
-
-/* Events gathered while ngtcp2 ran, to the user now that it does not:
- * the user may call back into the connection from them. */
-static void bs_dispatch(struct kq_conn *c)
-{
-	struct kq_bs *bs;
-
-	while ((bs = c->evq)) {
-		unsigned int ev = bs->ev;
-
-		c->evq = bs->evq_next;
-		bs->in_evq = false;
-		bs->ev = 0;
-		if (bs->released)
-			continue;
-		if (ev & KQ_BS_OPEN) {
-			int r = keg_tsrx_open(&bs->rx, &bs->ends);
-
-			if (r == 0)
-				continue;       /* the rest of the header comes later */
-			bs->user = r > 0 ? c->ops.bs_open(c->ctx, bs, &bs->ends) : NULL;
-			if (!bs->user) {
-				/* Refused or malformed: reset, and forget it. */
-				if (r < 0)
-					c->st.drop_keg++;
-				bs_reset_stream(bs);
-				bs->released = true;
-				if (bs->tx.stream_id < 0)
-					bs_free(bs);
-				continue;
-			}
-			ev = KQ_BS_READABLE;
-		}
-		if (bs->remote && !bs->user)
-			continue;
-		c->ops.bs_event(c->ctx, bs->user, ev);
-	}
-}
-
 /* ---- ngtcp2 callbacks ----------------------------------------------------- */
 
 static ngtcp2_conn *get_conn(ngtcp2_crypto_conn_ref *ref)
@@ -606,7 +262,7 @@ static void link_up(struct kq_link *l)
 		c->pend = NULL;
 	}
 	slots_reset(c);
-	bs_kill_all(c);
+	kqbs_kill_all(c);
 	c->backoff = KQ_BACKOFF_MIN;
 	set_state(c, KQ_UP);
 }
@@ -651,30 +307,6 @@ static int deliver_pkt(void *ctx, const struct keg_view *k, const uint8_t *pkt, 
 	return 0;
 }
 
-/* Bytes of a byte stream: held until the user writes them to its socket;
- * flow-control credit goes back only then (kq_bs_consume). */
-static void bs_peer_reset(struct kq_bs *bs);
-
-static int bs_recv(struct kq_conn *c, struct kq_bs *bs, uint32_t flags,
-		   const uint8_t *data, size_t datalen)
-{
-	c->st.stream_rx_bytes += datalen;
-	if (bs->dead)
-		return 0;
-	if (keg_tsrx_push(&bs->rx, data, datalen)) {
-		/* Past the window we gave, or no memory: this connection ends
-		 * (the stream is reset when the user releases it: no library
-		 * call from inside its callbacks). */
-		c->st.drop_keg++;
-		bs_peer_reset(bs);
-		return 0;
-	}
-	if (flags & NGTCP2_STREAM_DATA_FLAG_FIN)
-		bs->fin_rcvd = true;
-	bs_event(bs, bs->remote && !bs->rx.opened ? KQ_BS_OPEN : KQ_BS_READABLE);
-	return 0;
-}
-
 static int recv_stream_data_cb(ngtcp2_conn *conn, uint32_t flags, int64_t stream_id,
 			       uint64_t offset, const uint8_t *data, size_t datalen,
 			       void *user_data, void *stream_user_data)
@@ -687,17 +319,17 @@ static int recv_stream_data_cb(ngtcp2_conn *conn, uint32_t flags, int64_t stream
 
 	(void)offset;
 	if (rs && rs->kind == KQ_SUD_BS)
-		return bs_recv(c, (struct kq_bs *)rs, flags, data, datalen);
+		return kqbs_recv(c, (struct kq_bs *)rs, flags, data, datalen);
 	/* A peer's stream whose first byte opens a terminated TCP connection. */
 	if (!rs && !ngtcp2_conn_is_local_stream(conn, stream_id) && datalen &&
 	    data[0] == KEG_TCP_OPEN_MAGIC && l == c->cur && l->up && c->ops.bs_open) {
-		struct kq_bs *bs = bs_alloc(c, true);
+		struct kq_bs *bs = kqbs_alloc(c, true);
 
 		if (!bs)
 			return NGTCP2_ERR_CALLBACK_FAILURE;     /* as for a packet stream */
 		bs->tx.stream_id = stream_id;
 		ngtcp2_conn_set_stream_user_data(conn, stream_id, bs);
-		return bs_recv(c, bs, flags, data, datalen);
+		return kqbs_recv(c, bs, flags, data, datalen);
 	}
 	ngtcp2_conn_extend_max_stream_offset(conn, stream_id, datalen);
 	ngtcp2_conn_extend_max_offset(conn, datalen);
@@ -758,18 +390,8 @@ static int acked_cb(ngtcp2_conn *conn, int64_t stream_id, uint64_t offset,
 	if (s && keg_sbuf_ack(&s->sb, offset, datalen))
 		return NGTCP2_ERR_CALLBACK_FAILURE;
 	if (bs && !bs->dead)
-		bs_event(bs, KQ_BS_WRITABLE);
+		kqbs_event(bs, KQ_BS_WRITABLE);
 	return 0;
-}
-
-/* The peer reset its side or asked us to stop: the TCP connection is
- * reset (or its connect was refused). */
-static void bs_peer_reset(struct kq_bs *bs)
-{
-	if (bs->dead)
-		return;
-	bs->dead = true;
-	bs_event(bs, KQ_BS_RESET);
 }
 
 /* The library goes on using the stream after these return: our side is
@@ -781,7 +403,7 @@ static int stream_reset_cb(ngtcp2_conn *conn, int64_t stream_id, uint64_t final_
 
 	(void)conn, (void)stream_id, (void)final_size, (void)app_error_code, (void)user_data;
 	if (bs && bs->kind == KQ_SUD_BS)
-		bs_peer_reset(bs);
+		kqbs_peer_reset(bs);
 	return 0;
 }
 
@@ -807,14 +429,14 @@ static int stream_close_cb(ngtcp2_conn *conn, uint32_t flags, int64_t stream_id,
 		if (!ngtcp2_conn_is_local_stream(conn, stream_id))
 			ngtcp2_conn_extend_max_streams_bidi(conn, 1);
 		if (bs->released) {
-			bs_free(bs);
+			kqbs_free(bs);
 			return 0;
 		}
 		/* Closed without both FINs: it did not end cleanly. What the
 		 * peer sent before its FIN stays readable. */
 		if (!bs->fin_rcvd || !bs->tx.fin_sent ||
 		    (flags & NGTCP2_STREAM_CLOSE_FLAG_APP_ERROR_CODE_SET))
-			bs_peer_reset(bs);
+			kqbs_peer_reset(bs);
 		return 0;
 	}
 	if (ngtcp2_conn_is_local_stream(conn, stream_id)) {
@@ -859,7 +481,7 @@ static int extend_max_stream_data_cb(ngtcp2_conn *conn, int64_t stream_id,
 		struct kq_bs *bs = (struct kq_bs *)s;
 
 		bs->tx.blocked = false;
-		bs_txq_add(bs);
+		kqbs_txq_add(bs);
 		return 0;
 	}
 	if (s && s->kind == KQ_SUD_SLOT)
@@ -1232,7 +854,7 @@ static struct kq_slot *next_slot(struct kq_conn *c, struct kq_link *l, bool *no_
 		return s;
 	}
 	/* Then the byte streams, in turn. */
-	for (struct kq_bs *bs; (bs = bs_txq_pop(c));) {
+	for (struct kq_bs *bs; (bs = kqbs_txq_pop(c));) {
 		if (bs->dead || bs->tx.fin_sent || bs->tx.blocked)
 			continue;
 		if (bs->tx.stream_id < 0) {
@@ -1307,7 +929,7 @@ static int link_write(struct kq_conn *c, struct kq_link *l, uint64_t now)
 		/* The byte stream served last goes back in the queue if it
 		 * has more (not while it is blocked). */
 		if (prev_bs) {
-			bs_txq_add(prev_bs);
+			kqbs_txq_add(prev_bs);
 			prev_bs = NULL;
 		}
 		fr = l->up ? next_fin(l) : NULL;
@@ -1370,7 +992,7 @@ static int link_write(struct kq_conn *c, struct kq_link *l, uint64_t now)
 			break;
 	}
 	if (prev_bs)
-		bs_txq_add(prev_bs);
+		kqbs_txq_add(prev_bs);
 	tx_flush(c);
 	ngtcp2_conn_update_pkt_tx_time(l->conn, now);
 	return 0;
@@ -1413,7 +1035,7 @@ static void link_close(struct kq_conn *c, struct kq_link *l, int liberr, uint64_
 	if (c->cur)
 		return;
 	slots_reset(c);
-	bs_kill_all(c);
+	kqbs_kill_all(c);
 	set_state(c, c->pend ? KQ_CONNECTING : KQ_DOWN);
 	if (!c->cfg.server && !c->closed) {
 		c->reconnect_at = now + c->backoff;
@@ -1658,7 +1280,7 @@ void kq_conn_free(struct kq_conn *c)
 	}
 	free(c->slots);
 	while (c->bss)
-		bs_free(c->bss);
+		kqbs_free(c->bss);
 	keg_flowmap_free(&c->fm);
 	keg_z_free(&c->z);
 	free(c);
@@ -1711,151 +1333,6 @@ static uint64_t buffered_count(const struct kq_conn *c)
 	return n;
 }
 
-/* ---- byte streams: the API ---------------------------------------------------- */
-
-static ngtcp2_conn *bs_conn(const struct kq_bs *bs)
-{
-	const struct kq_conn *c = bs->c;
-
-	return c->cur && c->cur->up && bs->tx.stream_id >= 0 ? c->cur->conn : NULL;
-}
-
-/* Both directions aborted with KEG_APP_ERR_TCP_RESET; the stream forgets bs. */
-static void bs_reset_stream(struct kq_bs *bs)
-{
-	ngtcp2_conn *conn = bs_conn(bs);
-
-	bs->dead = true;
-	if (!conn)
-		return;
-	ngtcp2_conn_shutdown_stream(conn, bs->tx.stream_id, KEG_APP_ERR_TCP_RESET);
-}
-
-int kq_bs_open(struct kq_conn *c, const struct sockaddr *client, const struct sockaddr *server,
-	       void *user, struct kq_bs **out)
-{
-	uint8_t hdr[KEG_TCP_OPEN_LEN];
-	struct kq_bs *bs;
-	int ret;
-
-	if (!c->cur || !c->cur->up)
-		return -ENOTCONN;
-	ret = keg_tcp_open_encode(hdr, client, server);
-	if (ret)
-		return ret;
-	bs = bs_alloc(c, false);
-	if (!bs)
-		return -ENOMEM;
-	keg_sbuf_write(&bs->tx.sb, hdr, sizeof(hdr));
-	bs->user = user;
-	bs_txq_add(bs);
-	c->st.tcp_opened++;
-	*out = bs;
-	return 0;
-}
-
-size_t kq_bs_room(const struct kq_bs *bs)
-{
-	size_t room = keg_sbuf_room(&bs->tx.sb);
-
-	if (bs->dead || bs->tx.fin_pending || room <= KEG_TCP_KEG_HDR)
-		return 0;
-	room -= KEG_TCP_KEG_HDR;
-	return room < bs->c->cfg.segsize ? room : bs->c->cfg.segsize;
-}
-
-ssize_t kq_bs_write(struct kq_bs *bs, const void *data, size_t len)
-{
-	uint8_t hdr[KEG_TCP_KEG_HDR];
-	size_t room = kq_bs_room(bs);
-
-	if (bs->dead)
-		return -EPIPE;
-	if (len > room)
-		len = room;
-	if (len > KEG_PKT_MAX)
-		len = KEG_PKT_MAX;
-	if (!len)
-		return 0;
-	keg_tcp_keg_hdr(hdr, len);
-	keg_sbuf_write(&bs->tx.sb, hdr, sizeof(hdr));
-	keg_sbuf_write(&bs->tx.sb, data, len);
-	bs->c->st.kegs_tx++;
-	bs->c->st.tcp_tx_bytes += len;
-	/* Less than a packet waits up to the keg deadline for more, as a
-	 * packet keg does: a message an application writes in pieces (a
-	 * length, then its body) then crosses in one QUIC packet and reaches
-	 * the other end's socket in one piece, as it would have over one
-	 * TCP hop, instead of pieces a pacing interval or a loss apart. */
-	if (keg_sbuf_unsent(&bs->tx.sb) < KQ_TX_PKT && bs->c->cfg.deadline_ns) {
-		if (!bs->tx_due) {
-			bs->tx_due = kq_now() + bs->c->cfg.deadline_ns;
-			bs->c->bs_waiting++;
-		}
-		return (ssize_t)len;
-	}
-	bs_tx_now(bs);
-	return (ssize_t)len;
-}
-
-void kq_bs_shutdown(struct kq_bs *bs)
-{
-	if (bs->dead || bs->tx.fin_pending)
-		return;
-	bs->tx.fin_pending = true;
-	bs_tx_now(bs);
-}
-
-int kq_bs_peekv(struct kq_bs *bs, struct iovec *iov, int max)
-{
-	int n;
-
-	if (bs->dead)
-		return -EPIPE;
-	n = keg_tsrx_peekv(&bs->rx, iov, max);
-	if (n < 0) {
-		bs->c->st.drop_keg++;
-		bs_reset_stream(bs);
-	}
-	return n;
-}
-
-void kq_bs_consume(struct kq_bs *bs, size_t n)
-{
-	ngtcp2_conn *conn = bs_conn(bs);
-	size_t credit = keg_tsrx_consumev(&bs->rx, n);
-
-	bs->c->st.tcp_rx_bytes += n;
-	if (credit && conn) {
-		ngtcp2_conn_extend_max_stream_offset(conn, bs->tx.stream_id, credit);
-		ngtcp2_conn_extend_max_offset(conn, credit);
-	}
-}
-
-bool kq_bs_eof(struct kq_bs *bs)
-{
-	const uint8_t *p;
-
-	return bs->fin_rcvd && !bs->dead && keg_tsrx_peek(&bs->rx, &p) == 0 &&
-	       keg_tsrx_held(&bs->rx) == 0;
-}
-
-
-void kq_bs_release(struct kq_bs *bs, bool reset)
-{
-	bs->released = true;
-	bs->user = NULL;
-	if (reset || (!bs->dead && !(bs->tx.fin_pending && bs->fin_rcvd)))
-		bs_reset_stream(bs);
-	/* While QUIC holds the stream its frames point into our send ring
-	 * (the library does not copy; a reset stream's queued frames may still
-	 * go out): freed at the stream's close (stream_close_cb), or now if it
-	 * never opened or its connection is gone. */
-	if (bs->tx.stream_id >= 0 && !bs->closed && !bs->orphan)
-		return;
-	bs_free(bs);
-}
-
 uint32_t kq_conn_flows(const struct kq_conn *c)
 {
 	return c->fm.nflows;
@@ -1866,20 +1343,9 @@ bool kq_conn_flow_known(const struct kq_conn *c, uint32_t flow_id)
 	return keg_flowmap_has(&c->fm, flow_id);
 }
 
-uint64_t kq_conn_bs_mem(const struct kq_conn *c)
-{
-	uint64_t n = 0;
-
-	for (const struct kq_bs *bs = c->bss; bs; bs = bs->next)
-		n += bs->tx.sb.cap > 0 ? bs->tx.sb.end - bs->tx.sb.acked : 0;
-	for (const struct kq_bs *bs = c->bss; bs; bs = bs->next)
-		n += bs->rx.cap;
-	return n;
-}
-
 int kq_conn_write(struct kq_conn *c, uint64_t now)
 {
-	bs_dispatch(c);
+	kqbs_dispatch(c);
 	/* Recounted here, after acknowledgements freed room; kq_conn_send
 	 * adds to it in between. */
 	c->buffered = buffered_count(c);
@@ -1922,7 +1388,7 @@ int kq_conn_timer(struct kq_conn *c, uint64_t now)
 			if (s->kbuf && keg_packer_due(&s->pk, now) && slot_flush(c, s))
 				c->st.backpressure++;   /* stays packed; retried */
 		}
-		bs_due(c, now);
+		kqbs_due(c, now);
 		/* Timed key updates are started by the client alone: two ends
 		 * starting theirs on their own clocks cross, and an idle
 		 * connection then lost its keep-alives to decryption failures
@@ -2098,7 +1564,7 @@ void kq_conn_close(struct kq_conn *c, uint64_t now)
 		link_free(c, c->cur);
 	}
 	slots_reset(c);
-	bs_kill_all(c);
-	bs_dispatch(c);
+	kqbs_kill_all(c);
+	kqbs_dispatch(c);
 	set_state(c, KQ_DOWN);
 }
