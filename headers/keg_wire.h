@@ -21,7 +21,9 @@
  * a peer speaking a newer format must be negotiated with, not guessed at.
  *
  * Compressed kegs (KEG_F_COMPRESSED). Both ends offer the ALPN protocols
- * "keg/2" and "keg/1", in that order. keg/2 is keg/1 plus compressed kegs,
+ * "keg/3", "keg/2" and "keg/1", in that order. keg/3 is keg/2 whose
+ * byte streams (terminated TCP, headers/keg_term.h) may carry compressed
+ * kegs too; on keg/2 only packet kegs may be. keg/2 is keg/1 plus compressed kegs,
  * zstd and LZ4 both (a keg/2 peer decodes either); a peer that knows only
  * keg/1 negotiates keg/1 and then neither side sends a compressed keg, and
  * a compressed keg arriving on a keg/1 connection is refused like any
@@ -49,6 +51,8 @@
 #define KEG_UDP_PORT        3919
 #define KEG_ALPN            "keg/1"    /* plain kegs only */
 #define KEG_ALPN_V2         "keg/2"    /* and compressed kegs */
+#define KEG_ALPN_V3         "keg/3"    /* and compressed byte kegs of terminated TCP */
+#define KEG_WIRE_NEWEST     3          /* the keg/N this side offers first */
 
 #define KEG_WIRE_VERSION    1
 

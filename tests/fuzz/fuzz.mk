@@ -24,10 +24,11 @@ FUZZ_SRCS_config := $(wildcard user/lib/base/*.c)
 FUZZ_SRCS_state  := user/lib/bpf/state.c user/lib/bpf/pins.c user/lib/base/iface.c \
                     user/lib/base/note.c
 FUZZ_SRCS_keg_frame := user/kegd/keg_frame.c
-FUZZ_SRCS_tcpstream := user/kegd/tcpstream.c user/kegd/keg_frame.c
+FUZZ_SRCS_tcpstream := user/kegd/tcpstream.c user/kegd/keg_frame.c user/kegd/keg_compress.c
 FUZZ_SRCS_keg_compress := user/kegd/keg_compress.c user/kegd/keg_frame.c
 # Libraries a harness links besides its sources.
 FUZZ_LIBS_keg_compress := -lzstd -llz4
+FUZZ_LIBS_tcpstream := -lzstd -llz4
 
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
 

@@ -4,10 +4,12 @@
  * TCP connections (user/kegd/tcpstream.c): the peer's bytes are hostile.
  *
  * Input: byte 0 picks the chunk size, byte 1 whether an open header comes
- * first; the rest is the stream. Checks, whatever the chunking:
+ * first (bit 0) and whether compressed kegs may come (bit 1: keg/3, the
+ * decoder has keg_compress.c's expander); the rest is the stream. Checks,
+ * whatever the chunking:
  *  - the bytes given out are exactly the record bytes whole-buffer
- *    keg_decode() finds in the kegs it accepts, in order, and perhaps a
- *    prefix of the next keg's (the decoder passes bytes on before a keg is
+ *    keg_decode() (and keg_z_expand() for a compressed keg) finds in the
+ *    kegs it accepts, in order, and perhaps a prefix of the next keg's (the decoder passes bytes on before a keg is
  *    complete, and may only find it malformed later);
  *  - an error is reported only where keg_decode() also finds one, or in
  *    the incomplete keg it stopped at (whose bytes so far already break a
@@ -20,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keg_compress.h"
 #include "keg_frame.h"
 #include "tcpstream.h"
 
@@ -30,8 +33,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint8_t ref[1 << 20], got[1 << 20];
 	size_t nref = 0, ngot = 0, chunk, pushed = 0, credit = 0, off, skip = 0;
 	struct keg_tcp_ends e;
+	struct keg_z_conf zc = { .codec = KEG_COMPRESS_ZSTD, .level = 1, .gain_pct = 10 };
+	struct keg_z zref, zrx;
 	struct keg_tsrx rx;
-	bool open, opened = false, ref_bad = false, ref_short = false, got_bad = false;
+	bool open, z, opened = false, ref_bad = false, ref_short = false, got_bad = false;
 	const uint8_t *s, *p;
 	size_t len;
 	ssize_t n;
@@ -40,6 +45,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	chunk = (size_t)data[0] % 97 + 1;
 	open = data[1] & 1;
+	z = data[1] & 2;
+	if (keg_z_init(&zref, &zc, KEG_SEGSIZE_MAX, KEG_SEGSIZE_MAX) ||
+	    keg_z_init(&zrx, &zc, KEG_SEGSIZE_MAX, KEG_SEGSIZE_MAX))
+		abort();
 	s = data + 2;
 	len = size - 2;
 
@@ -64,9 +73,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ref_short = true;
 		if (n <= 0)
 			break;
-		if (v.flags) {          /* byte kegs are never compressed */
+		if (v.flags && !z) {    /* keg/2 and keg/1: never compressed */
 			ref_bad = true;
 			break;
+		}
+		if (v.flags) {
+			struct keg_view out;
+
+			if (keg_z_expand(&zref, &v, &out)) {
+				ref_bad = true;
+				break;
+			}
+			v = out;
 		}
 		keg_iter_init(&it, &v);
 		while (keg_iter_next(&it, &pkt, &l) == 1) {
@@ -78,6 +96,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (keg_tsrx_init(&rx, WINDOW, open))
 		abort();
+	if (z) {
+		rx.expand = keg_z_expand;
+		rx.expand_ctx = &zrx;
+	}
 	for (off = 0; off < len && !got_bad; off += chunk) {
 		size_t c = len - off < chunk ? len - off : chunk;
 
@@ -108,7 +130,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (n < 0)
 			got_bad = true;
 		/* (rx.credit: header bytes passed, returned with the next consume) */
-		if (credit + rx.credit + keg_tsrx_held(&rx) != pushed || rx.cap > WINDOW)
+		if (credit + rx.credit + keg_tsrx_held(&rx) != pushed || rx.cap > WINDOW ||
+		    rx.plain_cap > KEG_SEGSIZE_MAX)
 			abort();
 	}
 	/* Errors only where the reference has one (or stopped short). */
@@ -122,5 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ngot > nref && !ref_bad && !ref_short)
 		abort();
 	keg_tsrx_free(&rx);
+	keg_z_free(&zref);
+	keg_z_free(&zrx);
 	return 0;
 }

@@ -12,7 +12,11 @@
  *    mid-transfer, corrupted, replayed and garbage datagrams injected;
  *  - a server with an unexpected key is refused by the client, a client
  *    with an unexpected key by the server: never up, counted;
- *  - a dead peer is detected within 3 s (idle timeout + keep-alive).
+ *  - a dead peer is detected within 3 s (idle timeout + keep-alive);
+ *  - keg/3 byte streams: 128 at once through a connection window far
+ *    smaller than their compressed kegs in flight all complete byte-exact
+ *    (a compressed keg is taken whole by the receiver: without the
+ *    sender's credit reservation the window deadlocks on partial kegs).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,6 +31,7 @@
 #include <criterion/criterion.h>
 
 #include "quic_conn.h"
+#include "tcpstream.h"
 
 #define MS 1000000ULL
 
@@ -143,12 +148,25 @@ struct flowcheck {
 	int bad;
 };
 
+/* One byte stream's end in a test (user pointer of its events). */
+#define BS_N     128
+#define BS_BYTES (96 << 10)
+
+struct bsend {
+	struct kq_bs *bs;
+	uint32_t idx;
+	bool rx;                 /* the receiving (server) end */
+	uint64_t put, got;
+	bool shut, eof, reset, bad;
+};
+
 struct end {
 	int fd;
 	struct kq_conn *c;
 	struct keg_tls_id id;
 	struct flowcheck fc;
 	int refused_events;
+	struct bsend bse[BS_N];
 };
 
 /* Packet n of flow f: its size and bytes are a function of (f, n). */
@@ -194,7 +212,94 @@ static void on_refused(void *ctx, const struct sockaddr *from, int reason)
 	e->refused_events++;
 }
 
-static const struct kq_ops ops = { .packet = on_packet, .refused = on_refused };
+/* Byte i of byte stream s: words in an order that varies every 16 bytes
+ * (it compresses, but not to nothing). */
+static uint8_t bs_byte(uint32_t s, uint64_t i)
+{
+	static const char w[] = "keg stream window credit reserve compressed deadlock ";
+	uint32_t h = (uint32_t)(i / 16) * 2654435761u ^ s * 40503u;
+
+	return (uint8_t)w[(h % 37 + i % 16) % (sizeof(w) - 1)];
+}
+
+static void *on_bs_open(void *ctx, struct kq_bs *bs, const struct keg_tcp_ends *ends)
+{
+	struct end *e = ctx;
+	uint32_t i = ntohs(((const struct sockaddr_in *)&ends->client)->sin_port) - 1000u;
+
+	if (i >= BS_N || e->bse[i].bs)
+		return NULL;
+	e->bse[i] = (struct bsend){ .bs = bs, .idx = i, .rx = true };
+	return &e->bse[i];
+}
+
+static void bs_fill(struct bsend *b)
+{
+	uint8_t buf[64 << 10];
+
+	while (b->bs && !b->shut) {
+		size_t n = kq_bs_room(b->bs);
+		ssize_t w;
+
+		if (n > BS_BYTES - b->put)
+			n = BS_BYTES - b->put;
+		if (n > sizeof(buf))
+			n = sizeof(buf);
+		if (!n && b->put < BS_BYTES)
+			return;
+		for (size_t k = 0; k < n; k++)
+			buf[k] = bs_byte(b->idx, b->put + k);
+		w = n ? kq_bs_write(b->bs, buf, n) : 0;
+		if (w < 0)
+			return;
+		b->put += (uint64_t)w;
+		if (b->put == BS_BYTES) {
+			kq_bs_shutdown(b->bs);
+			b->shut = true;
+		}
+	}
+}
+
+static void on_bs_event(void *ctx, void *user, unsigned int ev)
+{
+	struct bsend *b = user;
+	struct iovec iov[8];
+	int nv;
+
+	(void)ctx;
+	if (ev & KQ_BS_RESET) {
+		b->reset = true;
+		kq_bs_release(b->bs, true);
+		b->bs = NULL;
+		return;
+	}
+	if (!b->rx)
+		bs_fill(b);
+	while ((nv = kq_bs_peekv(b->bs, iov, 8)) > 0) {
+		size_t n = 0;
+
+		for (int v = 0; v < nv; v++)
+			for (size_t k = 0; k < iov[v].iov_len; k++, n++)
+				b->bad |= ((uint8_t *)iov[v].iov_base)[k] != bs_byte(b->idx, b->got + n);
+		b->got += n;
+		kq_bs_consume(b->bs, n);
+	}
+	if (nv < 0)
+		b->bad = true;
+	if (!b->eof && kq_bs_eof(b->bs)) {
+		/* The receiver answers the FIN; both ends then let go. */
+		b->eof = true;
+		if (b->rx)
+			kq_bs_shutdown(b->bs);
+		kq_bs_release(b->bs, false);
+		b->bs = NULL;
+	}
+}
+
+static const struct kq_ops ops = {
+	.packet = on_packet, .refused = on_refused,
+	.bs_open = on_bs_open, .bs_event = on_bs_event,
+};
 
 static void end_init(struct end *e, const char *key, const char *peer_pub, bool server,
 		     const struct sockaddr_in *peer, struct kq_config *base)
@@ -520,9 +625,10 @@ Test(quic, dead_peer_detected_and_reconnect)
 	cr_expect_eq(system(cmd), 0, "qlog traces missing in %s", dir);
 }
 
-/* keg/2 against keg/2, and against a peer offering keg/1 only on either
- * side: the connection comes up either way and carries the same packets;
- * compressed kegs go out only on keg/2 (headers/keg_wire.h). */
+/* The newest against the newest, and against a peer offering keg/2 or
+ * keg/1 only on either side: the connection comes up either way and
+ * carries the same packets; compressed packet kegs go out on keg/2 and
+ * keg/3 only (headers/keg_wire.h). */
 static void wire_case(uint8_t client_wire, uint8_t server_wire, unsigned int want)
 {
 	struct kq_config base = { .cc = KQ_CC_BBR, .initial_rtt_ns = 10 * MS, .deadline_ns = MS };
@@ -563,9 +669,9 @@ static void wire_case(uint8_t client_wire, uint8_t server_wire, unsigned int wan
 	kq_conn_stats(sv.c, &ss);
 	cr_expect_eq(sv.fc.bad, 0);
 	cr_expect_eq(sv.fc.next[7], n, "%u of %u packets", sv.fc.next[7], n);
-	cr_expect_eq(cs.z.wire, want);
+	cr_expect_eq(cs.z.wire, want, "client on keg/%u, %u wanted", cs.z.wire, want);
 	cr_expect_eq(ss.z.wire, want);
-	if (want == 2) {
+	if (want >= 2) {
 		cr_expect_gt(cs.z.kegs_z, 0);
 		cr_expect_eq(ss.z.rx_kegs_z, cs.z.kegs_z);
 		cr_expect_lt(cs.z.bytes_out * 2, cs.z.bytes_in, "%lu -> %lu", cs.z.bytes_in,
@@ -581,9 +687,14 @@ static void wire_case(uint8_t client_wire, uint8_t server_wire, unsigned int wan
 	relay_free(&r);
 }
 
-Test(quic, wire_keg2_compresses)
+Test(quic, wire_keg3_compresses)
 {
-	wire_case(0, 0, 2);
+	wire_case(0, 0, 3);
+}
+
+Test(quic, wire_server_keg2_only)
+{
+	wire_case(0, 2, 2);
 }
 
 Test(quic, wire_client_keg1_only)
@@ -594,4 +705,76 @@ Test(quic, wire_client_keg1_only)
 Test(quic, wire_server_keg1_only)
 {
 	wire_case(0, 1, 1);
+}
+
+Test(quic, byte_streams_compressed_small_window_no_deadlock)
+{
+	struct kq_config base = {
+		.cc = KQ_CC_BBR, .initial_rtt_ns = 10 * MS, .deadline_ns = MS,
+		/* The connection window: 64 KiB, autotuned to 512 KiB at most
+		 * (the least a byte stream's receive buffer may be). */
+		.window = 64 << 10, .max_window = 512 << 10,
+	};
+	struct end cl, sv;
+	struct relay r;
+	struct sockaddr_in ra, c4, s4;
+	struct kq_stats cs, ss;
+	uint32_t done = 0, bad = 0, reset = 0, short_rx = 0;
+	uint64_t end;
+
+	end_init(&sv, key_b, pub_a, true, NULL, &base);
+	end_start_server(&sv, &base, pub_a);
+	relay_init(&r, &sv);
+	ra = addr_of(r.a);
+	end_init(&cl, key_a, pub_b, false, &ra, &base);
+	cr_assert(run_until_up(&cl, &sv, &r, 5000 * MS), "handshake");
+	r.loss_pct = 1;
+
+	memset(&c4, 0, sizeof(c4));
+	c4.sin_family = AF_INET;
+	inet_pton(AF_INET, "10.1.2.5", &c4.sin_addr);
+	s4 = c4;
+	inet_pton(AF_INET, "10.2.0.9", &s4.sin_addr);
+	s4.sin_port = htons(80);
+	for (uint32_t i = 0; i < BS_N; i++) {
+		struct bsend *b = &cl.bse[i];
+
+		c4.sin_port = htons((uint16_t)(1000 + i));
+		*b = (struct bsend){ .idx = i };
+		cr_assert_eq(kq_bs_open(cl.c, (void *)&c4, (void *)&s4, b, &b->bs), 0);
+		bs_fill(b);
+	}
+	for (end = kq_now() + 30000 * MS; kq_now() < end;) {
+		done = 0;
+		for (uint32_t i = 0; i < BS_N; i++)
+			done += cl.bse[i].eof || cl.bse[i].reset;
+		if (done == BS_N)
+			break;
+		kq_conn_write(cl.c, kq_now());
+		kq_conn_write(sv.c, kq_now());
+		turn(&cl, &sv, &r, 2 * MS);
+	}
+	for (uint32_t i = 0; i < BS_N; i++) {
+		bad += sv.bse[i].bad || cl.bse[i].bad;
+		reset += sv.bse[i].reset || cl.bse[i].reset;
+		short_rx += sv.bse[i].got != BS_BYTES || !sv.bse[i].eof;
+	}
+	kq_conn_stats(cl.c, &cs);
+	kq_conn_stats(sv.c, &ss);
+	cr_log_info("byte streams: %u of %u done, %lu kegs compressed (%lu -> %lu bytes), "
+		    "relay dropped %lu", done, BS_N, (unsigned long)cs.z.kegs_z,
+		    (unsigned long)cs.z.bytes_in, (unsigned long)cs.z.bytes_out,
+		    (unsigned long)r.dropped);
+	cr_expect_eq(done, BS_N, "%u of %u byte streams ended (a deadlock stalls the rest)",
+		     done, BS_N);
+	cr_expect_eq(short_rx, 0, "%u streams short at the receiver", short_rx);
+	cr_expect_eq(bad, 0);
+	cr_expect_eq(reset, 0);
+	cr_expect_eq(cs.z.wire, 3);
+	cr_expect_gt(cs.z.kegs_z, BS_N, "kegs went out compressed");
+	cr_expect_eq(ss.z.rx_kegs_z, cs.z.kegs_z);
+	cr_expect_eq(ss.z.drop_unz, 0);
+	end_free(&cl);
+	end_free(&sv);
+	relay_free(&r);
 }

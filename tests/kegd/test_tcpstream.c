@@ -230,7 +230,7 @@ Test(tcp_stream, malformed_kegs)
 	} while (0)
 	BAD(0, 2, -EPROTO, "version 2");
 	BAD(1, 0x80, -EBADMSG, "unknown flag");
-	BAD(1, KEG_F_COMPRESSED, -EBADMSG, "a compressed byte keg (not sent yet)");
+	BAD(1, KEG_F_COMPRESSED, -EBADMSG, "a compressed byte keg where no expander is set (keg/2, keg/1)");
 	BAD(3, 0, -EBADMSG, "npkts 0");
 	BAD(3, 3, -EBADMSG, "npkts 3, records for 2");
 	BAD(3, 1, -EBADMSG, "npkts 1, bytes left for a second record");

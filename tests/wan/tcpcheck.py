@@ -5,6 +5,9 @@ LAN hosts' kernels, doing what the checks need that nc cannot (half-close
 with an answer, resets, a thousand concurrent connections, a slow reader).
 Every mode prints one line of key=value results.
 
+  --text MODE ...         what is sent is text-like (it compresses well)
+                          instead of random bytes (which do not compress)
+
   serve PORT MODE [ARG]   accept on PORT (IPv4 and IPv6) and, per connection:
      sha        read to EOF, answer "SHA PEERADDR" and close
      rst        read 1 byte, then reset the connection (SO_LINGER 0)
@@ -35,6 +38,22 @@ import socket
 import struct
 import sys
 import time
+
+
+TEXT = False
+WORDS = b"the quick brown fox jumps over the lazy dog; pack my box with five dozen jugs. "
+
+
+def payload(n):
+    """n bytes to send: random, or text whose words vary by position."""
+    if not TEXT:
+        return os.urandom(n)
+    out = bytearray()
+    i = 0
+    while len(out) < n:
+        out += b"%d " % (i * 7919 % 100003) + WORDS[i % 13:] + WORDS[:i % 13]
+        i += 1
+    return bytes(out[:n])
 
 
 def listener(port):
@@ -97,7 +116,7 @@ def serve(port, mode, arg):
         n = int(arg)
         h = hashlib.sha256()
         while n > 0:
-            b = os.urandom(min(n, 1 << 16))
+            b = payload(min(n, 1 << 16))
             c.sendall(b)
             h.update(b)
             n -= len(b)
@@ -150,7 +169,7 @@ def connect(host, port):
 
 
 def send(host, port, nbytes):
-    data = os.urandom(nbytes)
+    data = payload(nbytes)
     start = time.time()
     c = connect(host, port)
     c.sendall(data)
@@ -169,7 +188,7 @@ def send(host, port, nbytes):
 def many(host, port, n, nbytes):
     sel = selectors.DefaultSelector()
     fam = socket.AF_INET6 if ":" in host else socket.AF_INET
-    data = os.urandom(nbytes)
+    data = payload(nbytes)
     want = hashlib.sha256(data).hexdigest()
     for _ in range(n):
         c = socket.socket(fam, socket.SOCK_STREAM)
@@ -285,6 +304,10 @@ def udpsend(host, port, n):
 
 
 def main(a):
+    global TEXT
+    if a and a[0] == "--text":
+        TEXT = True
+        a = a[1:]
     if a[0] == "serve":
         serve(int(a[1]), a[2], a[3] if len(a) > 3 else None)
     elif a[0] == "send":

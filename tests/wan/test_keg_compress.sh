@@ -99,8 +99,8 @@ corpus_block() {
 	check "corpus ($(stat -c %s "$TMP/corpus") bytes) a1 -> b1 through keg, compress $mode, 1% loss: same sha256 ($r)" \
 		same_sha "$r"
 	zin=$(delta "$a0" "$a1" 1) zout=$(delta "$a0" "$a1" 2) nz=$(delta "$a0" "$a1" 3)
-	check "both ends negotiated keg/2 (gwa $(cut -d' ' -f5 <<<"$a1"), gwb $(cut -d' ' -f5 <<<"$b1"))" \
-		test "$(cut -d' ' -f5 <<<"$a1") $(cut -d' ' -f5 <<<"$b1")" = "2 2"
+	check "both ends negotiated keg/3 (gwa $(cut -d' ' -f5 <<<"$a1"), gwb $(cut -d' ' -f5 <<<"$b1"))" \
+		test "$(cut -d' ' -f5 <<<"$a1") $(cut -d' ' -f5 <<<"$b1")" = "3 3"
 	check "the connection stayed up through the change (conn_lost $(cut -d' ' -f6 <<<"$a1"))" \
 		test "$(cut -d' ' -f6 <<<"$a0")" = "$(cut -d' ' -f6 <<<"$a1")"
 	if [ "$mode" = off ]; then
@@ -194,8 +194,8 @@ else
 fi
 "$KEG" stop --prefix "$P" gwb
 "$KEG" start --prefix "$P" gwb
-check "gwb back on keg/2: sites up within 10 s" "$KEG" wait-up --prefix "$P" 10
+check "gwb back on keg/3: sites up within 10 s" "$KEG" wait-up --prefix "$P" 10
 fresh
-check "gwb back on keg/2: keg/2 negotiated again ($(z gwa wire))" test "$(z gwa wire)" = 2
+check "gwb back on keg/3: keg/3 negotiated again ($(z gwa wire))" test "$(z gwa wire)" = 3
 
 finish

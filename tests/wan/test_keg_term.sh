@@ -18,6 +18,12 @@
 #    and the client's writes block;
 #  - kegd restarted at the client's side: the connection through it ends in
 #    a reset, a new one works once the site is up again;
+#  - compression (keg/3): text crosses in compressed byte kegs, byte-exact,
+#    both ways at 1% loss, and 1000 concurrent text connections all
+#    complete (compressed kegs are taken whole at the receiver: this is
+#    where their sender's credit reservation must keep the connection
+#    window from deadlocking); random bytes are passed through; a peer on
+#    keg/2 (kegd --wire 2) gets no compressed byte keg and the bytes cross;
 #  - connection limits (kegctl limits): past the TCP limit a new connection
 #    is reset and counted, the ones open keep going; with --forward-at-limit
 #    rules it is routed unaccelerated instead; past the UDP limit a new
@@ -58,14 +64,17 @@ site() {
 }
 fresh() { sleep 0.6; }	# kegd writes its counters every 250 ms
 
-# on NODE CMD...: run CMD in NODE's namespace in the background, its output
-# in $TMP/NODE.out; waits until a listener's PORT (global) is up.
+# serve NODE [--text] MODE [ARG]: tcpcheck's server in NODE's namespace in
+# the background, its output in $TMP/NODE.out; waits until its listener on
+# PORT (global, a new one each time) is up.
 PORT=7000
 serve() {
-	local node=$1
+	local node=$1 text=
 	shift
+	[ "$1" = --text ] && { text=--text; shift; }
 	PORT=$((PORT + 1))
-	in_ns "$P" "$node" timeout 150 "$PY" "$TC" serve "$PORT" "$@" >"$TMP/$node.out" 2>&1 &
+	# shellcheck disable=SC2086  # text is empty or one word
+	in_ns "$P" "$node" timeout 150 "$PY" "$TC" $text serve "$PORT" "$@" >"$TMP/$node.out" 2>&1 &
 	SRV=$!
 	for _ in $(seq 1 100); do
 		in_ns "$P" "$node" ss -Htln "sport = :$PORT" | grep -q . && return 0
@@ -223,6 +232,111 @@ restart_block() {
 	check "a new connection after the restart crosses byte-exact ($out)" test "$(kv ok "$out")" = 1
 }
 try3 restart_block
+
+# ---- compressed byte streams (keg/3) -------------------------------------------------------------
+# zs NODE: the other site's "z_bytes_in z_bytes_out z_kegs unz_kegs drop_unz wire" at NODE.
+zs() {
+	local s
+	s=$([ "$1" = gwa ] && echo B || echo A)
+	"$KEG" ctl --prefix "$P" "$1" site list --json |
+		jq -r --arg s "$s" '.[] | select(.name == $s) |
+			"\(.z_bytes_in) \(.z_bytes_out) \(.z_kegs) \(.unz_kegs) \(.drop_unz) \(.wire)"'
+}
+# zd BEFORE AFTER I: field I of AFTER minus BEFORE.
+zd() { echo $(( $(cut -d' ' -f"$3" <<<"$2") - $(cut -d' ' -f"$3" <<<"$1") )); }
+z_block() {
+	local out a0 a1 b0 b1 zin zout nz want
+	link --loss 1
+	"$KEG" wait-up --prefix "$P" 10 || { fail "sites up"; return; }
+	fresh
+	a0=$(zs gwa) b0=$(zs gwb)
+	check "keg/3 negotiated at both ends ($(cut -d' ' -f6 <<<"$a0") $(cut -d' ' -f6 <<<"$b0"))" \
+		test "$(cut -d' ' -f6 <<<"$a0") $(cut -d' ' -f6 <<<"$b0")" = "3 3"
+	serve b1 sha
+	out=$(client a1 --text send "$B1" "$PORT" 20000000)
+	wait "$SRV"
+	check "1% loss: 20 MB of text a1 -> b1 through termination, compressed: byte-exact ($out)" \
+		test "$(kv ok "$out")" = 1
+	fresh
+	a1=$(zs gwa) b1=$(zs gwb)
+	zin=$(zd "$a0" "$a1" 1) zout=$(zd "$a0" "$a1" 2) nz=$(zd "$a0" "$a1" 3)
+	check "gwa sent its byte kegs compressed: $nz kegs, $zin -> $zout bytes (below 0.5)" \
+		awk -v i="$zin" -v o="$zout" -v n="$nz" 'BEGIN { exit !(n > 100 && o < 0.5 * i) }'
+	check "gwb expanded them ($(zd "$b0" "$b1" 4) kegs) and dropped none (drop_unz $(cut -d' ' -f5 <<<"$b1"))" \
+		eval "[ $(zd "$b0" "$b1" 4) -ge $nz ] && [ $(cut -d' ' -f5 <<<"$b1") = 0 ]"
+
+	serve b1 --text source 10000000
+	out=$(client a1 sink "$B1" "$PORT")
+	wait "$SRV"
+	want=$(kv sha "$(cat "$TMP/b1.out")")
+	check "1% loss: 10 MB of text server b1 -> client a1, compressed by gwb: byte-exact (sent ${want:0:16}, got $(kv sha "$out" | cut -c1-16))" \
+		test "$(kv sha "$out")" = "$want"
+
+	a0=$(zs gwa)
+	serve b1 sha
+	out=$(client a1 send "$B1" "$PORT" 10000000)
+	wait "$SRV"
+	fresh
+	a1=$(zs gwa)
+	check "10 MB random a1 -> b1: byte-exact ($out), its kegs passed as they were ($(zd "$a0" "$a1" 1) -> $(zd "$a0" "$a1" 2) bytes)" \
+		eval "[ $(kv ok "$out") = 1 ] && [ $(zd "$a0" "$a1" 2) -ge $(( $(zd "$a0" "$a1" 1) * 99 / 100 )) ]"
+}
+try3 z_block
+
+# 1000 connections of 100 kB text at once: 100 MB in flight for a 16 MiB
+# connection window, each stream's kegs compressed and taken whole.
+z_many_block() {
+	local out
+	link --loss 1
+	"$KEG" wait-up --prefix "$P" 10 || { fail "sites up"; return; }
+	PORT=$((PORT + 1))
+	in_ns "$P" b1 sh -c "ulimit -n 8192; exec timeout 150 '$PY' '$TC' serve $PORT many 1000" \
+		>"$TMP/b1.out" 2>&1 &
+	SRV=$!
+	for _ in $(seq 1 100); do
+		in_ns "$P" b1 ss -Htln "sport = :$PORT" | grep -q . && break
+		sleep 0.05
+	done
+	out=$(in_ns "$P" a1 sh -c "ulimit -n 8192; exec timeout 150 '$PY' '$TC' --text many '$B1' $PORT 1000 100000" 2>&1)
+	wait "$SRV"
+	check "1% loss: 1000 concurrent connections a1 -> b1, 100 kB of text each, compressed: all answered byte-exact ($out; server $(cat "$TMP/b1.out"))" \
+		test "$(kv ok "$out")" = 1000
+}
+try3 z_many_block
+
+# A peer from before compressed byte streams (kegd --wire 2).
+wire2_block() {
+	local out a0 a1
+	link
+	"$KEG" wait-up --prefix "$P" 10 || { fail "sites up"; return; }
+	fresh
+	a0=$(zs gwa)
+	serve b1 sha
+	out=$(client a1 --text send "$B1" "$PORT" 5000000)
+	wait "$SRV"
+	fresh
+	a1=$(zs gwa)
+	check "peer on keg/2: keg/2 negotiated ($(cut -d' ' -f6 <<<"$a1"))" test "$(cut -d' ' -f6 <<<"$a1")" = 2
+	check "peer on keg/2: 5 MB of text a1 -> b1 through termination, byte-exact ($out)" \
+		test "$(kv ok "$out")" = 1
+	check "peer on keg/2: no byte keg sent compressed ($(zd "$a0" "$a1" 3))" test "$(zd "$a0" "$a1" 3)" = 0
+}
+KSTATE=/run/keg-lab/$P/keg
+old_args=$(cat "$KSTATE/kegd_args")
+"$KEG" stop --prefix "$P" gwb
+echo "$old_args --wire 2" >"$KSTATE/kegd_args"
+"$KEG" start --prefix "$P" gwb
+# keg.sh reads the arguments in its background child: restore them only
+# once the new kegd runs with them.
+for _ in $(seq 1 100); do
+	tr '\0' ' ' <"/proc/$(cat "$KSTATE/kegd-gwb.pid")/cmdline" 2>/dev/null | grep -q -- "--wire 2" && break
+	sleep 0.05
+done
+echo "$old_args" >"$KSTATE/kegd_args"
+try3 wire2_block
+"$KEG" stop --prefix "$P" gwb
+"$KEG" start --prefix "$P" gwb
+check "gwb back on keg/3: sites up within 10 s" "$KEG" wait-up --prefix "$P" 10
 
 # ---- connection limits -------------------------------------------------------------------------
 # limits NODE FIELD: a field of `kegctl limits show --json` at NODE.

@@ -81,7 +81,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: kegd --iface IFACE [--iface IFACE ...] [--cc ALGO] [--rtt MS]\n"
 		   "            [--deadline-us US] [--queue PKTS] [--key-update-s S] [--qlog DIR]\n"
-		   "            [--mem-max-mib M] [--wire 1|2] [--no-schedule] [--no-terminate] [-v]\n"
+		   "            [--mem-max-mib M] [--wire 1|2|3] [--no-schedule] [--no-terminate] [-v]\n"
 		   "Receive what keg's intercept rules steer into AF_XDP on IFACE (one socket\n"
 		   "and thread per receive queue). Packets of a rule whose site is a remote site\n"
 		   "(`kegctl site add`) are carried to that site's gateway in kegs over QUIC\n"
@@ -98,8 +98,9 @@ static void usage(FILE *f)
 		   "  --key-update-s S QUIC key update on every connection at least every S\n"
 		   "                   seconds (600)\n"
 		   "  --qlog DIR       write a qlog trace per connection into DIR\n"
-		   "  --wire 1|2       offer keg/2 and keg/1 (2, default) or keg/1 only, as a\n"
-		   "                   kegd from before compression (tests interoperation)\n"
+		   "  --wire 1|2|3     the newest keg/N offered (3, default: byte streams\n"
+		   "                   compressed too); 2 or 1 as a kegd from before compressed\n"
+		   "                   byte streams or before compression (tests interoperation)\n"
 		   "  --no-schedule    do not apply the customer shaping schedules that\n"
 		   "                   `kegctl apply` stored (kegd applies them at their minute)\n"
 		   "  --no-terminate   no TCP termination: no listeners, no keg_tc_term; TCP of\n"
@@ -185,11 +186,11 @@ static int parse_args(struct kegd *kd, struct kegd_transport_opts *to, int argc,
 			to->qlog_dir = optarg;
 			break;
 		case 'W':
-			if (strcmp(optarg, "1") && strcmp(optarg, "2")) {
-				pr_notice("--wire: '%s' is neither 1 nor 2", optarg);
+			if (strcmp(optarg, "1") && strcmp(optarg, "2") && strcmp(optarg, "3")) {
+				pr_notice("--wire: '%s' is not 1, 2 or 3", optarg);
 				return 2;
 			}
-			to->wire = optarg[0] == '1';
+			to->wire = (uint8_t)(optarg[0] - '0');
 			break;
 		case 'S':
 			kd->no_schedule = true;

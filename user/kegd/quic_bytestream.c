@@ -132,6 +132,7 @@ void kqbs_free(struct kq_bs *bs)
 	 * window for all the others until nothing moves. */
 	if (held && !bs->orphan && c->cur && c->cur->up)
 		ngtcp2_conn_extend_max_offset(c->cur->conn, held);
+	kqbs_sent(bs, UINT64_MAX);      /* its reservation ends */
 	bs_unlink(bs);
 	keg_sbuf_free(&bs->tx.sb);
 	keg_tsrx_free(&bs->rx);
@@ -155,6 +156,10 @@ struct kq_bs *kqbs_alloc(struct kq_conn *c, bool remote)
 		keg_sbuf_free(&bs->tx.sb);
 		free(bs);
 		return NULL;
+	}
+	if (c->z.st.wire >= 3) {
+		bs->rx.expand = keg_z_expand;
+		bs->rx.expand_ctx = &c->z;
 	}
 	bs->next = c->bss;
 	if (c->bss)
@@ -182,8 +187,11 @@ void kqbs_kill_all(struct kq_conn *c)
 		}
 	}
 	c->txq = c->txq_tail = NULL;
-	for (bs = c->bss; bs; bs = bs->next)
+	for (bs = c->bss; bs; bs = bs->next) {
 		bs->in_txq = false;
+		bs->zres_end = bs->zend = 0;
+	}
+	c->zreserved = 0;
 }
 
 static void bs_reset_stream(struct kq_bs *bs);
@@ -258,6 +266,50 @@ void kqbs_peer_reset(struct kq_bs *bs)
 	kqbs_event(bs, KQ_BS_RESET);
 }
 
+/* ---- compressed kegs: connection credit reserved ------------------------ */
+
+bool kqbs_reserve(struct kq_bs *bs, ngtcp2_conn *conn)
+{
+	struct kq_conn *c = bs->c;
+	uint64_t sent = bs->tx.sb.sent, need;
+
+	if (sent >= bs->zend || sent < bs->zres_end)
+		return true;            /* nothing compressed ahead, or reserved */
+	/* Everything up to the end of its last compressed keg, at once: the
+	 * bytes in between are whole kegs too. */
+	need = bs->zend - sent;
+	if (ngtcp2_conn_get_max_data_left(conn) < c->zreserved + need)
+		return false;
+	bs->zres_end = bs->zend;
+	c->zreserved += need;
+	return true;
+}
+
+uint64_t kqbs_offer(const struct kq_bs *bs, uint64_t budget)
+{
+	uint64_t sent = bs->tx.sb.sent;
+
+	/* A compressed keg queued after the reservation was made waits for
+	 * one of its own (kqbs_reserve at the next turn). */
+	if (sent < bs->zres_end && bs->zres_end - sent < budget)
+		return bs->zres_end - sent;
+	return budget;
+}
+
+void kqbs_sent(struct kq_bs *bs, uint64_t n)
+{
+	uint64_t sent = bs->tx.sb.sent, left;
+
+	if (sent >= bs->zres_end)
+		return;
+	left = bs->zres_end - sent;
+	if (n > left)
+		n = left;
+	bs->c->zreserved -= n < bs->c->zreserved ? n : bs->c->zreserved;
+	if (n == left)
+		bs->zres_end = 0;       /* (sent passes it now) */
+}
+
 /* ---- byte streams: the API ---------------------------------------------------- */
 
 static ngtcp2_conn *bs_conn(const struct kq_bs *bs)
@@ -308,13 +360,46 @@ size_t kq_bs_room(const struct kq_bs *bs)
 	if (bs->dead || bs->tx.fin_pending || room <= KEG_TCP_KEG_HDR)
 		return 0;
 	room -= KEG_TCP_KEG_HDR;
-	return room < bs->c->cfg.segsize ? room : bs->c->cfg.segsize;
+	/* The keg's records (one header and the bytes) fill at most Segsize,
+	 * as any keg's, so a full one may be compressed. */
+	return room < bs->c->cfg.segsize - KEG_REC_HDR_LEN ? room
+							  : bs->c->cfg.segsize - KEG_REC_HDR_LEN;
+}
+
+/* One byte keg of data[0..len) into the send ring, compressed when the
+ * peer takes that (keg/3) and it gains (keg_z_keg decides, and counts). */
+static int bs_put_keg(struct kq_bs *bs, const void *data, size_t len)
+{
+	struct kq_conn *c = bs->c;
+	const uint8_t *out;
+	size_t klen = KEG_TCP_KEG_HDR + len;
+
+	if (c->z.st.wire < 3) {
+		uint8_t hdr[KEG_TCP_KEG_HDR];
+
+		keg_tcp_keg_hdr(hdr, len);
+		keg_sbuf_write(&bs->tx.sb, hdr, sizeof(hdr));
+		keg_sbuf_write(&bs->tx.sb, data, len);
+		return 0;
+	}
+	if (!c->bs_keg) {
+		c->bs_keg = malloc(keg_buf_size(c->cfg.segsize));
+		if (!c->bs_keg)
+			return -ENOMEM;
+	}
+	keg_tcp_keg_hdr(c->bs_keg, len);
+	memcpy(c->bs_keg + KEG_TCP_KEG_HDR, data, len);
+	out = keg_z_keg(&c->z, &bs->tx.zb, c->bs_keg, &klen);
+	keg_sbuf_write(&bs->tx.sb, out, klen);
+	if (out != c->bs_keg)
+		bs->zend = bs->tx.sb.end;
+	return 0;
 }
 
 ssize_t kq_bs_write(struct kq_bs *bs, const void *data, size_t len)
 {
-	uint8_t hdr[KEG_TCP_KEG_HDR];
 	size_t room = kq_bs_room(bs);
+	int ret;
 
 	if (bs->dead)
 		return -EPIPE;
@@ -324,9 +409,9 @@ ssize_t kq_bs_write(struct kq_bs *bs, const void *data, size_t len)
 		len = KEG_PKT_MAX;
 	if (!len)
 		return 0;
-	keg_tcp_keg_hdr(hdr, len);
-	keg_sbuf_write(&bs->tx.sb, hdr, sizeof(hdr));
-	keg_sbuf_write(&bs->tx.sb, data, len);
+	ret = bs_put_keg(bs, data, len);
+	if (ret)
+		return ret;
 	bs->c->st.kegs_tx++;
 	bs->c->st.tcp_tx_bytes += len;
 	/* Less than a packet waits up to the keg deadline for more, as a
@@ -409,6 +494,6 @@ uint64_t kq_conn_bs_mem(const struct kq_conn *c)
 	for (const struct kq_bs *bs = c->bss; bs; bs = bs->next)
 		n += bs->tx.sb.cap > 0 ? bs->tx.sb.end - bs->tx.sb.acked : 0;
 	for (const struct kq_bs *bs = c->bss; bs; bs = bs->next)
-		n += bs->rx.cap;
+		n += bs->rx.cap + bs->rx.plain_cap;
 	return n;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * quic_conn.c - keg over QUIC: the ngtcp2 glue of one site connection
- * (see quic_conn.h). The only file of kegd that calls ngtcp2.
+ * (see quic_conn.h). With quic_bytestream.c (byte streams), the only
+ * files of kegd that call ngtcp2.
  *
  * One event loop shape, as ngtcp2's examples drive a connection:
  * datagrams -> ngtcp2_conn_read_pkt; ngtcp2_conn_writev_stream until it
@@ -387,7 +388,9 @@ static int acked_cb(ngtcp2_conn *conn, int64_t stream_id, uint64_t offset,
 		bs = (struct kq_bs *)s;
 		s = &bs->tx;
 	}
-	if (s && keg_sbuf_ack(&s->sb, offset, datalen))
+	/* A peer's packet stream (KQ_SUD_RX) carries only our FIN: nothing
+	 * of ours to free. */
+	if (s && s->kind == KQ_SUD_SLOT && keg_sbuf_ack(&s->sb, offset, datalen))
 		return NGTCP2_ERR_CALLBACK_FAILURE;
 	if (bs && !bs->dead)
 		kqbs_event(bs, KQ_BS_WRITABLE);
@@ -610,12 +613,8 @@ static struct kq_link *link_alloc(struct kq_conn *c, const struct sockaddr *remo
 	l->c = c;
 	memcpy(&l->remote, remote, len);
 	l->remote_len = len;
-	if (keg_tls_init(&l->tls, c->cfg.id, c->cfg.server, c->cfg.peer_key, get_conn, l)) {
-		free(l);
-		return NULL;
-	}
-	if (c->cfg.wire == 1 && keg_tls_wire_v1_only(&l->tls)) {
-		keg_tls_deinit(&l->tls);
+	if (keg_tls_init(&l->tls, c->cfg.id, c->cfg.server, c->cfg.peer_key, c->cfg.wire,
+			 get_conn, l)) {
 		free(l);
 		return NULL;
 	}
@@ -854,7 +853,9 @@ static struct kq_slot *next_slot(struct kq_conn *c, struct kq_link *l, bool *no_
 		return s;
 	}
 	/* Then the byte streams, in turn. */
-	for (struct kq_bs *bs; (bs = kqbs_txq_pop(c));) {
+	struct kq_bs *skipped = NULL, **skip_tail = &skipped, *bs, *found = NULL;
+
+	while (!found && (bs = kqbs_txq_pop(c))) {
 		if (bs->dead || bs->tx.fin_sent || bs->tx.blocked)
 			continue;
 		if (bs->tx.stream_id < 0) {
@@ -868,12 +869,23 @@ static struct kq_slot *next_slot(struct kq_conn *c, struct kq_link *l, bool *no_
 				c->txq = bs;
 				if (!c->txq_tail)
 					c->txq_tail = bs;
-				return NULL;
+				break;
 			}
 		}
-		return &bs->tx;
+		if (!kqbs_reserve(bs, l->conn)) {
+			/* Queued again after this round's others. */
+			*skip_tail = bs;
+			skip_tail = &bs->txq_next;
+			bs->txq_next = NULL;
+			continue;
+		}
+		found = bs;
 	}
-	return NULL;
+	while ((bs = skipped)) {
+		skipped = bs->txq_next;
+		kqbs_txq_add(bs);
+	}
+	return found ? &found->tx : NULL;
 }
 
 /* A stream of the peer that ended and waits for our FIN to close. */
@@ -889,6 +901,8 @@ static void consumed(struct kq_conn *c, struct kq_slot *s, uint64_t n, bool fin,
 		     uint64_t *budget, uint64_t now)
 {
 	(void)now;
+	if (s->bs)
+		kqbs_sent(s->bs, n);
 	keg_sbuf_consume(&s->sb, n);
 	/* The bucket is charged per datagram (link_write); the budget of
 	 * this round shrinks at once, so a coalesced packet cannot overdraw. */
@@ -941,14 +955,17 @@ static int link_write(struct kq_conn *c, struct kq_link *l, uint64_t now)
 			flags |= NGTCP2_WRITE_STREAM_FLAG_FIN;
 		} else if (s) {
 			uint64_t unsent = keg_sbuf_unsent(&s->sb);
+			uint64_t offer = s->bs ? kqbs_offer(s->bs, budget) : budget;
 
-			nv = (size_t)keg_sbuf_peek(&s->sb, budget, iov);
+			nv = (size_t)keg_sbuf_peek(&s->sb, offer, iov);
 			for (size_t k = 0; k < nv; k++) {
 				vec[k].base = iov[k].iov_base;
 				vec[k].len = iov[k].iov_len;
 			}
 			sid = s->stream_id;
-			if (s->fin_pending && budget >= unsent) {
+			/* The FIN only with the last byte offered: the library
+			 * ends the stream where the FIN is given. */
+			if (s->fin_pending && offer >= unsent) {
 				flags |= NGTCP2_WRITE_STREAM_FLAG_FIN;
 				fin = true;
 			}
@@ -1283,6 +1300,7 @@ void kq_conn_free(struct kq_conn *c)
 		kqbs_free(c->bss);
 	keg_flowmap_free(&c->fm);
 	keg_z_free(&c->z);
+	free(c->bs_keg);
 	free(c);
 }
 

@@ -76,9 +76,10 @@ struct kq_config {
 	const char  *qlog_dir;                  /* qlog traces (qvis) here; NULL: none */
 	struct keg_z_conf z;                    /* keg compression; zeroed: zstd level 1,
 						   10% gain (keg_compress.h) */
-	uint8_t      wire;                      /* 0: offer keg/2 and keg/1; 1: keg/1
-						   only (as a peer from before
-						   compression) */
+	uint8_t      wire;                      /* newest keg/N offered; 0: the newest
+						   (KEG_WIRE_NEWEST); 1, 2: as a kegd
+						   from before compression, or before
+						   compressed byte streams */
 };
 
 enum kq_state { KQ_DOWN, KQ_CONNECTING, KQ_UP };

@@ -82,6 +82,10 @@ struct kq_bs {
 	bool             closed;        /* QUIC is done with the stream (cleanly or not) */
 	bool             orphan;        /* its QUIC connection is gone */
 	uint64_t         tx_due;        /* less than a packet queued: sent by then */
+	uint64_t         zend;          /* stream offset where the last compressed
+					   keg queued ends */
+	uint64_t         zres_end;      /* connection credit is reserved for our
+					   bytes up to here (kqbs_reserve) */
 	bool             fin_rcvd;      /* the peer's FIN is in rx */
 	bool             released;      /* the user is done with it */
 	bool             in_txq, in_evq;
@@ -143,6 +147,9 @@ struct kq_conn {
 	struct kq_bs    *txq, *txq_tail;
 	struct kq_bs    *evq;
 	unsigned int     bs_waiting;    /* byte streams with tx_due set */
+	uint8_t         *bs_keg;        /* a byte keg being compressed; at first use */
+	uint64_t         zreserved;     /* connection credit the byte streams
+					   reserved for compressed kegs begun */
 };
 
 /* quic_bytestream.c, for quic_conn.c: */
@@ -161,6 +168,14 @@ uint64_t kqbs_due(struct kq_conn *c, uint64_t now);
 int  kqbs_recv(struct kq_conn *c, struct kq_bs *bs, uint32_t flags,
 	       const uint8_t *data, size_t datalen);
 void kqbs_peer_reset(struct kq_bs *bs);
+/* May the byte stream send now? A compressed keg is begun only with
+ * connection credit for all of it reserved (tcpstream.c says why); false
+ * leaves it queued for the next round. */
+bool kqbs_reserve(struct kq_bs *bs, ngtcp2_conn *conn);
+/* The most of its queued bytes to offer the library now. */
+uint64_t kqbs_offer(const struct kq_bs *bs, uint64_t budget);
+/* n of its bytes went to the library. */
+void kqbs_sent(struct kq_bs *bs, uint64_t n);
 /* The connection is gone: every byte stream with it. */
 void kqbs_kill_all(struct kq_conn *c);
 

@@ -113,6 +113,7 @@ int keg_tsrx_init(struct keg_tsrx *rx, size_t max, bool want_open)
 void keg_tsrx_free(struct keg_tsrx *rx)
 {
 	free(rx->buf);
+	free(rx->plain);
 	memset(rx, 0, sizeof(*rx));
 }
 
@@ -174,6 +175,43 @@ int keg_tsrx_open(struct keg_tsrx *rx, struct keg_tcp_ends *e)
 	return 1;
 }
 
+/* The compressed keg k (header and all `len` body bytes here) into
+ * rx->plain: its records' bytes, headers stripped. */
+static int tsrx_expand(struct keg_tsrx *rx, const uint8_t *k, uint32_t len)
+{
+	struct keg_view in, out;
+	struct keg_iter it;
+	const uint8_t *pkt;
+	size_t n, total;
+	ssize_t got = keg_decode(k, KEG_HDR_LEN + (size_t)len, KEG_SEGSIZE_MAX, &in);
+	int ret;
+
+	if (got < 0)
+		return (int)got;
+	if ((size_t)got != KEG_HDR_LEN + (size_t)len)
+		return -EBADMSG;
+	ret = rx->expand(rx->expand_ctx, &in, &out);
+	if (ret)
+		return ret < 0 ? ret : -EBADMSG;
+	/* The expander checked the records: npkts of them fill out.len. */
+	total = out.len - (size_t)out.npkts * KEG_REC_HDR_LEN;
+	if (total > rx->plain_cap) {
+		uint8_t *b = realloc(rx->plain, total);
+
+		if (!b)
+			return -ENOMEM;
+		rx->plain = b;
+		rx->plain_cap = total;
+	}
+	rx->plain_off = rx->plain_len = 0;
+	keg_iter_init(&it, &out);
+	while (keg_iter_next(&it, &pkt, &n) > 0) {
+		memcpy(rx->plain + rx->plain_len, pkt, n);
+		rx->plain_len += n;
+	}
+	return 0;
+}
+
 /*
  * Decoded as the bytes come, not keg by keg: a record's bytes go out as
  * soon as they are here, and every byte passed returns its credit. Waiting
@@ -181,14 +219,24 @@ int keg_tsrx_open(struct keg_tsrx *rx, struct keg_tcp_ends *e)
  * holding part of a keg it cannot pass on, together the whole connection
  * window, so that no stream gets the rest of its keg. The checks are
  * keg_decode()'s, made incrementally.
+ *
+ * A compressed keg cannot be passed on in pieces: it is taken whole. Its
+ * sender starts one only with connection credit for all of it reserved
+ * (quic_bytestream.c), so such kegs always complete and the deadlock
+ * above cannot form from them. `expand` false: look only (peekv's copy),
+ * a compressed keg stops the look.
  */
-ssize_t keg_tsrx_peek(struct keg_tsrx *rx, const uint8_t **p)
+static ssize_t tsrx_next(struct keg_tsrx *rx, const uint8_t **p, bool expand)
 {
 	if (rx->want_open && !rx->opened)
 		return 0;
 	for (;;) {
 		const uint8_t *k = rx->buf + rx->off;
 
+		if (rx->plain_len) {
+			*p = rx->plain + rx->plain_off;
+			return (ssize_t)rx->plain_len;
+		}
 		if (rx->rec_left) {
 			size_t n = rx->rec_left < rx->len ? rx->rec_left : rx->len;
 
@@ -197,6 +245,7 @@ ssize_t keg_tsrx_peek(struct keg_tsrx *rx, const uint8_t **p)
 		}
 		if (!rx->keg_left) {
 			uint32_t len;
+			int ret;
 
 			if (rx->pkts_left)
 				return -EBADMSG;
@@ -205,12 +254,24 @@ ssize_t keg_tsrx_peek(struct keg_tsrx *rx, const uint8_t **p)
 			len = keg_get_be32(k + 8);
 			if (k[0] != KEG_WIRE_VERSION)
 				return -EPROTO;
-			/* Byte kegs are never compressed (yet): any flag is
-			 * refused, compression's included. */
-			if (k[1] || !keg_get_be16(k + 2) || !len)
+			if (!keg_get_be16(k + 2) || !len)
 				return -EBADMSG;
 			if (len > KEG_SEGSIZE_MAX)
 				return -EMSGSIZE;
+			if (k[1]) {
+				/* Only a compressed keg, and only when this
+				 * connection may carry them (keg/3). */
+				if (!rx->expand || (k[1] & ~KEG_F_KNOWN) ||
+				    !(k[1] & KEG_F_COMPRESSED))
+					return -EBADMSG;
+				if (rx->len < KEG_HDR_LEN + (size_t)len || !expand)
+					return 0;
+				ret = tsrx_expand(rx, k, len);
+				if (ret)
+					return ret;
+				drop_front(rx, KEG_HDR_LEN + (size_t)len);
+				continue;
+			}
 			rx->keg_left = len;
 			rx->pkts_left = keg_get_be16(k + 2);
 			drop_front(rx, KEG_HDR_LEN);
@@ -232,10 +293,25 @@ ssize_t keg_tsrx_peek(struct keg_tsrx *rx, const uint8_t **p)
 	}
 }
 
+ssize_t keg_tsrx_peek(struct keg_tsrx *rx, const uint8_t **p)
+{
+	return tsrx_next(rx, p, true);
+}
+
 size_t keg_tsrx_consume(struct keg_tsrx *rx, size_t n)
 {
 	size_t c;
 
+	if (rx->plain_len) {
+		if (n > rx->plain_len)
+			n = rx->plain_len;
+		rx->plain_off += n;
+		rx->plain_len -= n;
+		rx->bytes += n;
+		c = rx->credit;
+		rx->credit = 0;
+		return c;
+	}
 	if (n > rx->rec_left)
 		n = rx->rec_left;
 	if (n > rx->len)
@@ -248,16 +324,29 @@ size_t keg_tsrx_consume(struct keg_tsrx *rx, size_t n)
 	return c;
 }
 
-int keg_tsrx_peekv(const struct keg_tsrx *rx, struct iovec *iov, int max)
+int keg_tsrx_peekv(struct keg_tsrx *rx, struct iovec *iov, int max)
 {
-	/* On a copy of the decoder: its moves touch only offsets and counts,
-	 * never the buffer. */
-	struct keg_tsrx look = *rx;
+	struct keg_tsrx look;
+	const uint8_t *p;
+	ssize_t first;
 	int n = 0;
 
+	if (max < 1)
+		return 0;
+	/* The front for real: headers passed, a compressed keg expanded. */
+	first = keg_tsrx_peek(rx, &p);
+	if (first <= 0)
+		return (int)first;
+	if (rx->plain_len) {
+		iov[0].iov_base = (void *)p;
+		iov[0].iov_len = (size_t)first;
+		return 1;
+	}
+	/* The rest on a copy of the decoder: its moves touch only offsets
+	 * and counts, never the buffer, and it expands nothing. */
+	look = *rx;
 	while (n < max) {
-		const uint8_t *p;
-		ssize_t len = keg_tsrx_peek(&look, &p);
+		ssize_t len = tsrx_next(&look, &p, false);
 
 		if (len < 0)
 			return n ? n : (int)len;

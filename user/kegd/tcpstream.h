@@ -21,6 +21,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include "keg_frame.h"
 #include "keg_wire.h"
 
 /* A connection as the open header describes it. */
@@ -55,6 +56,11 @@ struct keg_tsrx {
 	uint32_t rec_left;      /* bytes left of the current record */
 	size_t   credit;        /* freed stream bytes not yet returned */
 	uint64_t bytes;         /* TCP bytes delivered */
+	/* Compressed kegs (keg/3): NULL expand refuses them like any flag. */
+	keg_expand_fn expand;
+	void    *expand_ctx;
+	uint8_t *plain;         /* the TCP bytes of the last one expanded */
+	size_t   plain_cap, plain_off, plain_len;
 };
 
 /* max: the window; want_open: this side receives the open header. */
@@ -71,8 +77,11 @@ int keg_tsrx_open(struct keg_tsrx *rx, struct keg_tcp_ends *e);
 
 /* The next TCP bytes, contiguous: their count (*p set), 0 when none is
  * here yet, or what keg_decode() would say of a malformed keg (-EPROTO,
- * -EBADMSG, -EMSGSIZE: reset the stream). Record bytes are given out as
- * they arrive, before their keg is complete. */
+ * -EBADMSG, -EMSGSIZE: reset the stream), or the expander's error for a
+ * compressed keg that does not expand. A plain keg's record bytes are
+ * given out as they arrive, before their keg is complete; a compressed
+ * keg's once it is all here and expanded (into rx->plain, one at a
+ * time). */
 ssize_t keg_tsrx_peek(struct keg_tsrx *rx, const uint8_t **p);
 
 /* n of the peeked bytes were written (n may be 0): returns the stream
@@ -82,15 +91,18 @@ size_t keg_tsrx_consume(struct keg_tsrx *rx, size_t n);
 
 /* The bytes of up to max records at once (one send can then take what
  * arrived in several kegs): the vector count, 0 when none is here, or a
- * keg_tsrx_peek() error met at the first record. Nothing is consumed; the
- * vectors point into the buffer until the next push. */
-int keg_tsrx_peekv(const struct keg_tsrx *rx, struct iovec *iov, int max);
+ * keg_tsrx_peek() error met at the first record. Nothing is consumed
+ * (headers are passed, and a compressed keg at the front is expanded);
+ * the vectors point into the buffers until the next push. An expanded
+ * keg's bytes come alone, in one vector. */
+int keg_tsrx_peekv(struct keg_tsrx *rx, struct iovec *iov, int max);
 
 /* n bytes of what keg_tsrx_peekv() gave were written: consumed across
  * records; returns the credit, as keg_tsrx_consume(). */
 size_t keg_tsrx_consumev(struct keg_tsrx *rx, size_t n);
 
-/* Stream bytes held (memory accounting). */
+/* Stream bytes held (flow-control accounting: wire bytes, not expanded
+ * ones; rx->plain_cap is memory too). */
 static inline size_t keg_tsrx_held(const struct keg_tsrx *rx)
 {
 	return rx->len;

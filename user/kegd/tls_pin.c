@@ -139,15 +139,28 @@ void keg_tls_id_free(struct keg_tls_id *id)
 	id->cred = NULL;
 }
 
+/* The protocols, newest first: keg/N is alpn[KEG_WIRE_NEWEST - N]. */
+static const gnutls_datum_t alpn[KEG_WIRE_NEWEST] = {
+	{ (unsigned char *)KEG_ALPN_V3, sizeof(KEG_ALPN_V3) - 1 },
+	{ (unsigned char *)KEG_ALPN_V2, sizeof(KEG_ALPN_V2) - 1 },
+	{ (unsigned char *)KEG_ALPN, sizeof(KEG_ALPN) - 1 },
+};
+
+/* Set once per session: GnuTLS 3.7 appends to the count of a list set
+ * before instead of replacing it. */
+static int set_alpn(struct keg_tls *t, int newest)
+{
+	if (newest < 1 || newest > KEG_WIRE_NEWEST)
+		return -EINVAL;
+	return gnutls_alpn_set_protocols(t->session, alpn + (KEG_WIRE_NEWEST - newest),
+					 (unsigned int)newest, GNUTLS_ALPN_MANDATORY) < 0 ?
+	       -EIO : 0;
+}
+
 int keg_tls_init(struct keg_tls *t, const struct keg_tls_id *id, bool server,
-		 const uint8_t peer_key[KEG_KEY_LEN],
+		 const uint8_t peer_key[KEG_KEY_LEN], int wire,
 		 ngtcp2_crypto_get_conn get_conn, void *user_data)
 {
-	/* keg/2 preferred, keg/1 for a peer that knows only that. */
-	static const gnutls_datum_t alpn[] = {
-		{ (unsigned char *)KEG_ALPN_V2, sizeof(KEG_ALPN_V2) - 1 },
-		{ (unsigned char *)KEG_ALPN, sizeof(KEG_ALPN) - 1 },
-	};
 	/* No tickets: no resumption, so never 0-RTT. */
 	unsigned int flags = (server ? GNUTLS_SERVER : GNUTLS_CLIENT) | GNUTLS_NO_TICKETS;
 	int err;
@@ -165,7 +178,7 @@ int keg_tls_init(struct keg_tls *t, const struct keg_tls_id *id, bool server,
 	if (err ||
 	    gnutls_priority_set_direct(t->session, tls_priority, NULL) < 0 ||
 	    gnutls_credentials_set(t->session, GNUTLS_CRD_CERTIFICATE, id->cred) < 0 ||
-	    gnutls_alpn_set_protocols(t->session, alpn, 2, GNUTLS_ALPN_MANDATORY) < 0) {
+	    set_alpn(t, wire ? wire : KEG_WIRE_NEWEST)) {
 		keg_tls_deinit(t);
 		return -EIO;
 	}
@@ -182,24 +195,15 @@ void keg_tls_deinit(struct keg_tls *t)
 	t->session = NULL;
 }
 
-int keg_tls_wire_v1_only(struct keg_tls *t)
-{
-	static const gnutls_datum_t v1 = { (unsigned char *)KEG_ALPN, sizeof(KEG_ALPN) - 1 };
-
-	return gnutls_alpn_set_protocols(t->session, &v1, 1, GNUTLS_ALPN_MANDATORY) < 0 ?
-	       -EIO : 0;
-}
-
 int keg_tls_wire_version(const struct keg_tls *t)
 {
 	gnutls_datum_t p;
 
 	if (gnutls_alpn_get_selected_protocol(t->session, &p) < 0)
 		return -EPROTO;
-	if (p.size == sizeof(KEG_ALPN_V2) - 1 && !memcmp(p.data, KEG_ALPN_V2, p.size))
-		return 2;
-	if (p.size == sizeof(KEG_ALPN) - 1 && !memcmp(p.data, KEG_ALPN, p.size))
-		return 1;
+	for (int i = 0; i < KEG_WIRE_NEWEST; i++)
+		if (p.size == alpn[i].size && !memcmp(p.data, alpn[i].data, p.size))
+			return KEG_WIRE_NEWEST - i;
 	return -EPROTO;
 }
 

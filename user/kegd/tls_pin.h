@@ -13,8 +13,9 @@
  *    the public key configured for the site (compared in constant time);
  *    TLS 1.3's CertificateVerify proves the peer holds the private key.
  *
- * ALPN is mandatory: "keg/2" (kegs may be compressed) preferred, "keg/1"
- * for a peer that knows only that (headers/keg_wire.h); no session tickets, so no resumption and no
+ * ALPN is mandatory: "keg/3" (byte kegs may be compressed too) preferred,
+ * then "keg/2" (packet kegs may be compressed) and "keg/1", for a peer
+ * that knows only those (headers/keg_wire.h); no session tickets, so no resumption and no
  * 0-RTT (it can be replayed). Functions return 0 or a negative errno and
  * never print.
  */
@@ -65,24 +66,24 @@ struct keg_tls {
 
 /*
  * Set up the session of a client or server connection that accepts only
- * the peer whose public key is `peer_key`. get_conn/user_data: how
+ * the peer whose public key is `peer_key`, offering keg/`wire` down to
+ * keg/1 (0: from the newest, KEG_WIRE_NEWEST; lower: what a kegd from
+ * before does, for tests and `kegd --wire N`). get_conn/user_data: how
  * ngtcp2's callbacks find the ngtcp2_conn (see ngtcp2_crypto_conn_ref).
  * The caller hands t->session to ngtcp2_conn_set_tls_native_handle().
+ * -EINVAL, -ENOMEM, -EIO.
  */
 int  keg_tls_init(struct keg_tls *t, const struct keg_tls_id *id, bool server,
-		  const uint8_t peer_key[KEG_KEY_LEN],
+		  const uint8_t peer_key[KEG_KEY_LEN], int wire,
 		  ngtcp2_crypto_get_conn get_conn, void *user_data);
 void keg_tls_deinit(struct keg_tls *t);
 
-/* After the handshake: 0 if ALPN "keg/2" or "keg/1" was negotiated,
+/* After the handshake: 0 if one of keg/3, keg/2, keg/1 was negotiated,
  * -EPROTO if not. */
 int keg_tls_check_alpn(const struct keg_tls *t);
 
-/* After the handshake: 2 or 1 (the keg/N negotiated), or -EPROTO. */
+/* After the handshake: 3, 2 or 1 (the keg/N negotiated), or -EPROTO. */
 int keg_tls_wire_version(const struct keg_tls *t);
 
-/* Before the handshake: offer "keg/1" only (what a peer from before
- * compression does; tests and `kegd --wire 1`). -EIO. */
-int keg_tls_wire_v1_only(struct keg_tls *t);
 
 #endif /* KEGD_TLS_PIN_H */

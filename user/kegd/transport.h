@@ -44,7 +44,7 @@ struct kegd_transport_opts {
 	uint64_t    mem_max;         /* bytes buffered in all connections together;
 					0: 256 MiB */
 	const char *qlog_dir;        /* NULL: no traces */
-	uint8_t     wire;            /* 0: keg/2 or keg/1; 1: offer keg/1 only */
+	uint8_t     wire;            /* newest keg/N offered; 0: the newest */
 	bool        no_terminate;    /* --no-terminate: no listeners, no keg_tc_term */
 };
 
