@@ -189,7 +189,7 @@ void kqbs_kill_all(struct kq_conn *c)
 	c->txq = c->txq_tail = NULL;
 	for (bs = c->bss; bs; bs = bs->next) {
 		bs->in_txq = false;
-		bs->zres_end = bs->zend = 0;
+		bs->keg_reserved = false;
 	}
 	c->zreserved = 0;
 }
@@ -268,46 +268,61 @@ void kqbs_peer_reset(struct kq_bs *bs)
 
 /* ---- compressed kegs: connection credit reserved ------------------------ */
 
+/* At a keg boundary with a keg queued: where it ends, and its kind (the
+ * writer queues whole kegs, so its header is all there). */
+static void bs_next_keg(struct kq_bs *bs)
+{
+	uint8_t h[KEG_HDR_LEN];
+	struct iovec iov[2];
+	int nv = keg_sbuf_peek(&bs->tx.sb, KEG_HDR_LEN, iov);
+	size_t got = 0;
+
+	for (int i = 0; i < nv; i++) {
+		memcpy(h + got, iov[i].iov_base, iov[i].iov_len);
+		got += iov[i].iov_len;
+	}
+	bs->keg_end = bs->tx.sb.sent + KEG_HDR_LEN + keg_get_be32(h + 8);
+	bs->keg_z = h[1] & KEG_F_COMPRESSED;
+	bs->keg_reserved = false;
+}
+
 bool kqbs_reserve(struct kq_bs *bs, ngtcp2_conn *conn)
 {
 	struct kq_conn *c = bs->c;
-	uint64_t sent = bs->tx.sb.sent, need;
+	uint64_t need;
 
-	if (sent >= bs->zend || sent < bs->zres_end)
-		return true;            /* nothing compressed ahead, or reserved */
-	/* Everything up to the end of its last compressed keg, at once: the
-	 * bytes in between are whole kegs too. */
-	need = bs->zend - sent;
+	if (bs->tx.sb.sent == bs->keg_end) {
+		if (keg_sbuf_unsent(&bs->tx.sb) < KEG_HDR_LEN)
+			return true;    /* nothing, or a FIN alone */
+		bs_next_keg(bs);
+	}
+	if (!bs->keg_z || bs->keg_reserved)
+		return true;
+	need = bs->keg_end - bs->tx.sb.sent;
 	if (ngtcp2_conn_get_max_data_left(conn) < c->zreserved + need)
 		return false;
-	bs->zres_end = bs->zend;
+	bs->keg_reserved = true;
 	c->zreserved += need;
 	return true;
 }
 
 uint64_t kqbs_offer(const struct kq_bs *bs, uint64_t budget)
 {
-	uint64_t sent = bs->tx.sb.sent;
+	uint64_t left = bs->keg_end - bs->tx.sb.sent;
 
-	/* A compressed keg queued after the reservation was made waits for
-	 * one of its own (kqbs_reserve at the next turn). */
-	if (sent < bs->zres_end && bs->zres_end - sent < budget)
-		return bs->zres_end - sent;
-	return budget;
+	return left < budget ? left : budget;
 }
 
 void kqbs_sent(struct kq_bs *bs, uint64_t n)
 {
-	uint64_t sent = bs->tx.sb.sent, left;
+	uint64_t left = bs->keg_end - bs->tx.sb.sent;
 
-	if (sent >= bs->zres_end)
-		return;
-	left = bs->zres_end - sent;
 	if (n > left)
 		n = left;
-	bs->c->zreserved -= n < bs->c->zreserved ? n : bs->c->zreserved;
+	if (bs->keg_reserved)
+		bs->c->zreserved -= n < bs->c->zreserved ? n : bs->c->zreserved;
 	if (n == left)
-		bs->zres_end = 0;       /* (sent passes it now) */
+		bs->keg_reserved = false;
 }
 
 /* ---- byte streams: the API ---------------------------------------------------- */
@@ -346,6 +361,7 @@ int kq_bs_open(struct kq_conn *c, const struct sockaddr *client, const struct so
 	if (!bs)
 		return -ENOMEM;
 	keg_sbuf_write(&bs->tx.sb, hdr, sizeof(hdr));
+	bs->keg_end = sizeof(hdr);      /* the header first, then kegs */
 	bs->user = user;
 	kqbs_txq_add(bs);
 	c->st.tcp_opened++;
@@ -355,15 +371,20 @@ int kq_bs_open(struct kq_conn *c, const struct sockaddr *client, const struct so
 
 size_t kq_bs_room(const struct kq_bs *bs)
 {
-	size_t room = keg_sbuf_room(&bs->tx.sb);
-
-	if (bs->dead || bs->tx.fin_pending || room <= KEG_TCP_KEG_HDR)
-		return 0;
-	room -= KEG_TCP_KEG_HDR;
 	/* The keg's records (one header and the bytes) fill at most Segsize,
 	 * as any keg's, so a full one may be compressed. */
-	return room < bs->c->cfg.segsize - KEG_REC_HDR_LEN ? room
-							  : bs->c->cfg.segsize - KEG_REC_HDR_LEN;
+	size_t room = keg_sbuf_room(&bs->tx.sb), most = bs->c->cfg.segsize - KEG_REC_HDR_LEN;
+	size_t least = KEG_TCP_KEG_HDR + most;
+
+	/* A full ring takes bytes again only once a whole keg fits: each
+	 * acknowledgement freeing a little would otherwise cut the stream
+	 * into small kegs, which compress badly and cost a codec call each. */
+	if (least > bs->c->cfg.slot_buf / 4)
+		least = bs->c->cfg.slot_buf / 4;
+	if (bs->dead || bs->tx.fin_pending || room <= KEG_TCP_KEG_HDR || room < least)
+		return 0;
+	room -= KEG_TCP_KEG_HDR;
+	return room < most ? room : most;
 }
 
 /* One byte keg of data[0..len) into the send ring, compressed when the
@@ -391,8 +412,6 @@ static int bs_put_keg(struct kq_bs *bs, const void *data, size_t len)
 	memcpy(c->bs_keg + KEG_TCP_KEG_HDR, data, len);
 	out = keg_z_keg(&c->z, &bs->tx.zb, c->bs_keg, &klen);
 	keg_sbuf_write(&bs->tx.sb, out, klen);
-	if (out != c->bs_keg)
-		bs->zend = bs->tx.sb.end;
 	return 0;
 }
 

@@ -82,10 +82,11 @@ struct kq_bs {
 	bool             closed;        /* QUIC is done with the stream (cleanly or not) */
 	bool             orphan;        /* its QUIC connection is gone */
 	uint64_t         tx_due;        /* less than a packet queued: sent by then */
-	uint64_t         zend;          /* stream offset where the last compressed
-					   keg queued ends */
-	uint64_t         zres_end;      /* connection credit is reserved for our
-					   bytes up to here (kqbs_reserve) */
+	uint64_t         keg_end;       /* stream offset where the keg being sent
+					   (or the open header) ends */
+	bool             keg_z;         /* ... and it is compressed */
+	bool             keg_reserved;  /* ... and credit for its rest is reserved
+					   (kqbs_reserve) */
 	bool             fin_rcvd;      /* the peer's FIN is in rx */
 	bool             released;      /* the user is done with it */
 	bool             in_txq, in_evq;
@@ -172,7 +173,8 @@ void kqbs_peer_reset(struct kq_bs *bs);
  * connection credit for all of it reserved (tcpstream.c says why); false
  * leaves it queued for the next round. */
 bool kqbs_reserve(struct kq_bs *bs, ngtcp2_conn *conn);
-/* The most of its queued bytes to offer the library now. */
+/* The most of its queued bytes to offer the library now: the rest of
+ * the keg being sent. */
 uint64_t kqbs_offer(const struct kq_bs *bs, uint64_t budget);
 /* n of its bytes went to the library. */
 void kqbs_sent(struct kq_bs *bs, uint64_t n);
