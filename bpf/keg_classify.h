@@ -146,9 +146,9 @@ keg_shape_customer(const struct keg_l3l4 *l, bool up)
  * own odd constant (a bijection, so no two values of one word collide),
  * the products added, then the finaliser of MurmurHash3's 64-bit variant
  * (fmix64: its multipliers and shifts as its author published them) so
- * that every output bit depends on every input bit: leaf qdiscs pick a
- * bucket from the low bits (sfq) or the high ones (fq_codel). The two
- * products are independent, so the chain is a third as long as that of
+ * that every output bit depends on every input bit, whichever bits a
+ * leaf qdisc picks its queue from (fq_codel: the high ones). The two
+ * products are independent, so the chain is about half as long as that of
  * the 32-bit block-by-block hash used before (issue 12: the hash was over
  * a third of the classifier's cost). */
 #define KEG_HASH_K1   0x9e3779b97f4a7c15ULL	/* 2^64 / golden ratio, odd */
