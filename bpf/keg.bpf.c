@@ -105,7 +105,7 @@ int keg_xdp(struct xdp_md *ctx)
 		s->rx_packets++;
 		s->rx_bytes += data_end - data;
 	}
-	r = keg_parse(data, data_end, KEG_SCRATCH_XDP);
+	r = keg_parse(ctx, KEG_SCRATCH_XDP);
 	if (!r)
 		return XDP_PASS;
 	if (r->error) {
@@ -140,7 +140,6 @@ int keg_tc(struct __sk_buff *skb)
 {
 	struct keg_stats *s = keg_stats_get();
 	struct keg_parse_result *r;
-	void *data, *data_end;
 	__u32 lin = skb->data_end - skb->data;
 
 	if (s) {
@@ -152,9 +151,7 @@ int keg_tc(struct __sk_buff *skb)
 	if (lin < KEG_TC_PULL_LEN && lin < skb->len)
 		bpf_skb_pull_data(skb, skb->len < KEG_TC_PULL_LEN ? skb->len :
 								  KEG_TC_PULL_LEN);
-	data = (void *)(long)skb->data;
-	data_end = (void *)(long)skb->data_end;
-	r = keg_parse(data, data_end, KEG_SCRATCH_TC);
+	r = keg_parse(skb, KEG_SCRATCH_TC);
 	if (r)
 		keg_classify(skb, r);
 	/* No verdict of our own: filters behind keg's still run. */

@@ -131,65 +131,52 @@ keg_shape_customer(const struct keg_l3l4 *l, bool up)
 		return bpf_map_lookup_elem(&KEG_MAP_CUSTOMERS4, &k4);
 	}
 	if (l->family == IPV6_VERSION) {
-		struct keg_customer6_key k6;
+		/* Word by word: copied into the key's byte array, the address
+		 * went byte by byte (64 instructions instead of 8). */
+		__be32 k6[IPV6_ADDR_WORDS] = { a[0], a[1], a[2], a[3] };
 
-		__builtin_memcpy(k6.addr, a, sizeof(k6.addr));
-		return bpf_map_lookup_elem(&KEG_MAP_CUSTOMERS6, &k6);
+		_Static_assert(sizeof(k6) == sizeof(struct keg_customer6_key),
+			       "an IPv6 customer key is the address alone");
+		return bpf_map_lookup_elem(&KEG_MAP_CUSTOMERS6, k6);
 	}
 	return NULL;
 }
 
-/* MurmurHash3 (x86, 32-bit): the block mix's multipliers, rotations and
- * step, and the finaliser's multipliers and shifts, as its author published
- * them; the flow hash only needs a good spread, not the exact algorithm. */
-#define MM3_C1        0xcc9e2d51U
-#define MM3_C2        0x1b873593U
-#define MM3_R1        15
-#define MM3_R2        13
-#define MM3_M         5
-#define MM3_N         0xe6546b64U
-#define MM3_F1        0x85ebca6bU
-#define MM3_F2        0xc2b2ae35U
-#define MM3_S1        16
-#define MM3_S2        13
+/* The flow hash: the 5-tuple in two 64-bit words, each multiplied by its
+ * own odd constant (a bijection, so no two values of one word collide),
+ * the products added, then the finaliser of MurmurHash3's 64-bit variant
+ * (fmix64: its multipliers and shifts as its author published them) so
+ * that every output bit depends on every input bit, whichever bits a
+ * leaf qdisc picks its queue from (fq_codel: the high ones). The two
+ * products are independent, so the chain is about half as long as that of
+ * the 32-bit block-by-block hash used before (issue 12: the hash was over
+ * a third of the classifier's cost). */
+#define KEG_HASH_K1   0x9e3779b97f4a7c15ULL	/* 2^64 / golden ratio, odd */
+#define KEG_HASH_K2   0xc2b2ae3d27d4eb4fULL	/* xxHash64's PRIME64_2, odd */
+#define FMIX64_M1     0xff51afd7ed558ccdULL
+#define FMIX64_M2     0xc4ceb9fe1a85ec53ULL
+#define FMIX64_SHIFT  33
 #define U32_BITS      32
-#define KEG_HASH_SEED 0x6b6567U	/* "keg" */
 
-static __always_inline __u32 keg_rotl32(__u32 v, int r)
-{
-	return (v << r) | (v >> (U32_BITS - r));
-}
-
-static __always_inline __u32 keg_mix(__u32 h, __u32 v)
-{
-	v *= MM3_C1;
-	v = keg_rotl32(v, MM3_R1);
-	v *= MM3_C2;
-	h ^= v;
-	h = keg_rotl32(h, MM3_R2);
-	return h * MM3_M + MM3_N;
-}
-
-/* murmur3-style hash of the innermost 5-tuple; never 0 (0 = "no hash").
- * IPv6 addresses are XOR-folded to one word each first: four rounds
- * instead of ten (the hash was half of the classifier's cost). Ports and
- * protocol/family are packed two to a word (16 + 16, 8 + 8 bits). */
+/* Hash of the innermost 5-tuple; never 0 (0 = "no hash"). IPv6 addresses
+ * are XOR-folded to one word each first. */
 static __always_inline __u32 keg_flow_hash(const struct keg_l3l4 *l)
 {
-	__u32 h = KEG_HASH_SEED;
 	__u32 s = l->saddr[0] ^ l->saddr[1] ^ l->saddr[2] ^ l->saddr[3];
 	__u32 d = l->daddr[0] ^ l->daddr[1] ^ l->daddr[2] ^ l->daddr[3];
+	__u64 addrs = ((__u64)s << U32_BITS) | d;
+	__u64 rest = ((__u64)l->sport << 48) | ((__u64)l->dport << U32_BITS) |
+		     ((__u32)l->proto << 8) | l->family;
+	__u64 h = addrs * KEG_HASH_K1 + rest * KEG_HASH_K2;
+	__u32 h32;
 
-	h = keg_mix(h, s);
-	h = keg_mix(h, d);
-	h = keg_mix(h, ((__u32)l->sport << 16) | l->dport);
-	h = keg_mix(h, ((__u32)l->proto << 8) | l->family);
-	h ^= h >> MM3_S1;
-	h *= MM3_F1;
-	h ^= h >> MM3_S2;
-	h *= MM3_F2;
-	h ^= h >> MM3_S1;
-	return h ? h : 1;
+	h ^= h >> FMIX64_SHIFT;
+	h *= FMIX64_M1;
+	h ^= h >> FMIX64_SHIFT;
+	h *= FMIX64_M2;
+	h ^= h >> FMIX64_SHIFT;
+	h32 = (__u32)h;
+	return h32 ? h32 : 1;
 }
 
 static __always_inline void keg_classify(struct __sk_buff *skb,

@@ -151,7 +151,6 @@ static __always_inline int keg_reply_tc(struct __sk_buff *skb,
 {
 	struct keg_parse_result *r;
 	struct keg_stats *s;
-	void *data, *data_end;
 	__u32 lin;
 
 	if (!cfg || !(cfg->flags & KEG_CFG_REPLY_TC) || !keg_reply_candidate(skb))
@@ -161,9 +160,7 @@ static __always_inline int keg_reply_tc(struct __sk_buff *skb,
 	if (lin < KEG_REPLY_PULL_LEN && lin < skb->len)
 		bpf_skb_pull_data(skb, skb->len < KEG_REPLY_PULL_LEN ?
 					       skb->len : KEG_REPLY_PULL_LEN);
-	data = (void *)(long)skb->data;
-	data_end = (void *)(long)skb->data_end;
-	r = keg_parse(data, data_end, KEG_SCRATCH_TC);
+	r = keg_parse(skb, KEG_SCRATCH_TC);
 	/* Parse errors and tunnels were counted by keg_xdp already. */
 	if (!r || r->error || r->depth)
 		return TC_ACT_UNSPEC;

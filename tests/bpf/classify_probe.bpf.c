@@ -14,11 +14,9 @@
 SEC("tc")
 int classify_probe(struct __sk_buff *skb)
 {
-	void *data = (void *)(long)skb->data;
-	void *data_end = (void *)(long)skb->data_end;
 	struct keg_parse_result *r;
 
-	r = keg_parse(data, data_end, KEG_SCRATCH_TC);
+	r = keg_parse(skb, KEG_SCRATCH_TC);
 	if (!r)
 		return 0;
 	keg_classify(skb, r);

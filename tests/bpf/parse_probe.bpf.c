@@ -2,7 +2,9 @@
 /*
  * parse_probe.bpf.c - test-only XDP program: runs keg's parser on the frame
  * and leaves the whole struct keg_parse_result in parse_out[0], so the unit
- * tests can check every field of it through BPF_PROG_TEST_RUN.
+ * tests can check every field of it through BPF_PROG_TEST_RUN; and the
+ * generic loop's result alone in parse_out[1], which the tests require to
+ * be byte-identical (the fast path must decide exactly as the loop would).
  * Always XDP_PASS; anything else is a failure of the probe itself.
  */
 #include <linux/bpf.h>
@@ -10,9 +12,11 @@
 
 #include "keg_parse.h"		/* bpf/keg_parse.h: keg_parse() */
 
+enum { PARSE_OUT_KEG, PARSE_OUT_GENERIC, PARSE_OUT__MAX };
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, PARSE_OUT__MAX);
 	__type(key, __u32);
 	__type(value, struct keg_parse_result);
 } parse_out SEC(".maps");
@@ -20,18 +24,21 @@ struct {
 SEC("xdp")
 int parse_probe(struct xdp_md *ctx)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	struct keg_parse_result *r, *out;
-	__u32 zero = 0;
+	struct keg_parse_result *r, *out, *out_generic;
+	__u32 key = PARSE_OUT_KEG, key_generic = PARSE_OUT_GENERIC;
 
-	out = bpf_map_lookup_elem(&parse_out, &zero);
-	if (!out)
+	out = bpf_map_lookup_elem(&parse_out, &key);
+	out_generic = bpf_map_lookup_elem(&parse_out, &key_generic);
+	if (!out || !out_generic)
 		return XDP_ABORTED;
-	r = keg_parse(data, data_end, KEG_SCRATCH_XDP);
+	r = keg_parse(ctx, KEG_SCRATCH_XDP);
 	if (!r)
 		return XDP_ABORTED;
 	__builtin_memcpy(out, r, sizeof(*out));
+	r = keg_parse_generic(ctx, KEG_SCRATCH_XDP);
+	if (!r)
+		return XDP_ABORTED;
+	__builtin_memcpy(out_generic, r, sizeof(*out_generic));
 	return XDP_PASS;
 }
 

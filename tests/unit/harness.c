@@ -215,6 +215,7 @@ void probe_parse(struct probe_env *e, const void *pkt, size_t len,
 		 struct keg_parse_result *res)
 {
 	struct xdp_run *r = malloc(sizeof(*r));
+	struct keg_parse_result generic;
 	__u32 key = 0;
 	int err;
 
@@ -226,4 +227,13 @@ void probe_parse(struct probe_env *e, const void *pkt, size_t len,
 	free(r);
 	cr_assert_eq(bpf_map_lookup_elem(e->out_fd, &key, res), 0,
 		     "parse_out: %s", strerror(errno));
+	key = 1;
+	cr_assert_eq(bpf_map_lookup_elem(e->out_fd, &key, &generic), 0,
+		     "parse_out[1]: %s", strerror(errno));
+	/* Every byte, padding included: both parsers start from zero. */
+	cr_assert_eq(memcmp(res, &generic, sizeof(generic)), 0,
+		     "the fast path and the generic parser disagree on this "
+		     "frame (%zu bytes): error %u/%u depth %u/%u inner proto %u/%u",
+		     len, res->error, generic.error, res->depth, generic.depth,
+		     res->inner.proto, generic.inner.proto);
 }

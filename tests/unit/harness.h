@@ -81,7 +81,8 @@ struct probe_env {
 
 void probe_env_open(struct probe_env *e);
 void probe_env_close(struct probe_env *e);
-/* Runs the probe; asserts it returned XDP_PASS. */
+/* Runs the probe; asserts it returned XDP_PASS and that keg_parse() and the
+ * generic loop alone gave byte-identical results (res gets them). */
 void probe_parse(struct probe_env *e, const void *pkt, size_t len,
 		 struct keg_parse_result *res);
 
