@@ -35,69 +35,7 @@
 #include "tls_pin.h"
 #include "tcp_term.h"
 #include "transport.h"
-
-#define TP_MS            1000000ULL
-#define TP_POLL_NS       (KEG_SITES_POLL_MS * TP_MS)
-#define TP_REFUSED_SRCS  16               /* sources whose refusals are remembered */
-#define TP_REFUSED_LOG_NS (60000 * TP_MS) /* one log line per source and minute */
-#define TP_QUEUE_DEPTH   2048             /* default packets per site queue */
-#define TP_MEM_MAX       (256ULL << 20)   /* default: all connections' buffers together */
-#define TP_LOCAL_RETRY_NS (5000 * TP_MS)  /* a local site that failed: tried again */
-/* epoll data of the transport's own descriptors; anything else is a
- * pointer of tcp_term.c's. */
-#define TP_EV_UDP        0
-#define TP_EV_EVENTFD    1
-
-struct kegd_site {
-	struct kegd_transport *tp;
-	unsigned int slot;
-	struct keg_site_conf conf;        /* as applied */
-	struct sockaddr_storage peer;
-	socklen_t peerlen;
-	struct kq_conn *conn;             /* NULL: no local site (or not yet) */
-	struct kegd_pktq q;
-	atomic_bool active;               /* forwarding threads may queue */
-	enum kq_state state;
-	uint64_t drop_down, drop_size, reinject_errors;
-	struct keg_sched sched;           /* conf.schedule parsed; n == 0: none */
-	uint32_t rate_kbit;               /* the MaxRate in force (schedule applied) */
-};
-
-struct kegd_transport {
-	struct kegd *kd;
-	struct kegd_transport_opts o;
-	struct keg_sitemaps maps;
-	struct keg_site_conf cur[KEG_SITES_MAX];   /* the map as last applied */
-	struct keg_site_conf next[KEG_SITES_MAX];  /* the map as just read */
-	int local;                                 /* slot of the local site, -1 */
-	struct keg_tls_id id;
-	bool have_id;
-	int fd, efd, epfd;
-	struct kegd_reinject rj;
-	struct kegd_site *_Atomic site[KEG_SITES_MAX];
-	/* Per served interface: its keg_icpt_sites id -> site slot + 1. */
-	_Atomic uint16_t ifsite[KEGD_MAX_IFACES][KEG_ICPT_MAX_SITES];
-	uint64_t drop_nosite;                      /* datagrams from no site */
-	uint64_t local_retry_at;                   /* local site failed: next try */
-	bool local_failed_logged;
-	uint64_t buffered;                         /* all connections' buffers, this round */
-	bool states_changed;
-	bool conf_error_logged;
-	struct {
-		struct sockaddr_storage from;
-		uint64_t logged;
-	} refused[TP_REFUSED_SRCS];
-	unsigned int refused_next;
-	pthread_t thread;
-	bool running;
-	struct kq_rxbatch rx;                      /* the UDP socket's receive batch */
-	struct kegd_term *term;                    /* TCP termination; NULL: off */
-	/* Connection limits (keg_limits) and where the gateway stands. */
-	struct keg_limits limits;
-	uint64_t tcp_now, udp_now;
-	bool tcp_full, udp_full;
-	uint64_t udp_refused, udp_forwarded;
-};
+#include "transport_internal.h"
 
 /* ---- addresses ------------------------------------------------------------ */
 
@@ -237,6 +175,14 @@ static const struct kq_ops site_ops = {
 };
 
 /* ---- sites ------------------------------------------------------------------- */
+
+/* The remote site of slot i if it is configured, else NULL. */
+struct kegd_site *kegd_tp_remote_site(struct kegd_transport *tp, unsigned int i)
+{
+	struct kegd_site *s = atomic_load(&tp->site[i]);
+
+	return s && tp->cur[i].used && (int)i != tp->local ? s : NULL;
+}
 
 static void site_disconnect(struct kegd_site *s, uint64_t now)
 {
@@ -540,185 +486,6 @@ static void poll_conf(struct kegd_transport *tp, uint64_t now)
 	}
 }
 
-/* The remote site of slot i if it is configured, else NULL. */
-static struct kegd_site *remote_site(struct kegd_transport *tp, unsigned int i)
-{
-	struct kegd_site *s = atomic_load(&tp->site[i]);
-
-	return s && tp->cur[i].used && (int)i != tp->local ? s : NULL;
-}
-
-/* Each served interface's keg_icpt_sites: which of its sites are ours,
- * and a down flag matching each one's connection. */
-static void sync_ifaces(struct kegd_transport *tp)
-{
-	struct kegd *kd = tp->kd;
-
-	for (unsigned int f = 0; f < kd->n_ifaces; f++) {
-		int fd = kd->ifaces[f].sites_fd;
-
-		for (uint32_t id = 0; id < KEG_ICPT_MAX_SITES && fd >= 0; id++) {
-			struct keg_icpt_site is;
-			uint16_t slot1 = 0;
-			__u32 down, flags;
-
-			if (bpf_map_lookup_elem(fd, &id, &is) || !is.name[0]) {
-				atomic_store_explicit(&tp->ifsite[f][id], 0, memory_order_relaxed);
-				continue;
-			}
-			for (unsigned int i = 0; i < KEG_SITES_MAX && !slot1; i++)
-				if (remote_site(tp, i) &&
-				    !strncmp(tp->cur[i].name, is.name, sizeof(is.name)))
-					slot1 = (uint16_t)(i + 1);
-			atomic_store_explicit(&tp->ifsite[f][id], slot1, memory_order_relaxed);
-			/* Not a remote site: kegd forwards its rules' packets
-			 * itself, TCP included. */
-			flags = slot1 && tp->term ? KEG_ICPT_SITE_TERM : 0;
-			if (slot1 && tp->tcp_full)
-				flags |= KEG_ICPT_SITE_TCP_FULL;
-			/* (A site kegd does not carry keeps the state
-			 * `kegctl site up|down` gave it.) */
-			down = slot1 ? atomic_load(&tp->site[slot1 - 1])->state != KQ_UP : is.down;
-			if (is.down != down || is.flags != flags) {
-				is.down = down;
-				is.flags = flags;
-				bpf_map_update_elem(fd, &id, &is, BPF_EXIST);
-			}
-		}
-	}
-}
-
-static void publish_stats(struct kegd_transport *tp, uint64_t now)
-{
-	for (__u32 i = 0; i < KEG_SITES_MAX && tp->maps.stats >= 0; i++) {
-		const struct keg_site_conf *c = &tp->cur[i];
-		struct kegd_site *s = remote_site(tp, i);
-		struct keg_site_stats v = { 0 };
-		struct kq_stats st = { 0 };
-		struct kegd_term_site ts;
-
-		if (!c->used)
-			continue;
-		memcpy(v.name, c->name, sizeof(v.name));
-		v.gen = c->gen;
-		v.updated_ns = now;
-		if ((int)i == tp->local) {
-			v.state = KEG_SITE_LOCAL;
-			v.drop_garbage = tp->drop_nosite;
-			bpf_map_update_elem(tp->maps.stats, &i, &v, BPF_ANY);
-			continue;
-		}
-		if (!s)
-			continue;
-		if (s->conn)
-			kq_conn_stats(s->conn, &st);
-		v.state = s->state == KQ_UP ? KEG_SITE_UP :
-			  s->state == KQ_CONNECTING ? KEG_SITE_CONNECTING : KEG_SITE_DOWN;
-		v.srtt_us = st.srtt_ns / 1000;
-		v.min_rtt_us = st.min_rtt_ns / 1000;
-		v.cwnd = st.cwnd;
-		v.bytes_in_flight = st.bytes_in_flight;
-		v.pacing_rate = st.pacing_rate;
-		v.delivery_rate = st.delivery_rate;
-		v.max_rate = (uint64_t)s->rate_kbit * 1000 / 8;
-		v.udp_tx_bytes = st.udp_tx_bytes;
-		v.udp_tx_pkts = st.udp_tx_pkts;
-		v.udp_rx_bytes = st.udp_rx_bytes;
-		v.udp_rx_pkts = st.udp_rx_pkts;
-		v.retx_bytes = st.retx_bytes_est;
-		v.lost_pkts = st.lost_pkts;
-		v.loss_ppm = st.udp_tx_pkts ? st.lost_pkts * 1000000 / st.udp_tx_pkts : 0;
-		v.pkts_tx = st.pkts_tx;
-		v.pkts_rx = st.pkts_rx;
-		v.kegs_tx = st.kegs_tx;
-		v.kegs_rx = st.kegs_rx;
-		v.flows = st.flows;
-		v.drop_queue = atomic_load_explicit(&s->q.dropped, memory_order_relaxed);
-		v.drop_down = s->drop_down;
-		v.drop_garbage = st.drop_garbage;
-		v.drop_aead = st.drop_aead;
-		v.drop_keg = st.drop_keg;
-		v.reinject_errors = s->reinject_errors + s->drop_size;
-		v.handshakes = st.handshakes;
-		v.handshake_failures = st.handshake_failures;
-		v.refused_key = st.refused_key;
-		v.retries = st.retries;
-		v.bad_token = st.bad_token;
-		v.key_updates = st.key_updates;
-		v.conn_lost = st.conn_lost;
-		v.mem_bytes = kegd_pktq_mem(&s->q) + (s->conn ? kq_conn_buffered(s->conn) : 0);
-		kegd_term_site_stats(tp->term, i, &ts);
-		v.tcp_conns = ts.conns;
-		v.tcp_accepted = ts.accepted;
-		v.tcp_connected = ts.connected;
-		v.tcp_refused = ts.refused;
-		v.tcp_resets = ts.resets;
-		v.tcp_tx_bytes = st.tcp_tx_bytes;
-		v.tcp_rx_bytes = st.tcp_rx_bytes;
-		v.tcp_mem_bytes = s->conn ? kq_conn_bs_mem(s->conn) : 0;
-		v.z_wire = st.z.wire;
-		v.z_bytes_in = st.z.bytes_in;
-		v.z_bytes_out = st.z.bytes_out;
-		v.z_kegs = st.z.kegs_z;
-		v.z_kegs_pass = st.z.kegs_pass;
-		v.z_cpu_us = st.z.cpu_z_ns / 1000;
-		v.unz_bytes_in = st.z.rx_bytes_in;
-		v.unz_bytes_out = st.z.rx_bytes_out;
-		v.unz_kegs = st.z.rx_kegs_z;
-		v.unz_cpu_us = st.z.cpu_unz_ns / 1000;
-		v.drop_unz = st.z.drop_unz;
-		bpf_map_update_elem(tp->maps.stats, &i, &v, BPF_ANY);
-	}
-}
-
-/* ---- connection limits ------------------------------------------------------------ */
-
-/* Where the gateway stands against its limits; a change of fullness goes
- * into keg_icpt_sites (TCP: keg_xdp routes a --forward-at-limit rule's
- * new connections itself) at the end of the loop. */
-static void limits_step(struct kegd_transport *tp)
-{
-	const struct keg_limits *l = &tp->limits;
-	uint64_t udp = 0, tcp = kegd_term_count(tp->term);
-	bool tcp_full, udp_full;
-
-	for (unsigned int i = 0; i < KEG_SITES_MAX; i++) {
-		struct kegd_site *s = remote_site(tp, i);
-
-		if (s && s->conn)
-			udp += kq_conn_flows(s->conn);
-	}
-	tcp_full = (l->tcp && tcp >= l->tcp) || (l->total && tcp + udp >= l->total);
-	udp_full = (l->udp && udp >= l->udp) || (l->total && tcp + udp >= l->total);
-	tp->tcp_now = tcp;
-	tp->udp_now = udp;
-	tp->udp_full = udp_full;
-	if (tcp_full != tp->tcp_full) {
-		tp->tcp_full = tcp_full;
-		tp->states_changed = true;
-	}
-	kegd_term_set_limits(tp->term, l->tcp, l->total, udp);
-}
-
-static void publish_limits(struct kegd_transport *tp, uint64_t now)
-{
-	struct keg_limit_stats v = {
-		.updated_ns = now,
-		.tcp_now = tp->tcp_now,
-		.udp_now = tp->udp_now,
-		.total_now = tp->tcp_now + tp->udp_now,
-		.tcp_refused = kegd_term_limit_refused(tp->term),
-		.udp_refused = tp->udp_refused,
-		.udp_forwarded = tp->udp_forwarded,
-		.tcp_full = tp->tcp_full,
-		.udp_full = tp->udp_full,
-	};
-	__u32 zero = 0;
-
-	if (tp->maps.lstats >= 0)
-		bpf_map_update_elem(tp->maps.lstats, &zero, &v, BPF_ANY);
-}
-
 /* ---- the loop ------------------------------------------------------------------ */
 
 /* Sites' schedules at their minute (checked every poll, so a step lands
@@ -728,7 +495,7 @@ static void sched_step(struct kegd_transport *tp, uint64_t now)
 	time_t t = time(NULL);
 
 	for (unsigned int i = 0; i < KEG_SITES_MAX; i++) {
-		struct kegd_site *s = remote_site(tp, i);
+		struct kegd_site *s = kegd_tp_remote_site(tp, i);
 
 		if (s && s->sched.n)
 			site_rate_update(s, t, now);
@@ -743,7 +510,7 @@ static struct kegd_site *site_from(struct kegd_transport *tp, const struct socka
 	if (last && same_endpoint(from, &last->peer))
 		return last;
 	for (unsigned int k = 0; k < KEG_SITES_MAX; k++) {
-		struct kegd_site *s = remote_site(tp, k);
+		struct kegd_site *s = kegd_tp_remote_site(tp, k);
 
 		if (s && s->conn && same_endpoint(from, &s->peer))
 			return s;
@@ -830,15 +597,15 @@ static void *transport_loop(void *arg)
 		if (now >= next_poll) {
 			poll_conf(tp, now);
 			sched_step(tp, now);
-			sync_ifaces(tp);
-			publish_stats(tp, now);
-			publish_limits(tp, now);
+			kegd_tp_sync_ifaces(tp);
+			kegd_tp_publish_stats(tp, now);
+			kegd_tp_publish_limits(tp, now);
 			tp->states_changed = false;
 			next_poll = now + TP_POLL_NS;
 		}
 		wake = next_poll;
 		for (unsigned int i = 0; i < KEG_SITES_MAX; i++) {
-			struct kegd_site *s = remote_site(tp, i);
+			struct kegd_site *s = kegd_tp_remote_site(tp, i);
 			uint64_t t;
 
 			if (!s || !s->conn)
@@ -867,16 +634,16 @@ static void *transport_loop(void *arg)
 		}
 		tp->buffered = 0;
 		for (unsigned int i = 0; i < KEG_SITES_MAX; i++) {
-			struct kegd_site *s = remote_site(tp, i);
+			struct kegd_site *s = kegd_tp_remote_site(tp, i);
 
 			if (s && s->conn)
 				tp->buffered += kq_conn_buffered(s->conn);
 		}
 		if (tp->term)
 			kegd_term_tick(tp->term, tp->buffered, tp->o.mem_max);
-		limits_step(tp);
+		kegd_tp_limits_step(tp);
 		for (unsigned int i = 0; i < KEG_SITES_MAX; i++) {
-			struct kegd_site *s = remote_site(tp, i);
+			struct kegd_site *s = kegd_tp_remote_site(tp, i);
 
 			if (!s || !s->conn)
 				continue;
@@ -886,7 +653,7 @@ static void *transport_loop(void *arg)
 			kq_conn_write(s->conn, now);
 		}
 		if (tp->states_changed) {
-			sync_ifaces(tp);
+			kegd_tp_sync_ifaces(tp);
 			tp->states_changed = false;
 		}
 	}
@@ -911,7 +678,7 @@ static struct kq_conn *term_conn_for(void *ctx, int ifindex, uint32_t site_id,
 	if (!slot1)
 		return NULL;
 	*slot = slot1 - 1u;
-	s = remote_site(tp, slot1 - 1u);
+	s = kegd_tp_remote_site(tp, slot1 - 1u);
 	return s && s->conn && kq_conn_state(s->conn) == KQ_UP ? s->conn : NULL;
 }
 
