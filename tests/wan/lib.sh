@@ -148,6 +148,27 @@ quiet_or_skip() {
 # in_ns PREFIX NODE CMD...
 in_ns() { local p=$1 n=$2; shift 2; ip netns exec "$p-$n" "$@"; }
 
+# kegd_restart_with PREFIX NODE ARGS...: NODE's kegd (deploy/lab/keg.sh)
+# restarted with ARGS added to its arguments for this run only (a later
+# `keg.sh start` has the usual ones again).
+kegd_restart_with() {
+	local p=$1 node=$2 ks old
+	shift 2
+	ks=/run/keg-lab/$p/keg
+	old=$(cat "$ks/kegd_args")
+	"$WAN_ROOT/deploy/lab/keg.sh" stop --prefix "$p" "$node"
+	echo "$old $*" >"$ks/kegd_args"
+	"$WAN_ROOT/deploy/lab/keg.sh" start --prefix "$p" "$node"
+	# keg.sh reads the arguments in its background child: restore them
+	# only once the new kegd runs with them.
+	for _ in $(seq 1 100); do
+		tr '\0' ' ' <"/proc/$(cat "$ks/kegd-$node.pid")/cmdline" 2>/dev/null |
+			grep -q -- "$*" && break
+		sleep 0.05
+	done
+	echo "$old" >"$ks/kegd_args"
+}
+
 # wanem_stats PREFIX DIR: the emulator's latest counters for a2b or b2a.
 wanem_stats() {
 	local log=/run/keg-lab/$1/wanem.log pid

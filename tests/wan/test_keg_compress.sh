@@ -46,7 +46,6 @@ grep -q -- --no-terminate "$KEG" && NT=--no-terminate
 "$KEG" up --prefix "$P" $NT || { fail "keg.sh up"; finish; }
 check "both sites up within 10 s" "$KEG" wait-up --prefix "$P" 10
 B1=$("$LAB" addr --prefix "$P" b1)
-KSTATE=/run/keg-lab/$P/keg
 
 # z NODE FIELD...: the other site's FIELDs in NODE's `site list --json`.
 z() {
@@ -176,17 +175,7 @@ keg1_block() {
 	check "peer on keg/1: gwb expanded nothing, dropped nothing ($b1)" \
 		test "$(cut -d' ' -f3,4 <<<"$b1")" = "0 0"
 }
-old_args=$(cat "$KSTATE/kegd_args")
-"$KEG" stop --prefix "$P" gwb
-echo "$old_args --wire 1" >"$KSTATE/kegd_args"
-"$KEG" start --prefix "$P" gwb
-# keg.sh reads the arguments in its background child: restore them only
-# once the new kegd runs with them.
-for _ in $(seq 1 100); do
-	tr '\0' ' ' <"/proc/$(cat "$KSTATE/kegd-gwb.pid")/cmdline" 2>/dev/null | grep -q -- "--wire 1" && break
-	sleep 0.05
-done
-echo "$old_args" >"$KSTATE/kegd_args"
+kegd_restart_with "$P" gwb --wire 1
 if "$KEG" wait-up --prefix "$P" 10; then
 	try3 keg1_block
 else

@@ -161,10 +161,12 @@ reset_block() {
 try3 reset_block
 
 # ---- a thousand at once ---------------------------------------------------------------------------
-many_block() {
-	local out
-	link
-	"$KEG" wait-up --prefix "$P" 10 || { fail "sites up"; return; }
+# many [--text] BYTES: 1000 connections a1 -> b1 at once, BYTES each (random,
+# or text), each answered with the sha of what the server got; prints
+# "ok=N of=1000; server served=N".
+many() {
+	local text= out
+	[ "$1" = --text ] && { text=--text; shift; }
 	PORT=$((PORT + 1))
 	in_ns "$P" b1 sh -c "ulimit -n 8192; exec timeout 150 '$PY' '$TC' serve $PORT many 1000" \
 		>"$TMP/b1.out" 2>&1 &
@@ -173,9 +175,16 @@ many_block() {
 		in_ns "$P" b1 ss -Htln "sport = :$PORT" | grep -q . && break
 		sleep 0.05
 	done
-	out=$(in_ns "$P" a1 sh -c "ulimit -n 8192; exec timeout 150 '$PY' '$TC' many '$B1' $PORT 1000 20000" 2>&1)
+	out=$(in_ns "$P" a1 sh -c "ulimit -n 8192; exec timeout 150 '$PY' '$TC' $text many '$B1' $PORT 1000 $1" 2>&1)
 	wait "$SRV"
-	check "1000 concurrent connections a1 -> b1, 20 kB each, all answered byte-exact ($out; server $(cat "$TMP/b1.out"))" \
+	echo "$out; server $(cat "$TMP/b1.out")"
+}
+many_block() {
+	local out
+	link
+	"$KEG" wait-up --prefix "$P" 10 || { fail "sites up"; return; }
+	out=$(many 20000)
+	check "1000 concurrent connections a1 -> b1, 20 kB each, all answered byte-exact ($out)" \
 		test "$(kv ok "$out")" = 1000
 }
 try3 many_block
@@ -289,17 +298,8 @@ z_many_block() {
 	local out
 	link --loss 1
 	"$KEG" wait-up --prefix "$P" 10 || { fail "sites up"; return; }
-	PORT=$((PORT + 1))
-	in_ns "$P" b1 sh -c "ulimit -n 8192; exec timeout 150 '$PY' '$TC' serve $PORT many 1000" \
-		>"$TMP/b1.out" 2>&1 &
-	SRV=$!
-	for _ in $(seq 1 100); do
-		in_ns "$P" b1 ss -Htln "sport = :$PORT" | grep -q . && break
-		sleep 0.05
-	done
-	out=$(in_ns "$P" a1 sh -c "ulimit -n 8192; exec timeout 150 '$PY' '$TC' --text many '$B1' $PORT 1000 100000" 2>&1)
-	wait "$SRV"
-	check "1% loss: 1000 concurrent connections a1 -> b1, 100 kB of text each, compressed: all answered byte-exact ($out; server $(cat "$TMP/b1.out"))" \
+	out=$(many --text 100000)
+	check "1% loss: 1000 concurrent connections a1 -> b1, 100 kB of text each, compressed: all answered byte-exact ($out)" \
 		test "$(kv ok "$out")" = 1000
 }
 try3 z_many_block
@@ -321,18 +321,7 @@ wire2_block() {
 		test "$(kv ok "$out")" = 1
 	check "peer on keg/2: no byte keg sent compressed ($(zd "$a0" "$a1" 3))" test "$(zd "$a0" "$a1" 3)" = 0
 }
-KSTATE=/run/keg-lab/$P/keg
-old_args=$(cat "$KSTATE/kegd_args")
-"$KEG" stop --prefix "$P" gwb
-echo "$old_args --wire 2" >"$KSTATE/kegd_args"
-"$KEG" start --prefix "$P" gwb
-# keg.sh reads the arguments in its background child: restore them only
-# once the new kegd runs with them.
-for _ in $(seq 1 100); do
-	tr '\0' ' ' <"/proc/$(cat "$KSTATE/kegd-gwb.pid")/cmdline" 2>/dev/null | grep -q -- "--wire 2" && break
-	sleep 0.05
-done
-echo "$old_args" >"$KSTATE/kegd_args"
+kegd_restart_with "$P" gwb --wire 2
 try3 wire2_block
 "$KEG" stop --prefix "$P" gwb
 "$KEG" start --prefix "$P" gwb
