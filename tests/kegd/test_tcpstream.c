@@ -42,7 +42,7 @@ Test(tcp_open, round_trip_v4_v6)
 
 	sin4(&c4, "10.1.2.5", 40000);
 	sin4(&s4, "10.2.0.9", 443);
-	cr_assert_eq(keg_tcp_open_encode(h, (void *)&c4, (void *)&s4), 0);
+	cr_assert_eq(keg_tcp_open_encode(h, (void *)&c4, (void *)&s4, 0), 0);
 	cr_expect_eq(h[0], KEG_TCP_OPEN_MAGIC);
 	cr_assert_eq(keg_tcp_open_decode(h, &e), 0);
 	cr_expect_eq(e.len, sizeof(struct sockaddr_in));
@@ -51,14 +51,23 @@ Test(tcp_open, round_trip_v4_v6)
 
 	sin6(&c6, "2001:db8::5", 40001);
 	sin6(&s6, "2001:db8:2::9", 22);
-	cr_assert_eq(keg_tcp_open_encode(h, (void *)&c6, (void *)&s6), 0);
+	cr_assert_eq(keg_tcp_open_encode(h, (void *)&c6, (void *)&s6, 0), 0);
 	cr_assert_eq(keg_tcp_open_decode(h, &e), 0);
 	cr_expect_eq(e.len, sizeof(struct sockaddr_in6));
 	cr_expect(!memcmp(&((struct sockaddr_in6 *)&e.client)->sin6_addr, &c6.sin6_addr, 16));
 	cr_expect_eq(((struct sockaddr_in6 *)&e.server)->sin6_port, htons(22));
 
+	/* Proxy mode: the flag crosses; without it the far side binds to
+	 * the client. */
+	cr_expect_eq(e.proxy, false);
+	cr_assert_eq(keg_tcp_open_encode(h, (void *)&c6, (void *)&s6, KEG_TCP_OPEN_F_PROXY), 0);
+	cr_expect_eq(h[3], KEG_TCP_OPEN_F_PROXY);
+	cr_assert_eq(keg_tcp_open_decode(h, &e), 0);
+	cr_expect_eq(e.proxy, true);
+	cr_expect_eq(keg_tcp_open_encode(h, (void *)&c6, (void *)&s6, 0x80), -EINVAL);
+
 	/* Mixed families cannot be encoded. */
-	cr_expect_eq(keg_tcp_open_encode(h, (void *)&c4, (void *)&s6), -EAFNOSUPPORT);
+	cr_expect_eq(keg_tcp_open_encode(h, (void *)&c4, (void *)&s6, 0), -EAFNOSUPPORT);
 }
 
 Test(tcp_open, malformed_fields)
@@ -70,7 +79,8 @@ Test(tcp_open, malformed_fields)
 		{ 0, 0x01, "keg version instead of the magic" },
 		{ 1, 5, "family 5" },
 		{ 2, 17, "UDP" },
-		{ 3, 1, "a flag" },
+		{ 3, 2, "an unknown flag" },
+		{ 3, 0x81, "the proxy flag with an unknown one" },
 		{ 4, 0, "client port 0 (high byte; low byte below)" },
 		{ 8, 0, "client address 0.x" },
 		{ 8, 127, "loopback client" },
@@ -81,7 +91,7 @@ Test(tcp_open, malformed_fields)
 
 	sin4(&c, "10.1.2.5", 256);          /* port 256: high byte 1, low byte 0 */
 	sin4(&s, "10.2.0.9", 80);
-	cr_assert_eq(keg_tcp_open_encode(good, (void *)&c, (void *)&s), 0);
+	cr_assert_eq(keg_tcp_open_encode(good, (void *)&c, (void *)&s, 0), 0);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memcpy(h, good, sizeof(h));
 		h[bad[i].off] = bad[i].val;
@@ -104,7 +114,7 @@ static size_t make_stream(uint8_t *out, bool open, int nkegs, int recs, size_t r
 	if (open) {
 		sin4(&c, "10.1.2.5", 1000);
 		sin4(&s, "10.2.0.9", 80);
-		keg_tcp_open_encode(out, (void *)&c, (void *)&s);
+		keg_tcp_open_encode(out, (void *)&c, (void *)&s, 0);
 		n = KEG_TCP_OPEN_LEN;
 	}
 	for (int k = 0; k < nkegs; k++) {

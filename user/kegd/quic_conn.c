@@ -1732,7 +1732,7 @@ static void bs_reset_stream(struct kq_bs *bs)
 }
 
 int kq_bs_open(struct kq_conn *c, const struct sockaddr *client, const struct sockaddr *server,
-	       void *user, struct kq_bs **out)
+	       uint8_t flags, void *user, struct kq_bs **out)
 {
 	uint8_t hdr[KEG_TCP_OPEN_LEN];
 	struct kq_bs *bs;
@@ -1740,7 +1740,7 @@ int kq_bs_open(struct kq_conn *c, const struct sockaddr *client, const struct so
 
 	if (!c->cur || !c->cur->up)
 		return -ENOTCONN;
-	ret = keg_tcp_open_encode(hdr, client, server);
+	ret = keg_tcp_open_encode(hdr, client, server, flags);
 	if (ret)
 		return ret;
 	bs = bs_alloc(c, false);

@@ -211,10 +211,11 @@ enum kq_state kq_conn_state(const struct kq_conn *c);
  * so a slow reader at either end slows the writer at the other instead of
  * growing buffers. A stream dies with the connection (KQ_BS_RESET).
  */
-/* Open one for the connection client -> server (this side accepted it).
+/* Open one for the connection client -> server (this side accepted it);
+ * flags KEG_TCP_OPEN_F_* (proxy mode: server is the proxy's destination).
  * -ENOTCONN while the site is not up, -EAFNOSUPPORT, -ENOMEM. */
 int kq_bs_open(struct kq_conn *c, const struct sockaddr *client, const struct sockaddr *server,
-	       void *user, struct kq_bs **out);
+	       uint8_t flags, void *user, struct kq_bs **out);
 /* Bytes kq_bs_write takes now (one keg at most); 0 when full or ended. */
 size_t kq_bs_room(const struct kq_bs *bs);
 /* Queue up to kq_bs_room() bytes as one keg: the count taken, -EPIPE if dead. */

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "keg_intercept.h"
 #include "kegd.h"
 #include "log.h"
 #include "nl.h"
@@ -352,6 +353,44 @@ static void reset_fd(int fd)
 	close(fd);
 }
 
+/* Proxy mode (keg_proxy.h): a connection to a proxy address of the
+ * interface goes to its destination instead. 1: *server rewritten; 0: no
+ * proxy address; -1: a proxy address that does not carry this connection
+ * (port, protocol), which only a rule changed since its SYN can bring. */
+static int proxy_dest(struct kegd_term_hook *h, struct sockaddr_storage *server)
+{
+	struct keg_proxy_key k;
+	struct keg_proxy p;
+	uint8_t *addr;
+	in_port_t *port;
+
+	memset(&k, 0, sizeof(k));
+	if (server->ss_family == AF_INET) {
+		struct sockaddr_in *s = (void *)server;
+
+		k.family = 4;
+		addr = (uint8_t *)&s->sin_addr;
+		port = &s->sin_port;
+		memcpy(k.addr, addr, 4);
+	} else {
+		struct sockaddr_in6 *s = (void *)server;
+
+		k.family = 6;
+		addr = (uint8_t *)&s->sin6_addr;
+		port = &s->sin6_port;
+		memcpy(k.addr, addr, 16);
+	}
+	if (kegd_term_hook_proxy(h, &k, &p))
+		return 0;
+	if (!(p.protos & KEG_ICPT_P_TCP) || p.family != k.family ||
+	    (p.port && p.port != *port))
+		return -1;
+	memcpy(addr, p.dest, k.family == 4 ? 4 : 16);
+	if (p.dport)
+		*port = p.dport;
+	return 1;
+}
+
 static void accept_one(struct kegd_term *t, int fd)
 {
 	struct sockaddr_storage client, server;
@@ -359,8 +398,11 @@ static void accept_one(struct kegd_term *t, int fd)
 	struct keg_term_key k;
 	struct keg_term_syn syn;
 	struct kq_conn *conn = NULL;
+	struct kegd_term_hook *hook = NULL;
 	unsigned int slot = KEG_SITES_MAX, i;
+	uint8_t flags = 0;
 	struct tconn *tc;
+	int px;
 
 	if (getpeername(fd, (struct sockaddr *)&client, &cl) ||
 	    getsockname(fd, (struct sockaddr *)&server, &sl)) {
@@ -369,9 +411,14 @@ static void accept_one(struct kegd_term *t, int fd)
 	}
 	term_key(&k, &client, &server);
 	for (i = 0; i < t->n_hooks && !conn; i++)
-		if (!kegd_term_hook_syn(&t->hooks[i], &k, &syn))
+		if (!kegd_term_hook_syn(&t->hooks[i], &k, &syn)) {
+			hook = &t->hooks[i];
 			conn = t->ops.conn_for(t->ctx, (int)syn.ifindex, syn.site, &slot);
-	if (!conn || at_limit(t)) {
+		}
+	px = hook ? proxy_dest(hook, &server) : 0;
+	if (px > 0)
+		flags = KEG_TCP_OPEN_F_PROXY;
+	if (!conn || px < 0 || at_limit(t)) {
 		/* No site up for it (it went down since the SYN), or a
 		 * connection limit: refused (counted for its site if known). */
 		if (slot < KEG_SITES_MAX)
@@ -385,7 +432,7 @@ static void accept_one(struct kegd_term *t, int fd)
 		reset_fd(fd);
 		return;
 	}
-	if (kq_bs_open(conn, (struct sockaddr *)&client, (struct sockaddr *)&server, tc,
+	if (kq_bs_open(conn, (struct sockaddr *)&client, (struct sockaddr *)&server, flags, tc,
 		       &tc->bs)) {
 		t->site[slot].refused++;
 		conn_free(tc, true);
@@ -445,11 +492,15 @@ void *kegd_term_remote_open(struct kegd_term *t, unsigned int slot, struct kq_bs
 		goto refuse;
 	/* Transparent: bound to the client's address and port, so the
 	 * server sees the client, and the server's answers to it (routed to
-	 * this gateway) reach this socket. */
-	if ((fam == AF_INET ? setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one)) :
-			      setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one))) ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(fd, (const struct sockaddr *)&e->client, e->len) ||
+	 * this gateway) reach this socket. A proxy's connection (keg_proxy.h)
+	 * leaves from this gateway's own address, which the kernel picks by
+	 * the route to the server: the server need not route the client's
+	 * network back here. */
+	if ((!e->proxy &&
+	     ((fam == AF_INET ? setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one)) :
+				setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one))) ||
+	      setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	      bind(fd, (const struct sockaddr *)&e->client, e->len))) ||
 	    (connect(fd, (const struct sockaddr *)&e->server, e->len) && errno != EINPROGRESS)) {
 		close(fd);
 		goto refuse;

@@ -27,12 +27,15 @@ static bool addr_usable(int family, const uint8_t *a)
 }
 
 int keg_tcp_open_encode(uint8_t *out, const struct sockaddr *client,
-			const struct sockaddr *server)
+			const struct sockaddr *server, uint8_t flags)
 {
 	struct keg_tcp_open o;
 
+	if (flags & ~KEG_TCP_OPEN_FLAGS)
+		return -EINVAL;
 	memset(&o, 0, sizeof(o));
 	o.magic = KEG_TCP_OPEN_MAGIC;
+	o.flags = flags;
 	o.proto = IPPROTO_TCP;
 	if (client->sa_family == AF_INET && server->sa_family == AF_INET) {
 		const struct sockaddr_in *c = (const void *)client, *s = (const void *)server;
@@ -80,13 +83,14 @@ int keg_tcp_open_decode(const uint8_t *in, struct keg_tcp_ends *e)
 	struct keg_tcp_open o;
 
 	memcpy(&o, in, sizeof(o));
-	if (o.magic != KEG_TCP_OPEN_MAGIC || o.proto != IPPROTO_TCP || o.flags ||
+	if (o.magic != KEG_TCP_OPEN_MAGIC || o.proto != IPPROTO_TCP || (o.flags & ~KEG_TCP_OPEN_FLAGS) ||
 	    (o.family != 4 && o.family != 6) || !o.sport || !o.dport ||
 	    !addr_usable(o.family, o.saddr) || !addr_usable(o.family, o.daddr))
 		return -EBADMSG;
 	ends_addr(&e->client, o.family, o.saddr, o.sport);
 	ends_addr(&e->server, o.family, o.daddr, o.dport);
 	e->len = o.family == 4 ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+	e->proxy = o.flags & KEG_TCP_OPEN_F_PROXY;
 	return 0;
 }
 

@@ -27,12 +27,14 @@
 struct keg_tcp_ends {
 	struct sockaddr_storage client, server;
 	socklen_t len;
+	bool proxy;             /* KEG_TCP_OPEN_F_PROXY: connect from our own address */
 };
 
-/* Encode ends (both of one family, AF_INET or AF_INET6) into out[KEG_TCP_OPEN_LEN]. */
+/* Encode ends (both of one family, AF_INET or AF_INET6) into
+ * out[KEG_TCP_OPEN_LEN]; flags KEG_TCP_OPEN_F_*. */
 int keg_tcp_open_encode(uint8_t *out, const struct sockaddr *client,
-			const struct sockaddr *server);
-/* Decode and check: -EBADMSG for a wrong magic, family, protocol, flag,
+			const struct sockaddr *server, uint8_t flags);
+/* Decode and check: -EBADMSG for a wrong magic, family, protocol, unknown flag,
  * address padding, port 0, or an address no connection can have
  * (unspecified, multicast, broadcast, loopback). */
 int keg_tcp_open_decode(const uint8_t *in, struct keg_tcp_ends *e);
