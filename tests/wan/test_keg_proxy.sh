@@ -1,0 +1,166 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# test_keg_proxy.sh - proxy mode across the emulated WAN (deploy/lab/keg.sh):
+# gwa stands for b1 with addresses of site A's LAN that a1 reaches as if b1
+# were a neighbour; nothing of keg runs on a1 or b1.
+#
+#  - kegctl proxy add on gwa: a1 resolves the proxy address by ARP (IPv4)
+#    and Neighbor Discovery (IPv6) to gwa's LAN MAC;
+#  - TCP to the proxy address (a port mapped to another, and a proxy of
+#    every port) reaches b1 byte-exact (sha256) both ways, and b1 sees gwb's
+#    own address as the client, never a1's;
+#  - proxy list [--json] shows the proxies with their rule's counters;
+#  - bad input exits non-zero with a message naming the problem and
+#    changes nothing (unknown or local site, an address off the LAN, of
+#    the gateway, a proxy already, a customer, a destination on the LAN,
+#    bad ports, UDP, intercept del of a proxy's rule);
+#  - proxy del: the address is no longer answered nor carried.
+# shellcheck source=tests/wan/lib.sh
+. "$(dirname "$0")/lib.sh"
+need_root
+need_build
+need_cmd jq nc ndisc6
+KEG=$WAN_ROOT/deploy/lab/keg.sh
+TC=$WAN_ROOT/tests/wan/tcpcheck.py
+[ -x "$WAN_ROOT/build/kegd" ] && [ -x "$WAN_ROOT/build/kegctl" ] || skip "build kegd and kegctl (make)"
+PY=/usr/bin/python3
+
+P=$(prefix_for kp)
+lab_up "$P" --hosts 2 --rate 100mbit --rtt 20 --buffer 500000
+T_CLEANUP+=("LAB_QUIET=1 '$KEG' down --prefix '$P'")
+TMP=$(mktemp -d /tmp/test_keg_proxy.XXXXXX)
+T_CLEANUP+=("rm -rf '$TMP'")
+
+"$KEG" up --prefix "$P" || { fail "keg.sh up"; finish; }
+check "both sites up within 10 s" "$KEG" wait-up --prefix "$P" 10
+
+GWA=$("$LAB" addr --prefix "$P" gwa)
+GWB=$("$LAB" addr --prefix "$P" gwb)
+GWB6=$("$LAB" addr --prefix "$P" gwb 6)
+A2=$("$LAB" addr --prefix "$P" a2)
+B1=$("$LAB" addr --prefix "$P" b1)
+B16=$("$LAB" addr --prefix "$P" b1 6)
+NET=$(cut -d. -f2 <<<"$GWA")
+PX4=10.$NET.1.200
+PX6=fd00:$NET:1::200
+LAN=$P-gal
+ctl() { "$KEG" ctl --prefix "$P" gwa "$@"; }
+gwa_mac=$(in_ns "$P" gwa cat "/sys/class/net/$LAN/address")
+
+PORT=7100
+serve() {
+	local node=$1
+	shift
+	PORT=$((PORT + 1))
+	in_ns "$P" "$node" timeout 60 "$PY" "$TC" serve "$PORT" "$@" >"$TMP/$node.out" 2>&1 &
+	SRV=$!
+	for _ in $(seq 1 100); do
+		in_ns "$P" "$node" ss -Htln "sport = :$PORT" | grep -q . && return 0
+		sleep 0.05
+	done
+}
+client() { local node=$1; shift; in_ns "$P" "$node" timeout 60 "$PY" "$TC" "$@" 2>&1; }
+
+# ---- adding: TCP both ways, IPv4 with a port mapped, IPv6 with every port ------
+out=$(ctl proxy add --site B --proxy "$PX4:8080" --dest "$B1:7101" --iface "$LAN" 2>&1)
+check "proxy add $PX4:8080 -> $B1:7101 prints its rule id ($out)" grep -qx '[0-9]\+' <<<"$out"
+RULE4=$out
+out=$(ctl proxy add --site B --proxy "$PX6" --dest "$B16" --iface "$LAN" 2>&1)
+check "proxy add $PX6 -> $B16 (every port) prints its rule id ($out)" grep -qx '[0-9]\+' <<<"$out"
+
+serve b1 sha                      # port 7101
+out=$(client a1 send "$PX4" 8080 5000000)
+wait "$SRV"
+check "5 MB a1 -> $PX4:8080 reach b1:7101 byte-exact, answered after a1's FIN ($out)" \
+	test "$(kv ok "$out")" = 1
+check "b1 saw gwb's own address as the client ($(kv peer "$out"), gwb is $GWB)" \
+	test "$(kv peer "$out")" = "$GWB"
+neigh=$(in_ns "$P" a1 ip neigh show "$PX4")
+check "a1 resolved $PX4 by ARP to gwa's LAN MAC $gwa_mac ($neigh)" grep -q "lladdr $gwa_mac" <<<"$neigh"
+
+serve b1 source 3000000           # port 7102
+out=$(client a1 sink "$PX6" "$PORT")
+wait "$SRV"
+check "3 MB b1 -> a1 through [$PX6]:$PORT (the port kept) byte-exact ($(kv sha "$out" | cut -c1-12) vs $(kv sha "$(cat "$TMP/b1.out")" | cut -c1-12))" \
+	eval "[ -n \"$(kv sha "$out")\" ] && [ \"$(kv sha "$out")\" = \"$(kv sha "$(cat "$TMP/b1.out")")\" ]"
+neigh=$(in_ns "$P" a1 ip -6 neigh show "$PX6")
+check "a1 resolved $PX6 by Neighbor Discovery to gwa's LAN MAC ($neigh)" grep -q "lladdr $gwa_mac" <<<"$neigh"
+
+serve b1 sha                      # port 7103
+out=$(client a1 send "$PX6" "$PORT" 2000000)
+wait "$SRV"
+check "2 MB a1 -> [$PX6]:$PORT byte-exact, b1 saw gwb ($(kv peer "$out"), gwb is $GWB6)" \
+	eval "[ \"$(kv ok "$out")\" = 1 ] && [ \"$(kv peer "$out")\" = \"$GWB6\" ]"
+
+# Another host of the LAN (a2) uses the same proxy: it is the LAN's, not a1's.
+serve b1 sha                      # port 7104
+ctl proxy del --proxy "$PX4" --iface "$LAN" >/dev/null
+ctl proxy add --site B --proxy "$PX4:8080" --dest "$B1:$PORT" --iface "$LAN" >/dev/null
+out=$(client a2 send "$PX4" 8080 1000000)
+wait "$SRV"
+check "a2 ($A2) reaches b1 through the same proxy address ($out)" \
+	eval "[ \"$(kv ok "$out")\" = 1 ] && [ \"$(kv peer "$out")\" = \"$GWB\" ]"
+RULE4=$(ctl proxy list --json | jq -r --arg p "$PX4" '.[] | select(.proxy == $p) | .rule')
+
+# ---- listing -------------------------------------------------------------------
+jqe() { jq -e "$@" >/dev/null; }
+js=$(ctl proxy list --json)
+check "proxy list --json: two proxies ($(jq -c 'map(.proxy)' <<<"$js"))" \
+	test "$(jq length <<<"$js")" = 2
+check "... $PX4 port 8080 -> $B1 port $PORT, site B, tcp, its rule counted packets" \
+	jqe --arg p "$PX4" --arg d "$B1" --argjson dp "$PORT" \
+	'.[] | select(.proxy == $p) | .port == 8080 and .dest == $d and .dport == $dp and .site == "B" and .proto == "tcp" and .packets > 0' <<<"$js"
+check "... $PX6 every port (0) -> $B16" \
+	jqe --arg p "$PX6" --arg d "$B16" '.[] | select(.proxy == $p) | .port == 0 and .dport == 0 and .dest == $d' <<<"$js"
+txt=$(ctl proxy list)
+check "proxy list: one line per proxy ($(head -n 1 <<<"$txt"))" \
+	eval "[ $(wc -l <<<"$txt") = 2 ] && grep -q -- '--proxy $PX4:8080 --dest $B1:$PORT --proto tcp' <<<\"\$txt\""
+check "intercept list shows the proxies' rules marked (proxy)" \
+	eval "[ $(ctl intercept list | grep -c '(proxy)') = 2 ]"
+
+# ---- refusals: non-zero, a message naming the problem, nothing changed -------------
+n_rules=$(ctl intercept list | wc -l)
+exit_and_says() { [ "$1" != 0 ] && grep -qiF -- "$2" <<<"$3"; }
+refused() {
+	local why=$1 want=$2 rc=0 msg
+	shift 2
+	msg=$(ctl "$@" 2>&1 >/dev/null) || rc=$?
+	check "$why: refused (exit $rc): $msg" exit_and_says "$rc" "$want" "$msg"
+}
+refused "unknown site" "unknown site Z" proxy add --site Z --proxy 10.$NET.1.201 --dest "$B1" --iface "$LAN"
+refused "the gateway's own site" "this gateway's own" proxy add --site A --proxy 10.$NET.1.201 --dest "$B1" --iface "$LAN"
+refused "an address off the LAN" "not on $LAN's LAN" proxy add --site B --proxy 10.$NET.9.1 --dest "$B1" --iface "$LAN"
+refused "the gateway's own address" "address of this gateway" proxy add --site B --proxy "$GWA" --dest "$B1" --iface "$LAN"
+refused "a proxy already" "proxy of $LAN already" proxy add --site B --proxy "$PX4" --dest "$B1" --iface "$LAN"
+refused "a destination on the LAN" "on this LAN" proxy add --site B --proxy 10.$NET.1.201 --dest "$A2" --iface "$LAN"
+refused "a port range" "one port" proxy add --site B --proxy 10.$NET.1.201:80-90 --dest "$B1" --iface "$LAN"
+refused "port 0" "port" proxy add --site B --proxy 10.$NET.1.201:0 --dest "$B1" --iface "$LAN"
+refused "port 70000" "port" proxy add --site B --proxy 10.$NET.1.201:70000 --dest "$B1" --iface "$LAN"
+refused "a destination port without a proxy port" "has a port but" proxy add --site B --proxy 10.$NET.1.201 --dest "$B1:80" --iface "$LAN"
+refused "a prefix" "one address" proxy add --site B --proxy 10.$NET.1.0/24 --dest "$B1" --iface "$LAN"
+refused "mixed families" "same family" proxy add --site B --proxy 10.$NET.1.201 --dest "$B16" --iface "$LAN"
+refused "UDP (not built)" "TCP only" proxy add --site B --proxy 10.$NET.1.201 --dest "$B1" --proto tcp,udp --iface "$LAN"
+refused "a missing --dest" "required" proxy add --site B --proxy 10.$NET.1.201 --iface "$LAN"
+refused "intercept del of a proxy's rule" "proxy del" intercept del "$RULE4" --iface "$LAN"
+refused "proxy del of no proxy" "no proxy" proxy del --proxy 10.$NET.1.201 --iface "$LAN"
+ctl customer add 10.$NET.1.202 --iface "$LAN" >/dev/null 2>&1
+refused "a customer's address" "customer of" proxy add --site B --proxy 10.$NET.1.202 --dest "$B1" --iface "$LAN"
+check "nothing half-applied: still 2 proxies and $n_rules rules" \
+	eval "[ \$(ctl proxy list --json | jq length) = 2 ] && [ \$(ctl intercept list | wc -l) = $n_rules ]"
+
+# ---- deleting ------------------------------------------------------------------
+out=$(ctl proxy del --proxy "$PX4" --iface "$LAN" 2>&1)
+check "proxy del $PX4 ($out)" grep -q -- "- proxy $PX4" <<<"$out"
+check "... its rule is gone with it" eval "[ \$(ctl intercept list | grep -c '(proxy)') = 1 ]"
+in_ns "$P" a1 ip neigh flush dev "$(in_ns "$P" a1 ip -o route get "$PX4" | grep -o 'dev [^ ]*' | cut -d' ' -f2)" 2>/dev/null
+serve b1 sha
+rc=0
+in_ns "$P" a1 nc -z -w 3 "$PX4" 8080 >/dev/null 2>&1 || rc=$?
+kill "$SRV" 2>/dev/null; wait "$SRV" 2>/dev/null
+check "a1 can no longer connect to $PX4:8080 (nc exit $rc)" test "$rc" != 0
+neigh=$(in_ns "$P" a1 ip neigh show "$PX4")
+check "$PX4 is no longer resolved ($neigh)" eval "! grep -q lladdr <<<\"\$neigh\""
+ctl proxy del --proxy "$PX6" --iface "$LAN" >/dev/null
+check "proxy list --json is [] after both are deleted" test "$(ctl proxy list --json | jq length)" = 0
+
+finish
