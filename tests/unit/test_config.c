@@ -73,6 +73,20 @@ static const struct bad_case bad[] = {
 	  "not a number of flows" },
 	{ "limits, empty hex", TXT("limits tcp 0x10\n"), 1, "'0x10'" },
 	{ "limits, too many words", TXT("limits tcp 1 udp 2 total 3 tcp\n"), 1, "usage: limits" },
+	{ "proxy outside an interface", TXT("proxy B 10.1.1.200 10.2.0.9\n"), 1,
+	  "'proxy' outside an interface block" },
+	{ "proxy without a destination", TXT("interface a\nproxy B 10.1.1.200\n"), 2,
+	  "usage: proxy SITE LOCAL[:PORT] REMOTE[:PORT]" },
+	{ "proxy, too many words", TXT("interface a\nproxy B 10.1.1.200 10.2.0.9 tcp x\n"), 2,
+	  "usage: proxy" },
+	{ "proxy of a prefix", TXT("interface a\nproxy B 10.1.1.0/24 10.2.0.9\n"), 2,
+	  "--proxy: 10.1.1.0/24: a prefix" },
+	{ "proxy of UDP", TXT("interface a\nproxy B 10.1.1.200 10.2.0.9 udp\n"), 2, "TCP only" },
+	{ "proxy, a port range", TXT("interface a\nproxy B 10.1.1.200:1-9 10.2.0.9:80\n"), 2,
+	  "one port" },
+	{ "proxy address twice",
+	  TXT("interface a\nproxy B 10.1.1.200:80 10.2.0.9:80\nproxy C 10.1.1.200 10.3.0.9\n"), 3,
+	  "proxy 10.1.1.200 already at line 2" },
 	{ "limits twice", TXT("limits tcp 1\ninterface a\nlimits udp 2\n"), 3,
 	  "limits given twice (first at line 1)" },
 };
@@ -179,6 +193,32 @@ Test(config, limits)
 
 	cr_assert_eq(keg_conf_parse_buf(TXT("interface a\n"), &conf, &err), 0);
 	cr_expect_eq(conf.limits.line, 0, "no limits line: the limits are left alone");
+	keg_conf_free(&conf);
+}
+
+Test(config, proxies)
+{
+	static const char text[] = "interface a\n"
+				   "proxy B 10.1.1.200:8080 10.2.0.9:80\n"
+				   "proxy hq [2001:db8:1::200]:443 [2001:db8:2::9]:8443 tcp\n"
+				   "interface b\n"
+				   "proxy B 10.1.1.200 10.2.0.9\n";	/* another LAN: fine */
+	const struct keg_conf_iface *a, *b;
+	struct keg_conf conf;
+	struct keg_err err;
+	char buf[256];
+
+	cr_assert_eq(keg_conf_parse_buf(text, strlen(text), &conf, &err), 0, "%s", err.msg);
+	a = keg_conf_find(&conf, "a");
+	b = keg_conf_find(&conf, "b");
+	cr_assert(a && b);
+	cr_assert_eq(a->proxies.n, 2);
+	cr_expect_eq(a->proxies.v[0].line, 2);
+	cr_expect_str_eq(keg_proxy_spec_str(&a->proxies.v[0].spec, buf, sizeof(buf)),
+			 "--site B --proxy 10.1.1.200:8080 --dest 10.2.0.9:80 --proto tcp");
+	cr_expect_str_eq(keg_proxy_spec_str(&a->proxies.v[1].spec, buf, sizeof(buf)),
+			 "--site hq --proxy [2001:db8:1::200]:443 --dest [2001:db8:2::9]:8443 --proto tcp");
+	cr_assert_eq(b->proxies.n, 1);
 	keg_conf_free(&conf);
 }
 

@@ -14,7 +14,11 @@
 #    changes nothing (unknown or local site, an address off the LAN, of
 #    the gateway, a proxy already, a customer, a destination on the LAN,
 #    bad ports, UDP, intercept del of a proxy's rule);
-#  - proxy del: the address is no longer answered nor carried.
+#  - proxy del: the address is no longer answered nor carried;
+#  - apply: a file's proxy lines are the interface's proxies (dry run
+#    changes nothing; a bad line changes nothing; a file without them
+#    removes them) and leave its other rules alone; its limits line sets
+#    the limits.
 # shellcheck source=tests/wan/lib.sh
 . "$(dirname "$0")/lib.sh"
 need_root
@@ -162,5 +166,53 @@ neigh=$(in_ns "$P" a1 ip neigh show "$PX4")
 check "$PX4 is no longer resolved ($neigh)" eval "! grep -q lladdr <<<\"\$neigh\""
 ctl proxy del --proxy "$PX6" --iface "$LAN" >/dev/null
 check "proxy list --json is [] after both are deleted" test "$(ctl proxy list --json | jq length)" = 0
+
+# ---- apply: proxy and limits lines -----------------------------------------------
+F=$TMP/keg.conf
+write_conf() {
+	{
+		echo "interface $LAN"
+		echo "intercept B 10.$NET.1.0/24 10.$NET.2.0/24 IUT forward  # keg.sh's rules"
+		echo "intercept B fd00:$NET:1::/64 fd00:$NET:2::/64 IUT forward"
+		printf '%s\n' "$@"
+	} >"$F"
+}
+PX5=10.$NET.1.210
+limit_tcp() { ctl limits show --json | jq -r .tcp; }
+write_conf "proxy B $PX5:8081 $B1:7200 tcp" "limits tcp 500 udp none"
+out=$(ctl apply --dry-run "$F" 2>&1)
+check "apply --dry-run shows the proxy and the limits it would set ($(grep -c . <<<"$out") lines)" \
+	eval "grep -q -- '+ proxy --site B --proxy $PX5:8081 --dest $B1:7200' <<<\"\$out\" && grep -q 'limits: ~ limits tcp 500' <<<\"\$out\""
+check "... and changes nothing (proxies $(ctl proxy list --json | jq length), limits tcp $(limit_tcp))" \
+	eval "[ \$(ctl proxy list --json | jq length) = 0 ] && [ \$(limit_tcp) = 0 ]"
+out=$(ctl apply "$F" 2>&1)
+check "apply adds the proxy ($(grep proxy <<<"$out"))" grep -q -- "+ proxy --site B --proxy $PX5:8081" <<<"$out"
+check "... sets the limits (tcp $(limit_tcp))" test "$(limit_tcp)" = 500
+check "... and keeps keg.sh's two rules (unchanged: $(grep -o '[0-9]* unchanged' <<<"$out"))" \
+	grep -q "2 unchanged" <<<"$out"
+PORT=7199
+serve b1 sha                      # port 7200
+out=$(client a1 send "$PX5" 8081 1000000)
+wait "$SRV"
+check "1 MB a1 -> $PX5:8081 (the applied proxy) byte-exact, b1 saw gwb ($out)" \
+	eval "[ \"$(kv ok "$out")\" = 1 ] && [ \"$(kv peer "$out")\" = \"$GWB\" ]"
+out=$(ctl apply "$F" 2>&1)
+check "the same file again changes nothing ($(tail -n 1 <<<"$out"))" \
+	eval "grep -q '^applied 0 changes' <<<\"\$out\" && ! grep -q '^limits:' <<<\"\$out\""
+write_conf "proxy B $PX5:8081 $B1:7200 tcp" "proxy Z 10.$NET.1.211 $B1"
+rc=0
+out=$(ctl apply "$F" 2>&1) || rc=$?
+check "a proxy line of an unknown site: refused (exit $rc): $out" \
+	exit_and_says "$rc" "unknown site Z" "$out"
+check "... nothing changed (proxies: $(ctl proxy list --json | jq -c 'map(.proxy)'))" \
+	test "$(ctl proxy list --json | jq -c 'map(.proxy)')" = "[\"$PX5\"]"
+write_conf
+out=$(ctl apply "$F" 2>&1)
+check "a file without proxy lines removes the proxy ($(grep proxy <<<"$out"))" \
+	eval "grep -q -- '- proxy --site B --proxy $PX5:8081' <<<\"\$out\" && [ \$(ctl proxy list --json | jq length) = 0 ]"
+check "... and without a limits line leaves the limits (tcp $(limit_tcp))" test "$(limit_tcp)" = 500
+check "... keg.sh's rules are still there, and no proxy rule" \
+	eval "[ \$(ctl intercept list | wc -l) = 2 ] && ! ctl intercept list | grep -q '(proxy)'"
+ctl limits set --tcp none --udp none >/dev/null
 
 finish

@@ -183,6 +183,11 @@ static int kw_intercept(struct parser *p, char **argv, struct keg_err *err)
 	return keg_conf_icpt_parse(&p->cur->intercepts, argv, p->line, err);
 }
 
+static int kw_proxy(struct parser *p, char **argv, struct keg_err *err)
+{
+	return keg_conf_proxy_parse(&p->cur->proxies, argv, p->line, err);
+}
+
 static int kw_site(struct parser *p, char **argv, struct keg_err *err)
 {
 	struct keg_conf *c = p->conf;
@@ -266,6 +271,7 @@ static const struct keyword keywords[] = {
 	  4, MAX_ARGS - 1, true, kw_schedule },
 	{ "intercept", "SITE SRC[:PORTS] DST[:PORTS] PROTOS [forward|block] [inner|outer] [terminate|no-terminate] [forward-at-limit]",
 	  4, 6, true,  kw_intercept },
+	{ "proxy",     "SITE LOCAL[:PORT] REMOTE[:PORT] [tcp]", 3, 4, true, kw_proxy },
 	{ "limits",    "[tcp N] [udp N] [total N]", 2, 6, false, kw_limits },
 	{ "site",      "NAME ADDR[:PORT] local key FILE | pubkey KEY [maxrate RATE] [segsize SIZE] [compress zstd[:LEVEL]|lz4|off] [compress-gain PCT] | NAME DAYS [HH:MM-HH:MM] maxrate RATE [; ...]",
 	  3, MAX_ARGS - 1, false, kw_site },
@@ -649,6 +655,7 @@ void keg_conf_free(struct keg_conf *conf)
 		free(conf->ifaces[i].subnets.v);
 		free(conf->ifaces[i].customers.v);
 		keg_conf_icpts_free(&conf->ifaces[i].intercepts);
+		keg_conf_proxies_free(&conf->ifaces[i].proxies);
 		free(conf->ifaces[i].schedules.v);
 	}
 	free(conf->ifaces);

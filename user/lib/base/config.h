@@ -25,6 +25,10 @@
  *                          an intercept rule (intercept_conf.h); the lines are
  *                          the interface's rules in order
  *
+ *     proxy SITE LOCAL[:PORT] REMOTE[:PORT] [PROTOS]
+ *                          a proxy address (proxy_conf.h); the lines are the
+ *                          interface's whole set of proxies
+ *
  *     limits [tcp N] [udp N] [total N]
  *                          the gateway's connection limits (kegctl limits
  *                          set; N a count up to 1,000,000, 0 or none: no
@@ -72,6 +76,7 @@
 #include "err.h"
 #include "iface.h"
 #include "intercept_conf.h"
+#include "proxy_conf.h"
 #include "schedule.h"
 
 struct keg_conf_entry {
@@ -111,6 +116,7 @@ struct keg_conf_iface {
 	struct keg_conf_list subnets;
 	struct keg_conf_list customers;
 	struct keg_conf_icpts intercepts;	/* intercept_conf.h, in file order */
+	struct keg_conf_proxies proxies;	/* proxy_conf.h */
 	struct keg_conf_scheds schedules;
 };
 

@@ -136,7 +136,7 @@ static bool is_customer(const struct proxy_maps *pm, const struct keg_addr *a)
 }
 
 static int check_addrs(const char *iface, const struct proxy_maps *pm,
-		       const struct keg_proxy_spec *s, struct keg_err *err)
+		       const struct keg_proxy_spec *s, bool replacing, struct keg_err *err)
 {
 	char l[KEG_ADDR_STRLEN], d[KEG_ADDR_STRLEN];
 	struct keg_proxy_key k;
@@ -147,7 +147,7 @@ static int check_addrs(const char *iface, const struct proxy_maps *pm,
 	keg_addr_str(&s->local, l, sizeof(l));
 	keg_addr_str(&s->dest, d, sizeof(d));
 	keg_proxy_key_of(&s->local, &k);
-	if (!bpf_map_lookup_elem(pm->proxies, &k, &old))
+	if (!replacing && !bpf_map_lookup_elem(pm->proxies, &k, &old))
 		return keg_err_set(err, -EEXIST, "%s is a proxy of %s already (proxy del first)",
 				   l, iface);
 	if (is_customer(pm, &s->local))
@@ -174,6 +174,23 @@ static int check_addrs(const char *iface, const struct proxy_maps *pm,
 	return 0;
 }
 
+int keg_proxy_check(const char *iface, const struct keg_proxy_spec *spec, bool replacing,
+		    struct keg_err *err)
+{
+	struct proxy_maps pm;
+	int ret;
+
+	ret = site_check(spec->site, err);
+	if (ret)
+		return ret;
+	ret = maps_open(iface, &pm, NULL, err);
+	if (ret)
+		return ret;
+	ret = check_addrs(iface, &pm, spec, replacing, err);
+	maps_close(&pm, NULL);
+	return ret;
+}
+
 int keg_proxy_add(const char *iface, const struct keg_proxy_spec *spec, uint32_t *rule_id,
 		  struct keg_err *err)
 {
@@ -191,7 +208,7 @@ int keg_proxy_add(const char *iface, const struct keg_proxy_spec *spec, uint32_t
 	ret = maps_open(iface, &pm, &im, err);
 	if (ret)
 		return ret;
-	ret = check_addrs(iface, &pm, spec, err);
+	ret = check_addrs(iface, &pm, spec, false, err);
 	if (ret)
 		goto out;
 	keg_proxy_key_of(&spec->local, &k);

@@ -9,6 +9,7 @@
 #ifndef KEG_PROXY_LIB_H
 #define KEG_PROXY_LIB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,11 @@ struct keg_proxy_entry {
  */
 int keg_proxy_add(const char *iface, const struct keg_proxy_spec *spec, uint32_t *rule_id,
 		  struct keg_err *err);
+/* keg_proxy_add's checks alone (apply's dry run, and its check of every
+ * proxy before it changes any); replacing: the address is a proxy now,
+ * which goes first. */
+int keg_proxy_check(const char *iface, const struct keg_proxy_spec *spec, bool replacing,
+		    struct keg_err *err);
 /* Delete the proxy of address local (its rule first). -ENOENT if none. */
 int keg_proxy_del(const char *iface, const struct keg_addr *local, struct keg_err *err);
 /* Every proxy of iface, sorted by address. *v malloc'ed. */
