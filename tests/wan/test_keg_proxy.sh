@@ -121,6 +121,8 @@ check "proxy list: one line per proxy ($(head -n 1 <<<"$txt"))" \
 	eval "[ $(wc -l <<<"$txt") = 2 ] && grep -q -- '--proxy $PX4:8080 --dest $B1:$PORT --proto tcp' <<<\"\$txt\""
 check "intercept list shows the proxies' rules marked (proxy)" \
 	eval "[ $(ctl intercept list | grep -c '(proxy)') = 2 ]"
+check "intercept list --json: the proxies' rules say \"proxy\": true, the lab's false" \
+	test "$(ctl intercept list --json | jq -c 'map(.proxy)')" = '[false,false,true,true]'
 
 # ---- refusals: non-zero, a message naming the problem, nothing changed -------------
 n_rules=$(ctl intercept list | wc -l)

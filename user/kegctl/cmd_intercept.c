@@ -145,7 +145,8 @@ static void print_rule_json(const char *iface, const struct keg_icpt_entry *e,
 	printf("%s{\"iface\": \"%s\", \"id\": %u, \"state\": \"%c\", \"site\": \"%s\", "
 	       "\"src\": \"%s\", \"sport\": \"%s\", \"dst\": \"%s\", \"dport\": \"%s\", "
 	       "\"proto\": \"%s\", \"when_down\": \"%s\", \"match\": \"%s\", "
-	       "\"terminate\": %s, \"forward_at_limit\": %s, \"packets\": %llu, \"bytes\": %llu}",
+	       "\"terminate\": %s, \"forward_at_limit\": %s, \"proxy\": %s, "
+	       "\"packets\": %llu, \"bytes\": %llu}",
 	       first ? "" : ",\n ", iface, e->rule.id, state, e->spec.site,
 	       keg_prefix_str(&e->spec.src, s, sizeof(s)),
 	       keg_ports_str(&e->spec.sport, sp, sizeof(sp)),
@@ -156,6 +157,7 @@ static void print_rule_json(const char *iface, const struct keg_icpt_entry *e,
 	       e->spec.match == KEG_ICPT_MATCH_OUTER ? "outer" : "inner",
 	       (e->rule.flags & KEG_ICPT_F_TERMINATE) ? "true" : "false",
 	       (e->rule.flags & KEG_ICPT_F_FWD_AT_LIMIT) ? "true" : "false",
+	       (e->rule.flags & KEG_ICPT_F_PROXY) ? "true" : "false",
 	       (unsigned long long)e->packets, (unsigned long long)e->bytes);
 }
 

@@ -184,6 +184,8 @@ const struct cli_cmd cmd_proxy_add = {
 	.summary = "answer for a LAN address that stands for a server behind a site",
 	.help = "Add the proxy LOCAL[:PORT] -> REMOTE[:PORT] of SITE; prints its rule id.\n"
 		PROXY_HELP_WHAT,
+	.group_help = "Proxy mode (HyperIP's): a free address LOCAL of a LAN stands for a server\n"
+		      "REMOTE behind another site.\n" PROXY_HELP_WHAT,
 	.opts = add_opts,
 	.opts_size = sizeof(struct proxy_opts),
 	.needs_root = true,
