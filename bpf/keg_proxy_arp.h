@@ -108,18 +108,22 @@ keg_arp_to_answer(void *data, void *data_end, __u32 l3_off,
 		keg_stat_inc(s, KEG_STAT_arp_gratuitous);
 		return NULL;
 	}
-	/* A proxy address is answered whoever asks: it is no prefix's, and
-	 * kegctl refuses one that is a customer. */
-	if (keg_proxy_addr4(target))
-		return arp;
+	/* A proxy address (kegctl refuses one that is a customer) is answered
+	 * whoever asks. It is looked up only where the request would
+	 * otherwise be refused: the answers for the prefixes pay nothing for
+	 * it (one hash lookup, ~9 ns in make bench, where it was taken). */
 	plen = keg_subnet4_plen(target);
 	if (plen < 0) {
+		if (keg_proxy_addr4(target))
+			return arp;
 		keg_stat_inc(s, KEG_STAT_arp_target_outside);
 		return NULL;
 	}
 	/* 0.0.0.0 is an address probe (RFC 5227): answering tells the prober
 	 * the address is taken, which it is, by the proxy. */
 	if (sender && !keg_sender_in_subnets4(sender, target, plen)) {
+		if (keg_proxy_addr4(target))
+			return arp;
 		keg_stat_inc(s, KEG_STAT_arp_sender_outside);
 		return NULL;
 	}

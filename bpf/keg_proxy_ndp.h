@@ -252,14 +252,14 @@ static __always_inline bool keg_ns_to_answer(void *data, void *data_end,
 		return false;
 	}
 	req->dad = keg_ipv6_is_unspec(&req->src);
-	/* A proxy address is answered whoever asks (kegctl refuses one that
-	 * is a customer). */
-	if (keg_proxy_addr6(&req->target)) {
-		__builtin_memcpy(req->requester, eth->h_source, ETH_ALEN);
-		return true;
-	}
+	__builtin_memcpy(req->requester, eth->h_source, ETH_ALEN);
+	/* A proxy address (kegctl refuses one that is a customer) is answered
+	 * whoever asks; as for ARP, looked up only where the NS would
+	 * otherwise be refused. */
 	plen = keg_subnet6_of(&req->target);
 	if (plen < 0) {
+		if (keg_proxy_addr6(&req->target))
+			return true;
 		keg_stat_inc(s, KEG_STAT_ns_target_outside);
 		return false;
 	}
@@ -267,6 +267,8 @@ static __always_inline bool keg_ns_to_answer(void *data, void *data_end,
 	if (!req->dad && !keg_ipv6_is_linklocal(&req->src) &&
 	    !keg_same_prefix6(&req->src, &req->target, plen) &&
 	    keg_subnet6_of(&req->src) < 0) {
+		if (keg_proxy_addr6(&req->target))
+			return true;
 		keg_stat_inc(s, KEG_STAT_ns_sender_outside);
 		return false;
 	}
@@ -275,7 +277,6 @@ static __always_inline bool keg_ns_to_answer(void *data, void *data_end,
 		keg_stat_inc(s, KEG_STAT_ns_target_assigned);
 		return false;
 	}
-	__builtin_memcpy(req->requester, eth->h_source, ETH_ALEN);
 	return true;
 }
 

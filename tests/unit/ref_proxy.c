@@ -19,8 +19,10 @@ const char *const world_customers[] = {
 	"10.1.2.5", "192.0.2.99", "2001:db8:1::5", "2001:db8:abcd:12::1",
 };
 const int n_world_customers = sizeof(world_customers) / sizeof(world_customers[0]);
-/* Proxy addresses (keg_proxies): answered whoever asks, in no prefix. */
-const char *const world_proxies[] = { "198.51.100.77", "2001:db8:77::7" };
+/* Proxy addresses (keg_proxies): answered whoever asks; two in no prefix,
+ * two inside a proxied prefix. */
+const char *const world_proxies[] = { "198.51.100.77", "2001:db8:77::7", "10.1.77.7",
+				      "2001:db8:1::77" };
 const int n_world_proxies = sizeof(world_proxies) / sizeof(world_proxies[0]);
 
 void world_load(struct keg_env *e)
@@ -153,15 +155,15 @@ static uint32_t ref_arp(const uint8_t *f, size_t len, size_t l3, uint32_t flags,
 		PASS("proxy-ARP off");
 	if (!memcmp(a + 14, a + 24, 4))
 		PASS("gratuitous ARP");
-	if (is_proxy(4, a + 24))
-		goto answer;
-	if (!in_subnets(4, a + 24))
-		PASS("ARP target not proxied");
-	if (!all_zero(a + 14, 4) && !in_subnets(4, a + 14))
-		PASS("ARP sender outside");
-	if (is_customer(4, a + 24))
-		PASS("ARP target assigned");
-answer:
+	/* A proxy address is answered whoever asks (never a customer). */
+	if (!is_proxy(4, a + 24)) {
+		if (!in_subnets(4, a + 24))
+			PASS("ARP target not proxied");
+		if (!all_zero(a + 14, 4) && !in_subnets(4, a + 14))
+			PASS("ARP sender outside");
+		if (is_customer(4, a + 24))
+			PASS("ARP target assigned");
+	}
 	memcpy(out, f, len);
 	r = out + l3;
 	memcpy(out, f + 6, 6);		/* to the requester's Ethernet source */
@@ -234,15 +236,15 @@ static uint32_t ref_ns(const uint8_t *f, size_t len, size_t l3, uint32_t flags,
 	dad = all_zero(src, 16);
 	if (dad && (memcmp(dst, solicited_node, 13) || sll))
 		PASS("DAD NS not to the solicited-node address, or with SLLAO");
-	if (is_proxy(6, target))
-		goto answer;
-	if (!in_subnets(6, target))
-		PASS("NS target not proxied");
-	if (!dad && !(src[0] == 0xfe && (src[1] & 0xc0) == 0x80) && !in_subnets(6, src))
-		PASS("NS sender outside");
-	if (is_customer(6, target))
-		PASS("NS target assigned");
-answer:
+	if (!is_proxy(6, target)) {
+		if (!in_subnets(6, target))
+			PASS("NS target not proxied");
+		if (!dad && !(src[0] == 0xfe && (src[1] & 0xc0) == 0x80) &&
+		    !in_subnets(6, src))
+			PASS("NS sender outside");
+		if (is_customer(6, target))
+			PASS("NS target assigned");
+	}
 	/* Neighbor Advertisement: L2 as received (tags kept), then 40 + 32. */
 	memcpy(out, f, l3);
 	if (dad) {
