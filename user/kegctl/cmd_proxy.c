@@ -198,7 +198,9 @@ const struct cli_cmd cmd_proxy_del = {
 	.name = "del",
 	.summary = "remove a proxy address",
 	.help = "Remove the proxy of address LOCAL: its rule first (no new connection),\n"
-		"then the address (no longer answered). Connections carried go on.",
+		"then the address (no longer answered). Connections through it end: their\n"
+		"next segments are no longer steered to kegd, and the kernel has no\n"
+		"neighbour to route them to (as for an intercept rule deleted).",
 	.opts = del_opts,
 	.opts_size = sizeof(struct proxy_opts),
 	.needs_root = true,
