@@ -14,7 +14,12 @@
  *    the accepted connection's local address in keg_proxies and opens the
  *    byte stream to REMOTE[:PORT] with KEG_TCP_OPEN_F_PROXY (keg_wire.h);
  *  - the far kegd connects to REMOTE from its own address (no transparent
- *    bind): the server sees the far gateway, not the client.
+ *    bind): the server sees the far gateway, not the client;
+ *  - UDP (the rule terminates it too): keg_tc_term hands a new flow's
+ *    datagram to kegd's UDP receiver; kegd makes the flow a socket of its
+ *    own (bound to LOCAL:PORT, connected to the client) and a stream with
+ *    proto UDP whose bytes are the datagrams (keg_wire.h); the far kegd
+ *    sends them from a UDP socket of its own address connected to REMOTE.
  *
  * Fixed-width types only, explicit padding, no bitfields.
  */
@@ -36,7 +41,7 @@ struct keg_proxy_key {
 /* keg_proxies value. */
 struct keg_proxy {
 	__u32  rule_id;         /* the intercept rule proxy add made */
-	__u8   protos;          /* KEG_ICPT_P_* carried (TCP only today) */
+	__u8   protos;          /* KEG_ICPT_P_TCP and/or KEG_ICPT_P_UDP */
 	__u8   family;          /* of dest: as the key's */
 	__be16 port;            /* LOCAL's port; 0: every port */
 	__be16 dport;           /* REMOTE's port; 0: the client's destination port */

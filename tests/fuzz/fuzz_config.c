@@ -6,7 +6,7 @@
  *  - on success every name is valid, every list sorted and free of
  *    duplicates, every subnet free of host bits, every customer a single
  *    address, and no customer under two interfaces; every proxy one TCP
- *    address per line of its interface, a destination port only with a
+ *    and/or UDP address per line of its interface, a destination port only with a
  *    proxy port; limits within their bound;
  *  - the parsed config, written back as text, parses to the same config;
  *  - on failure the config is empty and the message is set.
@@ -55,9 +55,12 @@ static char *write_back(const struct keg_conf *c, size_t *len)
 			const struct keg_proxy_spec *p = &ifc->proxies.v[j].spec;
 			char l[KEG_ADDR_STRLEN + 8], d[KEG_ADDR_STRLEN + 8];
 
-			fprintf(f, "\tproxy %s %s %s tcp\n", p->site,
+			char pr[32];
+
+			fprintf(f, "\tproxy %s %s %s %s\n", p->site,
 				keg_proxy_endpoint_str(&p->local, p->port, l, sizeof(l)),
-				keg_proxy_endpoint_str(&p->dest, p->dport, d, sizeof(d)));
+				keg_proxy_endpoint_str(&p->dest, p->dport, d, sizeof(d)),
+				keg_icpt_protos_str(p->protos, pr, sizeof(pr)));
 		}
 	}
 	if (c->limits.line)
@@ -111,7 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			CHECK(p->local.plen == keg_addr_maxlen(&p->local));
 			CHECK(p->dest.family == p->local.family);
-			CHECK(p->protos == KEG_ICPT_P_TCP);
+			CHECK(p->protos && !(p->protos & ~(KEG_ICPT_P_TCP | KEG_ICPT_P_UDP)));
 			CHECK(!p->dport || p->port);
 			for (size_t k = 0; k < j; k++)
 				CHECK(keg_addr_cmp(&l->v[k].spec.local, &p->local));

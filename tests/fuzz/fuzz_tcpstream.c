@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			uint8_t again[KEG_TCP_OPEN_LEN];
 
 			if (keg_tcp_open_encode(again, (const struct sockaddr *)&e.client,
-						(const struct sockaddr *)&e.server,
+						(const struct sockaddr *)&e.server, e.proto,
 						e.proxy ? KEG_TCP_OPEN_F_PROXY : 0) ||
 			    memcmp(again, s, sizeof(again)))
 				abort();

@@ -81,7 +81,7 @@ static const struct bad_case bad[] = {
 	  "usage: proxy" },
 	{ "proxy of a prefix", TXT("interface a\nproxy B 10.1.1.0/24 10.2.0.9\n"), 2,
 	  "--proxy: 10.1.1.0/24: a prefix" },
-	{ "proxy of UDP", TXT("interface a\nproxy B 10.1.1.200 10.2.0.9 udp\n"), 2, "TCP only" },
+	{ "proxy of ICMP", TXT("interface a\nproxy B 10.1.1.200 10.2.0.9 icmp\n"), 2, "not ICMP" },
 	{ "proxy, a port range", TXT("interface a\nproxy B 10.1.1.200:1-9 10.2.0.9:80\n"), 2,
 	  "one port" },
 	{ "proxy address twice",
@@ -215,7 +215,7 @@ Test(config, proxies)
 	cr_assert_eq(a->proxies.n, 2);
 	cr_expect_eq(a->proxies.v[0].line, 2);
 	cr_expect_str_eq(keg_proxy_spec_str(&a->proxies.v[0].spec, buf, sizeof(buf)),
-			 "--site B --proxy 10.1.1.200:8080 --dest 10.2.0.9:80 --proto tcp");
+			 "--site B --proxy 10.1.1.200:8080 --dest 10.2.0.9:80 --proto tcp,udp");
 	cr_expect_str_eq(keg_proxy_spec_str(&a->proxies.v[1].spec, buf, sizeof(buf)),
 			 "--site hq --proxy [2001:db8:1::200]:443 --dest [2001:db8:2::9]:8443 --proto tcp");
 	cr_assert_eq(b->proxies.n, 1);

@@ -45,9 +45,8 @@ static const struct bad_case bad[] = {
 	{ "B", "10.1.1.200", "2001:db8:2::9", NULL, -EINVAL, "not the same family" },
 	{ "B", "10.1.1.200", "10.1.1.200", NULL, -EINVAL, "the proxy address itself" },
 	{ "B", "10.1.1.200", "10.2.0.9:80", NULL, -EINVAL, "has a port but --proxy" },
-	{ "B", "10.1.1.200", "10.2.0.9", "udp", -EOPNOTSUPP, "TCP only" },
-	{ "B", "10.1.1.200", "10.2.0.9", "tcp,udp", -EOPNOTSUPP, "TCP only" },
-	{ "B", "10.1.1.200", "10.2.0.9", "icmp", -EOPNOTSUPP, "TCP only" },
+	{ "B", "10.1.1.200", "10.2.0.9", "icmp", -EOPNOTSUPP, "not ICMP" },
+	{ "B", "10.1.1.200", "10.2.0.9", "IUT", -EOPNOTSUPP, "not ICMP" },
 	{ "B", "10.1.1.200", "10.2.0.9", "sctp", -EINVAL, "--proto" },
 	{ "B", "10.1.1.200", "10.2.0.9", "", -EINVAL, "--proto" },
 };
@@ -82,9 +81,9 @@ Test(proxy_spec, parsed_encoded_and_its_rule)
 		     0, "%s", err.msg);
 	cr_expect_eq(s.port, 8080);
 	cr_expect_eq(s.dport, 80);
-	cr_expect_eq(s.protos, KEG_ICPT_P_TCP, "tcp by default");
+	cr_expect_eq(s.protos, KEG_ICPT_P_TCP | KEG_ICPT_P_UDP, "tcp,udp by default");
 	cr_expect_str_eq(keg_proxy_spec_str(&s, buf, sizeof(buf)),
-			 "--site B --proxy 10.1.1.200:8080 --dest 10.2.0.9:80 --proto tcp");
+			 "--site B --proxy 10.1.1.200:8080 --dest 10.2.0.9:80 --proto tcp,udp");
 
 	keg_proxy_key_of(&s.local, &k);
 	keg_proxy_encode(&s, 7, &v);
@@ -108,7 +107,7 @@ Test(proxy_spec, parsed_encoded_and_its_rule)
 	cr_expect_eq(rule.dport.n, 1);
 	cr_expect_eq(rule.dport.lo[0], 8080);
 	cr_expect_eq(rule.dport.hi[0], 8080);
-	cr_expect_eq(rule.protos, KEG_ICPT_P_TCP);
+	cr_expect_eq(rule.protos, KEG_ICPT_P_TCP | KEG_ICPT_P_UDP);
 
 	/* IPv6, every port: the rule has no port, the entry port 0. */
 	cr_assert_eq(keg_proxy_spec_parse(&s, "site-b", "2001:db8:1::200", "[2001:db8:2::9]",
@@ -134,6 +133,15 @@ Test(proxy_spec, rule_flag_round_trip)
 	struct keg_icpt_spec rule, back;
 	struct keg_icpt_rule enc;
 	struct keg_err err = { 0 };
+
+	/* UDP only: its rule terminates too (kegd's UDP sockets, not AF_XDP). */
+	cr_assert_eq(keg_proxy_spec_parse(&s, "B", "10.1.1.200", "10.2.0.9", "udp", &err), 0);
+	keg_proxy_rule(&s, &rule);
+	keg_icpt_encode(&rule, 3, 1, &enc);
+	cr_expect(enc.flags & KEG_ICPT_F_PROXY);
+	cr_expect(enc.flags & KEG_ICPT_F_TERMINATE);
+	keg_icpt_decode(&enc, &back);
+	cr_expect(!back.no_terminate);
 
 	cr_assert_eq(keg_proxy_spec_parse(&s, "B", "10.1.1.200", "10.2.0.9", NULL, &err), 0);
 	keg_proxy_rule(&s, &rule);

@@ -96,6 +96,25 @@ wait "$SRV"
 check "2 MB a1 -> [$PX6]:$PORT byte-exact, b1 saw gwb ($(kv peer "$out"), gwb is $GWB6)" \
 	eval "[ \"$(kv ok "$out")\" = 1 ] && [ \"$(kv peer "$out")\" = \"$GWB6\" ]"
 
+# UDP: the same proxies (tcp,udp by default): datagrams both ways whole, the
+# server sees gwb; a second client's flow is its own.
+in_ns "$P" b1 timeout 30 "$PY" "$TC" udpecho 7101 12 >"$TMP/udp.out" 2>&1 &
+UECHO=$!
+in_ns "$P" b1 timeout 30 "$PY" "$TC" udpecho 7105 12 >"$TMP/udp6.out" 2>&1 &
+UECHO6=$!
+sleep 0.5
+out=$(client a1 udpping "$PX4" 8080 50)
+check "50 datagrams a1 -> $PX4:8080 -> b1:7101 and back, whole (1..1400 bytes) ($out)" \
+	test "$(kv ok "$out")" = 50
+check "... b1 saw gwb's own address ($(kv peer "$out"), gwb is $GWB)" test "$(kv peer "$out")" = "$GWB"
+out=$(client a2 udpping "$PX4" 8080 20)
+check "a second client (a2) through the same proxy: its own flow, 20 of 20 back ($out)" \
+	eval "[ \"$(kv ok "$out")\" = 20 ] && [ \"$(kv peer "$out")\" = \"$GWB\" ]"
+out=$(client a1 udpping "$PX6" 7105 30)
+check "30 datagrams a1 -> [$PX6]:7105 (every port) and back, b1 saw gwb ($out, gwb is $GWB6)" \
+	eval "[ \"$(kv ok "$out")\" = 30 ] && [ \"$(kv peer "$out")\" = \"$GWB6\" ]"
+wait "$UECHO" "$UECHO6"
+
 # Another host of the LAN (a2) uses the same proxy: it is the LAN's, not a1's.
 serve b1 sha                      # port 7104
 ctl proxy del --proxy "$PX4" --iface "$LAN" >/dev/null
@@ -113,12 +132,12 @@ check "proxy list --json: two proxies ($(jq -c 'map(.proxy)' <<<"$js"))" \
 	test "$(jq length <<<"$js")" = 2
 check "... $PX4 port 8080 -> $B1 port $PORT, site B, tcp, its rule counted packets" \
 	jqe --arg p "$PX4" --arg d "$B1" --argjson dp "$PORT" \
-	'.[] | select(.proxy == $p) | .port == 8080 and .dest == $d and .dport == $dp and .site == "B" and .proto == "tcp" and .packets > 0' <<<"$js"
+	'.[] | select(.proxy == $p) | .port == 8080 and .dest == $d and .dport == $dp and .site == "B" and .proto == "tcp,udp" and .packets > 0' <<<"$js"
 check "... $PX6 every port (0) -> $B16" \
 	jqe --arg p "$PX6" --arg d "$B16" '.[] | select(.proxy == $p) | .port == 0 and .dport == 0 and .dest == $d' <<<"$js"
 txt=$(ctl proxy list)
 check "proxy list: one line per proxy ($(head -n 1 <<<"$txt"))" \
-	eval "[ $(wc -l <<<"$txt") = 2 ] && grep -q -- '--proxy $PX4:8080 --dest $B1:$PORT --proto tcp' <<<\"\$txt\""
+	eval "[ $(wc -l <<<"$txt") = 2 ] && grep -q -- '--proxy $PX4:8080 --dest $B1:$PORT --proto tcp,udp' <<<\"\$txt\""
 check "intercept list shows the proxies' rules marked (proxy)" \
 	eval "[ $(ctl intercept list | grep -c '(proxy)') = 2 ]"
 check "intercept list --json: the proxies' rules say \"proxy\": true, the lab's false" \
@@ -145,7 +164,7 @@ refused "port 70000" "port" proxy add --site B --proxy 10.$NET.1.201:70000 --des
 refused "a destination port without a proxy port" "has a port but" proxy add --site B --proxy 10.$NET.1.201 --dest "$B1:80" --iface "$LAN"
 refused "a prefix" "one address" proxy add --site B --proxy 10.$NET.1.0/24 --dest "$B1" --iface "$LAN"
 refused "mixed families" "same family" proxy add --site B --proxy 10.$NET.1.201 --dest "$B16" --iface "$LAN"
-refused "UDP (not built)" "TCP only" proxy add --site B --proxy 10.$NET.1.201 --dest "$B1" --proto tcp,udp --iface "$LAN"
+refused "ICMP" "not ICMP" proxy add --site B --proxy 10.$NET.1.201 --dest "$B1" --proto icmp --iface "$LAN"
 refused "a missing --dest" "required" proxy add --site B --proxy 10.$NET.1.201 --iface "$LAN"
 refused "intercept del of a proxy's rule" "proxy del" intercept del "$RULE4" --iface "$LAN"
 refused "proxy del of no proxy" "no proxy" proxy del --proxy 10.$NET.1.201 --iface "$LAN"

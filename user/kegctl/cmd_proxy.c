@@ -142,14 +142,17 @@ static int run_list(struct cli_ctx *ctx, const void *o)
 	"The gateway answers ARP requests and Neighbor Solicitations for the\n" \
 	"proxy address LOCAL on the interface (LOCAL must be in a subnet of one of\n" \
 	"its addresses, and no address of this host, customer or other proxy),\n" \
-	"terminates TCP connections to it (to LOCAL:PORT only, with a PORT), and\n" \
-	"the far gateway of SITE opens each one to REMOTE (REMOTE:PORT; without\n" \
-	"ports the connection's own port) FROM ITS OWN ADDRESS: the server sees\n" \
-	"the far gateway (the address its route to REMOTE leaves from), never the\n" \
-	"client, and needs no route back to the client's network. One proxy\n" \
-	"address per destination. Only TCP is carried (--proto tcp, the default);\n" \
-	"UDP is refused. The proxy's intercept rule is listed by 'intercept list'\n" \
-	"marked (proxy) and changes only with the proxy; apply leaves it alone."
+	"terminates TCP connections and takes UDP datagrams to it (to LOCAL:PORT\n" \
+	"only, with a PORT), and the far gateway of SITE opens each connection or\n" \
+	"UDP flow to REMOTE (REMOTE:PORT; without ports the connection's own port)\n" \
+	"FROM ITS OWN ADDRESS: the server sees the far gateway (the address its\n" \
+	"route to REMOTE leaves from), never the client, and needs no route back\n" \
+	"to the client's network; answers come back from LOCAL[:PORT]. A UDP\n" \
+	"flow (client address and port) ends after 60 s without a datagram. One\n" \
+	"proxy address per destination. --proto tcp,udp (the default), tcp or\n" \
+	"udp; ICMP is refused. The proxy's intercept rule is listed by 'intercept\n" \
+	"list' marked (proxy) and changes only with the proxy; apply leaves it\n" \
+	"alone."
 
 static const struct cli_opt add_opts[] = {
 	CLI_OPT(CLI_STRING, struct proxy_opts, site, "site", 0, "SITE",
@@ -159,7 +162,7 @@ static const struct cli_opt add_opts[] = {
 	CLI_OPT(CLI_STRING, struct proxy_opts, dest, "dest", 0, "REMOTE[:PORT]",
 		"the server the far gateway connects to"),
 	CLI_OPT(CLI_STRING, struct proxy_opts, proto, "proto", 0, "LIST",
-		"protocols carried: tcp (the default; UDP is not built yet)"),
+		"protocols carried: tcp,udp (the default), tcp or udp"),
 	CLI_IFACE_OPT(struct proxy_opts, iface, CLI_IFACE_HELP_ONE),
 	{ 0 },
 };
@@ -213,7 +216,7 @@ const struct cli_cmd cmd_proxy_list = {
 	.name = "list",
 	.summary = "list proxy addresses with their rule's counters",
 	.help = "One line per proxy: IFACE --site S --proxy LOCAL[:PORT] --dest\n"
-		"REMOTE[:PORT] --proto tcp rule ID packets N bytes N (packets from clients\n"
+		"REMOTE[:PORT] --proto LIST rule ID packets N bytes N (packets from clients\n"
 		"to the proxy address).\n" PROXY_HELP_WHAT,
 	.opts = list_opts,
 	.opts_size = sizeof(struct proxy_opts),

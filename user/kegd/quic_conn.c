@@ -1732,7 +1732,7 @@ static void bs_reset_stream(struct kq_bs *bs)
 }
 
 int kq_bs_open(struct kq_conn *c, const struct sockaddr *client, const struct sockaddr *server,
-	       uint8_t flags, void *user, struct kq_bs **out)
+	       uint8_t proto, uint8_t flags, void *user, struct kq_bs **out)
 {
 	uint8_t hdr[KEG_TCP_OPEN_LEN];
 	struct kq_bs *bs;
@@ -1740,7 +1740,7 @@ int kq_bs_open(struct kq_conn *c, const struct sockaddr *client, const struct so
 
 	if (!c->cur || !c->cur->up)
 		return -ENOTCONN;
-	ret = keg_tcp_open_encode(hdr, client, server, flags);
+	ret = keg_tcp_open_encode(hdr, client, server, proto, flags);
 	if (ret)
 		return ret;
 	bs = bs_alloc(c, false);
@@ -1762,6 +1762,11 @@ size_t kq_bs_room(const struct kq_bs *bs)
 		return 0;
 	room -= KEG_TCP_KEG_HDR;
 	return room < bs->c->cfg.segsize ? room : bs->c->cfg.segsize;
+}
+
+size_t kq_bs_keg_max(const struct kq_bs *bs)
+{
+	return bs->c->cfg.segsize;
 }
 
 ssize_t kq_bs_write(struct kq_bs *bs, const void *data, size_t len)

@@ -93,6 +93,15 @@ int kegd_term_hook_listen(struct kegd_term_hook *h, unsigned int idx, int fd)
 	return 0;
 }
 
+int kegd_term_hook_ulisten(struct kegd_term_hook *h, unsigned int idx, int fd)
+{
+	__u64 v = (__u64)fd;
+
+	if (bpf_map_update_elem(bpf_map__fd(h->skel->maps.keg_term_usocks), &idx, &v, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
 int kegd_term_hook_syn(struct kegd_term_hook *h, const struct keg_term_key *k,
 		       struct keg_term_syn *syn)
 {

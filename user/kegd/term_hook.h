@@ -31,6 +31,9 @@ void kegd_term_hook_close(struct kegd_term_hook *h);
 /* Put kegd's listener of a family (KEG_TERM_SOCK_*) into keg_term_socks. */
 int  kegd_term_hook_listen(struct kegd_term_hook *h, unsigned int idx, int fd);
 
+/* Put kegd's receiver of a proxy's UDP (KEG_TERM_SOCK_*) into keg_term_usocks. */
+int  kegd_term_hook_ulisten(struct kegd_term_hook *h, unsigned int idx, int fd);
+
 /* The SYN keg_tc_term saw for this connection: 0 with *syn, -ENOENT. */
 int  kegd_term_hook_syn(struct kegd_term_hook *h, const struct keg_term_key *k,
 			struct keg_term_syn *syn);

@@ -210,7 +210,8 @@ void keg_icpt_encode(const struct keg_icpt_spec *spec, uint32_t id, uint32_t sit
 	memset(out, 0, sizeof(*out));
 	out->id = id;
 	out->flags = KEG_ICPT_F_USED | (spec->block ? KEG_ICPT_F_BLOCK : 0);
-	if ((spec->protos & KEG_ICPT_P_TCP) && !spec->no_terminate)
+	/* A proxy's rule terminates its UDP too (keg_proxy.h). */
+	if (((spec->protos & KEG_ICPT_P_TCP) || spec->proxy) && !spec->no_terminate)
 		out->flags |= KEG_ICPT_F_TERMINATE;
 	if (spec->fwd_at_limit)
 		out->flags |= KEG_ICPT_F_FWD_AT_LIMIT;

@@ -60,13 +60,12 @@ int keg_proxy_spec_parse(struct keg_proxy_spec *spec, const char *site, const ch
 		return keg_err_set(err, -EINVAL,
 				   "--dest %s has a port but --proxy %s has none (without one, "
 				   "every port keeps its number)", dest, local);
-	ret = keg_icpt_protos_parse(protos ? protos : "tcp", &spec->protos, err);
+	ret = keg_icpt_protos_parse(protos ? protos : "tcp,udp", &spec->protos, err);
 	if (ret)
 		return keg_err_prefix(err, ret, "--proto");
-	if (spec->protos != KEG_ICPT_P_TCP)
+	if (spec->protos & KEG_ICPT_P_ICMP)
 		return keg_err_set(err, -EOPNOTSUPP,
-				   "--proto %s: a proxy carries TCP only (UDP and ICMP are not "
-				   "built yet): --proto tcp", protos);
+				   "--proto %s: a proxy carries TCP and UDP, not ICMP", protos);
 	return 0;
 }
 
