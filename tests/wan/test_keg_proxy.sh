@@ -35,7 +35,8 @@ T_CLEANUP+=("LAB_QUIET=1 '$KEG' down --prefix '$P'")
 TMP=$(mktemp -d /tmp/test_keg_proxy.XXXXXX)
 T_CLEANUP+=("rm -rf '$TMP'")
 
-"$KEG" up --prefix "$P" || { fail "keg.sh up"; finish; }
+# UDP flows end after 5 s idle here (60 s by default), so the suite sees it.
+"$KEG" up --prefix "$P" --kegd-args "--udp-idle-s 5" || { fail "keg.sh up"; finish; }
 check "both sites up within 10 s" "$KEG" wait-up --prefix "$P" 10
 
 GWA=$("$LAB" addr --prefix "$P" gwa)
@@ -49,6 +50,12 @@ PX4=10.$NET.1.200
 PX6=fd00:$NET:1::200
 LAN=$P-gal
 ctl() { "$KEG" ctl --prefix "$P" gwa "$@"; }
+site() {	# NODE FIELD: the other site's FIELD in NODE's site list --json
+	local s
+	s=$([ "$1" = gwa ] && echo B || echo A)
+	"$KEG" ctl --prefix "$P" "$1" site list --json |
+		jq -r --arg s "$s" --arg f "$2" '.[] | select(.name == $s) | .[$f]'
+}
 gwa_mac=$(in_ns "$P" gwa cat "/sys/class/net/$LAN/address")
 
 PORT=7100
@@ -113,7 +120,20 @@ check "a second client (a2) through the same proxy: its own flow, 20 of 20 back 
 out=$(client a1 udpping "$PX6" 7105 30)
 check "30 datagrams a1 -> [$PX6]:7105 (every port) and back, b1 saw gwb ($out, gwb is $GWB6)" \
 	eval "[ \"$(kv ok "$out")\" = 30 ] && [ \"$(kv peer "$out")\" = \"$GWB6\" ]"
+sleep 0.6	# kegd writes its counters every 250 ms
+busy_a=$(site gwa tcp_conns) busy_b=$(site gwb tcp_conns)
+check "the UDP flows are open at both gateways right after (gwa $busy_a, gwb $busy_b: 3 flows)" \
+	eval "[ $busy_a = 3 ] && [ $busy_b = 3 ]"
 wait "$UECHO" "$UECHO6"
+sleep 1	# idle 5 s (the echo servers ran 12 s), looked for every second
+check "the UDP flows ended after 5 s idle (kegd --udp-idle-s 5): gwa holds $(site gwa tcp_conns), gwb $(site gwb tcp_conns)" \
+	eval "[ $(site gwa tcp_conns) = 0 ] && [ $(site gwb tcp_conns) = 0 ]"
+in_ns "$P" b1 timeout 30 "$PY" "$TC" udpecho 7101 5 >"$TMP/udp.out" 2>&1 &
+UECHO=$!
+sleep 0.5
+out=$(client a1 udpping "$PX4" 8080 10)
+check "... and a new flow of the same client and port works (10 of 10: $out)" test "$(kv ok "$out")" = 10
+wait "$UECHO"
 
 # Another host of the LAN (a2) uses the same proxy: it is the LAN's, not a1's.
 serve b1 sha                      # port 7104
@@ -174,12 +194,6 @@ check "nothing half-applied: still 2 proxies and $n_rules rules" \
 	eval "[ \$(ctl proxy list --json | jq length) = 2 ] && [ \$(ctl intercept list | wc -l) = $n_rules ]"
 
 # ---- counters, a kegd restart, an older far kegd ---------------------------------
-site() {	# NODE FIELD: the other site's FIELD in NODE's site list --json
-	local s
-	s=$([ "$1" = gwa ] && echo B || echo A)
-	"$KEG" ctl --prefix "$P" "$1" site list --json |
-		jq -r --arg s "$s" --arg f "$2" '.[] | select(.name == $s) | .[$f]'
-}
 acc=$(site gwa tcp_accepted) con=$(site gwb tcp_connected)
 "$KEG" stop --prefix "$P" gwa
 "$KEG" start --prefix "$P" gwa

@@ -24,7 +24,7 @@
 #define TERM_ACCEPTS   64               /* accepted per wake-up */
 #define TERM_IOV       16               /* records written to a socket at once */
 /* A proxy's UDP flow ends after this long without a datagram either way,
- * as a NAT's binding would. */
+ * as a NAT's binding would (kegd --udp-idle-s). */
 #define TERM_UDP_IDLE_NS  (60ULL * 1000000000ULL)
 #define TERM_IDLE_EVERY_NS 1000000000ULL   /* how often idle flows are looked for */
 
@@ -69,6 +69,7 @@ struct kegd_term {
 	struct tlisten l[KEG_TERM_SOCKS];
 	struct tlisten ul[KEG_TERM_SOCKS];      /* a proxy's UDP: the receivers */
 	uint64_t next_idle_ns;
+	uint64_t udp_idle_ns;
 	struct tconn *conns;
 	unsigned int n_starved;
 	bool accept_paused;             /* out of descriptors: listeners off */
@@ -643,6 +644,7 @@ static void udp_datagram(struct kegd_term *t, const struct sockaddr_storage *cli
 		goto refuse;
 	}
 	tc->udp = tc->near = true;
+	tc->last_ns = keg_now_ns();
 	tc->ca = *client;
 	tc->la = *local;
 	tc->urx = calloc(1, sizeof(*tc->urx));
@@ -826,7 +828,7 @@ static void udp_idle(struct kegd_term *t)
 	t->next_idle_ns = now + TERM_IDLE_EVERY_NS;
 	for (struct tconn *tc = t->conns, *n; tc; tc = n) {
 		n = tc->next;
-		if (!tc->udp || now - tc->last_ns < TERM_UDP_IDLE_NS)
+		if (!tc->udp || now - tc->last_ns < t->udp_idle_ns)
 			continue;
 		kq_bs_shutdown(tc->bs);
 		conn_free(tc, false);
@@ -949,6 +951,7 @@ int kegd_term_start(struct kegd_term **out, struct kegd *kd, int epfd,
 	t->ctx = ctx;
 	t->l[0].fd = t->l[1].fd = -1;
 	t->ul[0].fd = t->ul[1].fd = -1;
+	t->udp_idle_ns = TERM_UDP_IDLE_NS;
 
 	what = "rtnetlink";
 	ret = keg_nl_open(&t->nl);
@@ -1002,6 +1005,11 @@ fail:
 		  what, strerror(-ret), t->nl.extack[0] ? ": " : "", t->nl.extack);
 	kegd_term_stop(t);
 	return ret;
+}
+
+void kegd_term_set_udp_idle(struct kegd_term *t, uint64_t ns)
+{
+	t->udp_idle_ns = ns ? ns : TERM_UDP_IDLE_NS;
 }
 
 void kegd_term_stop(struct kegd_term *t)
