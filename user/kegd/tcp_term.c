@@ -295,9 +295,10 @@ static bool upump_in(struct tconn *tc)
 		if ((size_t)n + KEG_DGRAM_HDR > room &&
 		    (size_t)n + KEG_DGRAM_HDR <= kq_bs_keg_max(tc->bs) && !t->over_mem)
 			break;          /* wait for room: EPOLLIN is off meanwhile */
-		n = recv(tc->fd, t->ubuf + KEG_DGRAM_HDR, KEG_DGRAM_MAX, MSG_DONTWAIT);
-		if (n <= 0 || (size_t)n + KEG_DGRAM_HDR > room || t->over_mem)
-			continue;       /* empty, or dropped */
+		n = recv(tc->fd, t->ubuf + KEG_DGRAM_HDR, KEG_DGRAM_MAX, MSG_DONTWAIT | MSG_TRUNC);
+		if (n <= 0 || n > KEG_DGRAM_MAX || (size_t)n + KEG_DGRAM_HDR > room ||
+		    t->over_mem)
+			continue;       /* empty, or dropped (an IPv6 one over 65,507 bytes too) */
 		keg_dgram_hdr(t->ubuf, (size_t)n);
 		kq_bs_write(tc->bs, t->ubuf, (size_t)n + KEG_DGRAM_HDR);
 		tc->last_ns = keg_now_ns();
