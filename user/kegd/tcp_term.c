@@ -50,6 +50,7 @@ struct tconn {
 	/* A proxy's UDP flow (keg_proxy.h): datagrams, not a byte stream. */
 	bool udp;
 	bool near;                      /* near the client: ca/la say which flow */
+	bool uwait;                     /* a datagram waits for room in the stream */
 	struct keg_dgram_rx *urx;       /* the stream's datagrams being put together */
 	uint64_t last_ns;               /* the last datagram either way */
 	struct sockaddr_storage ca, la; /* the client, the proxy address it sent to */
@@ -280,6 +281,7 @@ static bool upump_in(struct tconn *tc)
 {
 	struct kegd_term *t = tc->t;
 
+	tc->uwait = false;
 	for (int i = 0; i < TERM_ACCEPTS; i++) {
 		size_t room = kq_bs_room(tc->bs);
 		ssize_t n;
@@ -293,8 +295,12 @@ static bool upump_in(struct tconn *tc)
 		if (n < 0)
 			continue;       /* an ICMP error reported (ECONNREFUSED): read on */
 		if ((size_t)n + KEG_DGRAM_HDR > room &&
-		    (size_t)n + KEG_DGRAM_HDR <= kq_bs_keg_max(tc->bs) && !t->over_mem)
-			break;          /* wait for room: EPOLLIN is off meanwhile */
+		    (size_t)n + KEG_DGRAM_HDR <= kq_bs_keg_max(tc->bs) && !t->over_mem) {
+			/* Wait for room (KQ_BS_WRITABLE pumps again): EPOLLIN
+			 * is off meanwhile, or the readable socket would spin. */
+			tc->uwait = true;
+			break;
+		}
 		n = recv(tc->fd, t->ubuf + KEG_DGRAM_HDR, KEG_DGRAM_MAX, MSG_DONTWAIT | MSG_TRUNC);
 		if (n <= 0 || n > KEG_DGRAM_MAX || (size_t)n + KEG_DGRAM_HDR > room ||
 		    t->over_mem)
@@ -358,7 +364,7 @@ static void update_events(struct tconn *tc)
 
 	if (tc->connecting || tc->out_blocked)
 		want |= EPOLLOUT;
-	if (!tc->rd_eof && !tc->connecting && !tc->starved && kq_bs_room(tc->bs))
+	if (!tc->rd_eof && !tc->connecting && !tc->starved && !tc->uwait && kq_bs_room(tc->bs))
 		want |= EPOLLIN;
 	set_events(tc, want);
 }
