@@ -400,9 +400,12 @@ static __always_inline bool icpt_terminates(const struct keg_parse_result *r,
 {
 	const struct keg_l3l4 *o = &r->outer;
 
+	/* A proxy's UDP (keg_proxy.h) goes the same way, to kegd's UDP
+	 * sockets. */
 	return (rule->flags & KEG_ICPT_F_TERMINATE) && r->depth == 0 &&
-	       r->vlan_count == 0 && o->proto == IPPROTO_TCP && o->l4_off &&
-	       o->frag == KEG_FRAG_NONE;
+	       r->vlan_count == 0 && o->l4_off && o->frag == KEG_FRAG_NONE &&
+	       (o->proto == IPPROTO_TCP ||
+		(o->proto == IPPROTO_UDP && (rule->flags & KEG_ICPT_F_PROXY)));
 }
 
 /* Passed to the kernel with keg_term_meta in front: keg_tc_term hands it
@@ -429,6 +432,7 @@ static __always_inline int icpt_term_pass(struct xdp_md *ctx,
 	m->site = rule->site;
 	m->l4_off = r->outer.l4_off;
 	m->family = r->outer.family;
+	m->proto = r->outer.proto;
 	__builtin_memset(m->pad, 0, sizeof(m->pad));
 	keg_stat_inc(s, KEG_STAT_icpt_terminated);
 	return XDP_PASS;

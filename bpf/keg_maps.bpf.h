@@ -10,6 +10,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include "keg_maps.h"
+#include "keg_proxy.h"
 
 /* Proxied prefixes: hash maps per (length, prefix) and the lengths in
  * use (keg_maps.h; looked up by bpf/keg_subnets.h). */
@@ -70,5 +71,16 @@ struct {
 	__type(value, struct keg_config);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } KEG_MAP_CONFIG SEC(".maps");
+
+/* Proxy addresses of this interface (keg_proxy.h): answered like a
+ * proxied prefix's, written by kegctl proxy, read by kegd at accept. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, KEG_MAX_PROXIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct keg_proxy_key);
+	__type(value, struct keg_proxy);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} KEG_MAP_PROXIES SEC(".maps");
 
 #endif /* KEG_MAPS_BPF_H */

@@ -110,6 +110,15 @@ static __always_inline __u64 keg_pseudo_sum(const struct in6_addr *saddr,
 	return bpf_csum_diff(NULL, 0, (void *)&ph, sizeof(ph), 0);
 }
 
+/* Whether a is a proxy address of this interface (keg_proxy.h). */
+static __always_inline bool keg_proxy_addr6(const struct in6_addr *a)
+{
+	struct keg_proxy_key k = { .family = 6 };
+
+	__builtin_memcpy(k.addr, a, sizeof(k.addr));
+	return bpf_map_lookup_elem(&KEG_MAP_PROXIES, &k) != NULL;
+}
+
 static __always_inline bool keg_ipv6_is_solicited_node(const struct in6_addr *a)
 {
 	return a->in6_u.u6_addr32[0] == BE_IPV6_MCAST_LINK_PREFIX &&
@@ -242,16 +251,24 @@ static __always_inline bool keg_ns_to_answer(void *data, void *data_end,
 		keg_stat_inc(s, KEG_STAT_ns_target_outside);
 		return false;
 	}
+	req->dad = keg_ipv6_is_unspec(&req->src);
+	__builtin_memcpy(req->requester, eth->h_source, ETH_ALEN);
+	/* A proxy address (kegctl refuses one that is a customer) is answered
+	 * whoever asks; as for ARP, looked up only where the NS would
+	 * otherwise be refused. */
 	plen = keg_subnet6_of(&req->target);
 	if (plen < 0) {
+		if (keg_proxy_addr6(&req->target))
+			return true;
 		keg_stat_inc(s, KEG_STAT_ns_target_outside);
 		return false;
 	}
-	req->dad = keg_ipv6_is_unspec(&req->src);
 	/* As for ARP, the target's prefix usually holds the sender too. */
 	if (!req->dad && !keg_ipv6_is_linklocal(&req->src) &&
 	    !keg_same_prefix6(&req->src, &req->target, plen) &&
 	    keg_subnet6_of(&req->src) < 0) {
+		if (keg_proxy_addr6(&req->target))
+			return true;
 		keg_stat_inc(s, KEG_STAT_ns_sender_outside);
 		return false;
 	}
@@ -260,7 +277,6 @@ static __always_inline bool keg_ns_to_answer(void *data, void *data_end,
 		keg_stat_inc(s, KEG_STAT_ns_target_assigned);
 		return false;
 	}
-	__builtin_memcpy(req->requester, eth->h_source, ETH_ALEN);
 	return true;
 }
 

@@ -15,6 +15,10 @@
  *    keg_term_syns (kegd reads it when it accepts);
  *  - else (kegd gone, a connection from before termination): pass, the
  *    kernel forwards it as it would without keg.
+ * A proxy's UDP datagram (meta proto UDP, keg_proxy.h): kegd's socket of
+ * the flow (connected to the client, bound to the proxy address) if there
+ * is one, else kegd's receiver of the family from keg_term_usocks, with
+ * the site remembered as for a SYN.
  * An assigned segment gets KEG_TERM_MARK, whose routing table delivers it
  * locally. The packet is only read (bpf_skb_load_bytes): a tc program that
  * writes to packet data un-clones every cloned skb it sees.
@@ -58,6 +62,14 @@ struct {
 } KEG_MAP_TERM_SYNS SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_SOCKMAP);
+	__uint(max_entries, KEG_TERM_SOCKS);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} KEG_MAP_TERM_USOCKS SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
@@ -98,7 +110,8 @@ static __always_inline int term_tuple(struct __sk_buff *skb, const struct keg_te
 	} else {
 		return -1;
 	}
-	if (bpf_skb_load_bytes(skb, l4, th, sizeof(*th)))
+	/* The ports, which TCP and UDP put first; TCP's flags as well. */
+	if (bpf_skb_load_bytes(skb, l4, th, m->proto == IPPROTO_UDP ? 4 : sizeof(*th)))
 		return -1;
 	k->sport = th->source;
 	k->dport = th->dest;
@@ -136,6 +149,25 @@ int keg_tc_term(struct __sk_buff *skb)
 		st->bad_meta++;
 		return TC_ACT_UNSPEC;
 	}
+	if (m->proto == IPPROTO_UDP) {
+		/* kegd's socket of the flow is connected; any other (some
+		 * service of the gateway's own on that port) is not ours. */
+		sk = bpf_sk_lookup_udp(skb, &t, tlen, BPF_F_CURRENT_NETNS, 0);
+		if (sk) {
+			if (sk->state == BPF_TCP_ESTABLISHED) {
+				st->conn++;
+				goto assign;
+			}
+			bpf_sk_release(sk);
+		}
+		idx = m->family == 4 ? KEG_TERM_SOCK_V4 : KEG_TERM_SOCK_V6;
+		sk = bpf_map_lookup_elem(&KEG_MAP_TERM_USOCKS, &idx);
+		if (!sk) {
+			st->no_listener++;
+			return TC_ACT_UNSPEC;
+		}
+		goto remember;
+	}
 	sk = bpf_skc_lookup_tcp(skb, &t, tlen, BPF_F_CURRENT_NETNS, 0);
 	if (sk) {
 		if (sk->state != BPF_TCP_LISTEN) {
@@ -160,6 +192,7 @@ int keg_tc_term(struct __sk_buff *skb)
 		st->no_listener++;
 		return TC_ACT_UNSPEC;
 	}
+remember:
 	syn.site = m->site;
 	syn.ifindex = skb->ingress_ifindex;
 	syn.seen_ns = bpf_ktime_get_ns();

@@ -76,6 +76,9 @@ enum keg_icpt_match {
 #define KEG_ICPT_F_FWD_AT_LIMIT (1U << 4)	/* --forward-at-limit: past a connection
 					   limit, new flows go through the kernel
 					   unaccelerated instead of refused */
+#define KEG_ICPT_F_PROXY    (1U << 5)	/* made by `kegctl proxy add` (keg_proxy.h):
+					   changed only through the proxy, left
+					   alone by apply's intercept lines */
 
 /* keg_icpt_cfg.flags */
 #define KEG_ICPT_CFG_NOCACHE (1U << 0)	/* bench: classify every packet */

@@ -31,6 +31,7 @@
 #include <linux/types.h>
 
 #define KEG_MAP_TERM_SOCKS  keg_term_socks
+#define KEG_MAP_TERM_USOCKS keg_term_usocks  /* a proxy's UDP: kegd's receivers */
 #define KEG_MAP_TERM_SYNS   keg_term_syns
 #define KEG_PROG_TC_TERM    "keg_tc_term"
 
@@ -52,7 +53,10 @@ struct keg_term_meta {
 	__u32 site;             /* the rule's site: index into keg_icpt_sites */
 	__u16 l4_off;           /* TCP header, from the Ethernet header (untagged) */
 	__u8  family;           /* 4 or 6 */
-	__u8  pad[5];
+	__u8  proto;            /* IPPROTO_TCP; IPPROTO_UDP for a proxy's rule
+				   (keg_proxy.h); 0 from a keg_xdp before
+				   proxy mode: TCP */
+	__u8  pad[4];
 };
 
 /* keg_term_syns key: the client's SYN as it arrived (client -> server). */

@@ -96,16 +96,32 @@ struct keg_rec_hdr {
  * consecutive bytes of the TCP byte stream (flow_id 0). FIN on the stream is
  * FIN (half-close) on the connection; RESET_STREAM / STOP_SENDING with
  * KEG_APP_ERR_TCP_RESET is a reset (or a refused connect at the server).
+ *
+ * KEG_TCP_OPEN_F_PROXY (proxy mode, keg_proxy.h): daddr/dport are the
+ * server the near gateway's proxy address stands for, and the far gateway
+ * connects to it from its own address (no transparent bind), so the
+ * server sees the far gateway. A kegd from before proxy mode refuses the
+ * flag (its stream is reset, the client sees a reset): nothing is
+ * misdelivered.
+ *
+ * A proxy's UDP flow is one such stream too, with proto IPPROTO_UDP (only
+ * with KEG_TCP_OPEN_F_PROXY): its bytes are datagrams, each a 2-byte
+ * big-endian length (1..KEG_DGRAM_MAX) and that many bytes, in both
+ * directions; FIN ends the flow (idle, or kegd stopping).
  */
 #define KEG_TCP_OPEN_MAGIC  0xc7
 #define KEG_TCP_OPEN_LEN    40
 #define KEG_APP_ERR_TCP_RESET 0x6b02
+#define KEG_TCP_OPEN_F_PROXY 0x01
+#define KEG_TCP_OPEN_FLAGS   KEG_TCP_OPEN_F_PROXY   /* every flag defined */
+#define KEG_DGRAM_HDR        2
+#define KEG_DGRAM_MAX        65507                  /* an IPv4 UDP payload's most */
 
 struct keg_tcp_open {
 	__u8   magic;     /* KEG_TCP_OPEN_MAGIC */
 	__u8   family;    /* 4 or 6 */
-	__u8   proto;     /* IPPROTO_TCP */
-	__u8   flags;     /* none defined: refused when not 0 */
+	__u8   proto;     /* IPPROTO_TCP; IPPROTO_UDP with KEG_TCP_OPEN_F_PROXY */
+	__u8   flags;     /* KEG_TCP_OPEN_F_*: others refused */
 	__be16 sport;     /* the client's port */
 	__be16 dport;     /* the server's port */
 	__u8   saddr[16]; /* the client; IPv4 in [0..3], the rest 0 */

@@ -16,7 +16,7 @@ FUZZ_CFLAGS := -g -O1 -Wall -Wextra -std=gnu11 \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
                -Iheaders -Iuser/lib/base -Iuser/lib/net -Iuser/lib/bpf -Iuser/kegd
 
-FUZZ_NAMES := addr config state keg_frame tcpstream keg_compress
+FUZZ_NAMES := addr config state keg_frame tcpstream keg_compress dgram
 
 # The library sources each harness needs (only pure code is exercised).
 FUZZ_SRCS_addr   := user/lib/base/addr.c user/lib/base/err.c
@@ -25,6 +25,7 @@ FUZZ_SRCS_state  := user/lib/bpf/state.c user/lib/bpf/pins.c user/lib/base/iface
                     user/lib/base/note.c
 FUZZ_SRCS_keg_frame := user/kegd/keg_frame.c
 FUZZ_SRCS_tcpstream := user/kegd/tcpstream.c user/kegd/keg_frame.c user/kegd/keg_compress.c
+FUZZ_SRCS_dgram := user/kegd/tcpstream.c user/kegd/keg_frame.c
 FUZZ_SRCS_keg_compress := user/kegd/keg_compress.c user/kegd/keg_frame.c
 # Libraries a harness links besides its sources.
 FUZZ_LIBS_keg_compress := -lzstd -llz4

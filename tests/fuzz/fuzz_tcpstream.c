@@ -16,7 +16,9 @@
  *    rule no later byte can mend);
  *  - credit returned + bytes held == bytes pushed, at every step (flow
  *    control cannot drift);
- *  - memory never beyond the window.
+ *  - memory never beyond the window;
+ *  - an open header that decodes encodes back to the same 40 bytes (its
+ *    flags, KEG_TCP_OPEN_F_PROXY, included).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -58,6 +60,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ref_short = true;
 		else if (keg_tcp_open_decode(s, &e))
 			ref_bad = true;
+		else {
+			uint8_t again[KEG_TCP_OPEN_LEN];
+
+			if (keg_tcp_open_encode(again, (const struct sockaddr *)&e.client,
+						(const struct sockaddr *)&e.server, e.proto,
+						e.proxy ? KEG_TCP_OPEN_F_PROXY : 0) ||
+			    memcmp(again, s, sizeof(again)))
+				abort();
+		}
 		skip = KEG_TCP_OPEN_LEN;
 	}
 	for (off = skip; !ref_bad && off < len;) {

@@ -741,7 +741,7 @@ Test(quic, byte_streams_compressed_small_window_no_deadlock)
 
 		c4.sin_port = htons((uint16_t)(1000 + i));
 		*b = (struct bsend){ .idx = i };
-		cr_assert_eq(kq_bs_open(cl.c, (void *)&c4, (void *)&s4, b, &b->bs), 0);
+		cr_assert_eq(kq_bs_open(cl.c, (void *)&c4, (void *)&s4, IPPROTO_TCP, 0, b, &b->bs), 0);
 		bs_fill(b);
 	}
 	for (end = kq_now() + 30000 * MS; kq_now() < end;) {

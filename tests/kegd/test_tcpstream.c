@@ -42,7 +42,7 @@ Test(tcp_open, round_trip_v4_v6)
 
 	sin4(&c4, "10.1.2.5", 40000);
 	sin4(&s4, "10.2.0.9", 443);
-	cr_assert_eq(keg_tcp_open_encode(h, (void *)&c4, (void *)&s4), 0);
+	cr_assert_eq(keg_tcp_open_encode(h, (void *)&c4, (void *)&s4, IPPROTO_TCP, 0), 0);
 	cr_expect_eq(h[0], KEG_TCP_OPEN_MAGIC);
 	cr_assert_eq(keg_tcp_open_decode(h, &e), 0);
 	cr_expect_eq(e.len, sizeof(struct sockaddr_in));
@@ -51,14 +51,36 @@ Test(tcp_open, round_trip_v4_v6)
 
 	sin6(&c6, "2001:db8::5", 40001);
 	sin6(&s6, "2001:db8:2::9", 22);
-	cr_assert_eq(keg_tcp_open_encode(h, (void *)&c6, (void *)&s6), 0);
+	cr_assert_eq(keg_tcp_open_encode(h, (void *)&c6, (void *)&s6, IPPROTO_TCP, 0), 0);
 	cr_assert_eq(keg_tcp_open_decode(h, &e), 0);
 	cr_expect_eq(e.len, sizeof(struct sockaddr_in6));
 	cr_expect(!memcmp(&((struct sockaddr_in6 *)&e.client)->sin6_addr, &c6.sin6_addr, 16));
 	cr_expect_eq(((struct sockaddr_in6 *)&e.server)->sin6_port, htons(22));
 
+	/* Proxy mode: the flag crosses; without it the far side binds to
+	 * the client. */
+	cr_expect_eq(e.proxy, false);
+	cr_assert_eq(keg_tcp_open_encode(h, (void *)&c6, (void *)&s6, IPPROTO_TCP, KEG_TCP_OPEN_F_PROXY), 0);
+	cr_expect_eq(h[3], KEG_TCP_OPEN_F_PROXY);
+	cr_assert_eq(keg_tcp_open_decode(h, &e), 0);
+	cr_expect_eq(e.proxy, true);
+	cr_expect_eq(keg_tcp_open_encode(h, (void *)&c6, (void *)&s6, IPPROTO_TCP, 0x80), -EINVAL);
+
+	/* A proxy's UDP: only with the proxy flag, either way. */
+	cr_assert_eq(keg_tcp_open_encode(h, (void *)&c4, (void *)&s4, IPPROTO_UDP,
+					 KEG_TCP_OPEN_F_PROXY), 0);
+	cr_expect_eq(h[2], IPPROTO_UDP);
+	cr_assert_eq(keg_tcp_open_decode(h, &e), 0);
+	cr_expect_eq(e.proto, IPPROTO_UDP);
+	cr_expect(e.proxy);
+	h[3] = 0;
+	cr_expect_eq(keg_tcp_open_decode(h, &e), -EBADMSG, "UDP without the proxy flag");
+	cr_expect_eq(keg_tcp_open_encode(h, (void *)&c4, (void *)&s4, IPPROTO_UDP, 0), -EINVAL);
+	cr_expect_eq(keg_tcp_open_encode(h, (void *)&c4, (void *)&s4, IPPROTO_ICMP,
+					 KEG_TCP_OPEN_F_PROXY), -EINVAL);
+
 	/* Mixed families cannot be encoded. */
-	cr_expect_eq(keg_tcp_open_encode(h, (void *)&c4, (void *)&s6), -EAFNOSUPPORT);
+	cr_expect_eq(keg_tcp_open_encode(h, (void *)&c4, (void *)&s6, IPPROTO_TCP, 0), -EAFNOSUPPORT);
 }
 
 Test(tcp_open, malformed_fields)
@@ -70,7 +92,8 @@ Test(tcp_open, malformed_fields)
 		{ 0, 0x01, "keg version instead of the magic" },
 		{ 1, 5, "family 5" },
 		{ 2, 17, "UDP" },
-		{ 3, 1, "a flag" },
+		{ 3, 2, "an unknown flag" },
+		{ 3, 0x81, "the proxy flag with an unknown one" },
 		{ 4, 0, "client port 0 (high byte; low byte below)" },
 		{ 8, 0, "client address 0.x" },
 		{ 8, 127, "loopback client" },
@@ -81,7 +104,7 @@ Test(tcp_open, malformed_fields)
 
 	sin4(&c, "10.1.2.5", 256);          /* port 256: high byte 1, low byte 0 */
 	sin4(&s, "10.2.0.9", 80);
-	cr_assert_eq(keg_tcp_open_encode(good, (void *)&c, (void *)&s), 0);
+	cr_assert_eq(keg_tcp_open_encode(good, (void *)&c, (void *)&s, IPPROTO_TCP, 0), 0);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memcpy(h, good, sizeof(h));
 		h[bad[i].off] = bad[i].val;
@@ -104,7 +127,7 @@ static size_t make_stream(uint8_t *out, bool open, int nkegs, int recs, size_t r
 	if (open) {
 		sin4(&c, "10.1.2.5", 1000);
 		sin4(&s, "10.2.0.9", 80);
-		keg_tcp_open_encode(out, (void *)&c, (void *)&s);
+		keg_tcp_open_encode(out, (void *)&c, (void *)&s, IPPROTO_TCP, 0);
 		n = KEG_TCP_OPEN_LEN;
 	}
 	for (int k = 0; k < nkegs; k++) {
@@ -274,4 +297,68 @@ Test(tcp_stream, open_header_malformed)
 	cr_assert_eq(keg_tsrx_push(&rx, h + 10, sizeof(h) - 10), 0);
 	cr_expect_eq(keg_tsrx_open(&rx, &e), -EBADMSG);
 	keg_tsrx_free(&rx);
+}
+
+/* A proxy's datagrams in the stream: every split of a stream of three
+ * datagrams (1 byte, 300 bytes, KEG_DGRAM_MAX bytes) gives them back whole,
+ * in order; a length of 0 or above KEG_DGRAM_MAX is refused at its header,
+ * wherever it is cut. */
+Test(dgram, every_split_and_bad_lengths)
+{
+	static uint8_t stream[3 * KEG_DGRAM_HDR + 1 + 300 + KEG_DGRAM_MAX];
+	static struct keg_dgram_rx rx;
+	static const size_t lens[3] = { 1, 300, KEG_DGRAM_MAX };
+	size_t n = 0, steps[] = { 1, 2, 3, 7, 301, 4096, 70000 };
+
+	for (int d = 0; d < 3; d++) {
+		keg_dgram_hdr(stream + n, lens[d]);
+		n += KEG_DGRAM_HDR;
+		for (size_t i = 0; i < lens[d]; i++)
+			stream[n++] = (uint8_t)(d * 31 + i * 7);
+	}
+	for (size_t si = 0; si < sizeof(steps) / sizeof(steps[0]); si++) {
+		size_t off = 0, got = 0, off_d = KEG_DGRAM_HDR;
+
+		memset(&rx, 0, sizeof(rx));
+		while (off < n) {
+			size_t chunk = n - off < steps[si] ? n - off : steps[si];
+			const uint8_t *p = stream + off;
+
+			while (chunk) {
+				const uint8_t *dg;
+				size_t dl;
+				ssize_t t = keg_dgram_take(&rx, p, chunk, &dg, &dl);
+
+				cr_assert_gt(t, 0, "step %zu: took %zd", steps[si], t);
+				p += t;
+				chunk -= (size_t)t;
+				off += (size_t)t;
+				if (!dg)
+					continue;
+				cr_assert_lt(got, 3);
+				cr_assert_eq(dl, lens[got], "step %zu: datagram %zu: %zu bytes",
+					     steps[si], got, dl);
+				cr_assert(!memcmp(dg, stream + off_d, dl), "step %zu: datagram %zu",
+					  steps[si], got);
+				off_d += dl + KEG_DGRAM_HDR;
+				got++;
+			}
+		}
+		cr_expect_eq(got, 3, "step %zu: %zu datagrams", steps[si], got);
+	}
+
+	{
+		static const uint8_t zero[] = { 0, 0, 'x' }, big[] = { 0xff, 0xe4, 'x' };
+		const uint8_t *dg;
+		size_t dl;
+
+		memset(&rx, 0, sizeof(rx));
+		cr_expect_eq(keg_dgram_take(&rx, zero, 1, &dg, &dl), 1);
+		cr_expect_eq(keg_dgram_take(&rx, zero + 1, 2, &dg, &dl), -EBADMSG, "length 0");
+		memset(&rx, 0, sizeof(rx));
+		cr_expect_eq(keg_dgram_take(&rx, big, 3, &dg, &dl), -EBADMSG, "65508 bytes");
+		memset(&rx, 0, sizeof(rx));
+		cr_expect_eq(keg_dgram_take(&rx, big, 0, &dg, &dl), 0, "nothing given");
+		cr_expect_null(dg);
+	}
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* harness.c - see harness.h. */
 #include "harness.h"
+#include "keg_proxy.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -80,6 +81,7 @@ void keg_env_open(struct keg_env *e)
 	e->subnet_lens_fd = bpf_map__fd(e->skel->maps.keg_prefix_lens);
 	e->customers4_fd = bpf_map__fd(e->skel->maps.keg_customers4);
 	e->customers6_fd = bpf_map__fd(e->skel->maps.keg_customers6);
+	e->proxies_fd = bpf_map__fd(e->skel->maps.keg_proxies);
 	e->ncpu = libbpf_num_possible_cpus();
 	cr_assert_gt(e->ncpu, 0);
 }
@@ -143,6 +145,19 @@ void keg_env_add_customer(struct keg_env *e, const char *addr)
 		cr_assert_eq(bpf_map_update_elem(e->customers4_fd, &k, &val, BPF_ANY), 0,
 			     "keg_customers4 %s: %s", addr, strerror(errno));
 	}
+}
+
+void keg_env_add_proxy(struct keg_env *e, const char *addr)
+{
+	struct keg_proxy_key k = { 0 };
+	struct keg_proxy val = { .protos = 1 };
+
+	k.family = strchr(addr, ':') ? 6 : 4;
+	val.family = k.family;
+	cr_assert_eq(inet_pton(k.family == 6 ? AF_INET6 : AF_INET, addr, k.addr), 1,
+		     "bad address %s", addr);
+	cr_assert_eq(bpf_map_update_elem(e->proxies_fd, &k, &val, BPF_ANY), 0,
+		     "keg_proxies %s: %s", addr, strerror(errno));
 }
 
 void stats_read(struct keg_env *e, struct keg_stats *sum)

@@ -27,6 +27,7 @@ struct keg_env {
 	int tc_reply_fd;		/* keg_tc_reply, the tc ingress reply path */
 	int stats_fd, config_fd;
 	int subnets4_fd, subnets6_fd, subnet_lens_fd, customers4_fd, customers6_fd;
+	int proxies_fd;
 	int ncpu;
 };
 
@@ -39,6 +40,8 @@ void keg_env_config(struct keg_env *e, const char *mac, uint32_t flags);
 void keg_env_add_subnet(struct keg_env *e, const char *cidr);
 /* "10.1.0.7" or "2001:db8:1::7" into keg_customers4/6. */
 void keg_env_add_customer(struct keg_env *e, const char *addr);
+/* "198.51.100.77" or "2001:db8:77::7" into keg_proxies (keg_proxy.h). */
+void keg_env_add_proxy(struct keg_env *e, const char *addr);
 
 /* keg_stats summed over all CPUs, or zeroed on all CPUs. */
 void stats_read(struct keg_env *e, struct keg_stats *sum);

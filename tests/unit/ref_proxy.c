@@ -19,6 +19,11 @@ const char *const world_customers[] = {
 	"10.1.2.5", "192.0.2.99", "2001:db8:1::5", "2001:db8:abcd:12::1",
 };
 const int n_world_customers = sizeof(world_customers) / sizeof(world_customers[0]);
+/* Proxy addresses (keg_proxies): answered whoever asks; two in no prefix,
+ * two inside a proxied prefix. */
+const char *const world_proxies[] = { "198.51.100.77", "2001:db8:77::7", "10.1.77.7",
+				      "2001:db8:1::77" };
+const int n_world_proxies = sizeof(world_proxies) / sizeof(world_proxies[0]);
 
 void world_load(struct keg_env *e)
 {
@@ -26,6 +31,8 @@ void world_load(struct keg_env *e)
 		keg_env_add_subnet(e, world_subnets[i]);
 	for (int i = 0; i < n_world_customers; i++)
 		keg_env_add_customer(e, world_customers[i]);
+	for (int i = 0; i < n_world_proxies; i++)
+		keg_env_add_proxy(e, world_proxies[i]);
 }
 
 /* ---- the world as plain data -------------------------------------------- */
@@ -37,8 +44,8 @@ struct prefix {
 };
 
 static struct prefix subnets[16];
-static uint8_t cust4[16][4], cust6[16][16];
-static int nsub, ncust4, ncust6;
+static uint8_t cust4[16][4], cust6[16][16], px4[4][4], px6[4][16];
+static int nsub, ncust4, ncust6, npx4, npx6;
 static uint8_t mac[6];
 
 static void world_init(void)
@@ -67,6 +74,14 @@ static void world_init(void)
 		else
 			inet_pton(AF_INET, s, cust4[ncust4++]);
 	}
+	for (int i = 0; i < n_world_proxies; i++) {
+		const char *s = world_proxies[i];
+
+		if (strchr(s, ':'))
+			inet_pton(AF_INET6, s, px6[npx6++]);
+		else
+			inet_pton(AF_INET, s, px4[npx4++]);
+	}
 	pb_mac(WORLD_MAC, mac);
 }
 
@@ -92,6 +107,17 @@ static bool is_customer(int family, const uint8_t *a)
 			return true;
 	for (int i = 0; family == 6 && i < ncust6; i++)
 		if (!memcmp(a, cust6[i], 16))
+			return true;
+	return false;
+}
+
+static bool is_proxy(int family, const uint8_t *a)
+{
+	for (int i = 0; family == 4 && i < npx4; i++)
+		if (!memcmp(a, px4[i], 4))
+			return true;
+	for (int i = 0; family == 6 && i < npx6; i++)
+		if (!memcmp(a, px6[i], 16))
 			return true;
 	return false;
 }
@@ -129,13 +155,15 @@ static uint32_t ref_arp(const uint8_t *f, size_t len, size_t l3, uint32_t flags,
 		PASS("proxy-ARP off");
 	if (!memcmp(a + 14, a + 24, 4))
 		PASS("gratuitous ARP");
-	if (!in_subnets(4, a + 24))
-		PASS("ARP target not proxied");
-	if (!all_zero(a + 14, 4) && !in_subnets(4, a + 14))
-		PASS("ARP sender outside");
-	if (is_customer(4, a + 24))
-		PASS("ARP target assigned");
-
+	/* A proxy address is answered whoever asks (never a customer). */
+	if (!is_proxy(4, a + 24)) {
+		if (!in_subnets(4, a + 24))
+			PASS("ARP target not proxied");
+		if (!all_zero(a + 14, 4) && !in_subnets(4, a + 14))
+			PASS("ARP sender outside");
+		if (is_customer(4, a + 24))
+			PASS("ARP target assigned");
+	}
 	memcpy(out, f, len);
 	r = out + l3;
 	memcpy(out, f + 6, 6);		/* to the requester's Ethernet source */
@@ -208,13 +236,15 @@ static uint32_t ref_ns(const uint8_t *f, size_t len, size_t l3, uint32_t flags,
 	dad = all_zero(src, 16);
 	if (dad && (memcmp(dst, solicited_node, 13) || sll))
 		PASS("DAD NS not to the solicited-node address, or with SLLAO");
-	if (!in_subnets(6, target))
-		PASS("NS target not proxied");
-	if (!dad && !(src[0] == 0xfe && (src[1] & 0xc0) == 0x80) && !in_subnets(6, src))
-		PASS("NS sender outside");
-	if (is_customer(6, target))
-		PASS("NS target assigned");
-
+	if (!is_proxy(6, target)) {
+		if (!in_subnets(6, target))
+			PASS("NS target not proxied");
+		if (!dad && !(src[0] == 0xfe && (src[1] & 0xc0) == 0x80) &&
+		    !in_subnets(6, src))
+			PASS("NS sender outside");
+		if (is_customer(6, target))
+			PASS("NS target assigned");
+	}
 	/* Neighbor Advertisement: L2 as received (tags kept), then 40 + 32. */
 	memcpy(out, f, l3);
 	if (dad) {

@@ -21,6 +21,8 @@ extern const char *const world_subnets[];
 extern const int n_world_subnets;
 extern const char *const world_customers[];
 extern const int n_world_customers;
+extern const char *const world_proxies[];
+extern const int n_world_proxies;
 
 /* Load the world's prefixes and customers into keg's maps. */
 void world_load(struct keg_env *e);

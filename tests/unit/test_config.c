@@ -12,6 +12,7 @@
 #include <criterion/criterion.h>
 
 #include "config.h"
+#include "keg_site.h"
 
 /* A literal and its length (it may hold a NUL). */
 #define TXT(s) s, sizeof(s) - 1
@@ -60,6 +61,34 @@ static const struct bad_case bad[] = {
 	  TXT("interface a\nsubnet 10.0.0.0/8\nsubnet 10.0.0.0/8\nbogus\n"), 3,
 	  "duplicate subnet" },
 	{ "NUL byte", TXT("interface a\nsub\0net 10.0.0.0/8\n"), 2, "NUL byte" },
+	{ "limits without a value", TXT("limits tcp\n"), 1, "usage: limits [tcp N]" },
+	{ "limits, a value missing", TXT("limits tcp 5 udp\n"), 1, "'udp' needs a value" },
+	{ "limits, unknown kind", TXT("limits tcp 5 icmp 3\n"), 1,
+	  "'icmp': expected tcp, udp or total" },
+	{ "limits, kind twice", TXT("limits tcp 5 tcp 6\n"), 1, "'tcp' given twice" },
+	{ "limits, negative", TXT("limits udp -1\n"), 1, "udp: '-1': not a number of flows" },
+	{ "limits, over 1,000,000", TXT("limits total 1000001\n"), 1, "not a number of flows" },
+	{ "limits, not a number", TXT("limits tcp 12k\n"), 1, "'12k'" },
+	{ "limits, overflowing", TXT("limits tcp 99999999999999999999999\n"), 1,
+	  "not a number of flows" },
+	{ "limits, empty hex", TXT("limits tcp 0x10\n"), 1, "'0x10'" },
+	{ "limits, too many words", TXT("limits tcp 1 udp 2 total 3 tcp\n"), 1, "usage: limits" },
+	{ "proxy outside an interface", TXT("proxy B 10.1.1.200 10.2.0.9\n"), 1,
+	  "'proxy' outside an interface block" },
+	{ "proxy without a destination", TXT("interface a\nproxy B 10.1.1.200\n"), 2,
+	  "usage: proxy SITE LOCAL[:PORT] REMOTE[:PORT]" },
+	{ "proxy, too many words", TXT("interface a\nproxy B 10.1.1.200 10.2.0.9 tcp x\n"), 2,
+	  "usage: proxy" },
+	{ "proxy of a prefix", TXT("interface a\nproxy B 10.1.1.0/24 10.2.0.9\n"), 2,
+	  "--proxy: 10.1.1.0/24: a prefix" },
+	{ "proxy of ICMP", TXT("interface a\nproxy B 10.1.1.200 10.2.0.9 icmp\n"), 2, "not ICMP" },
+	{ "proxy, a port range", TXT("interface a\nproxy B 10.1.1.200:1-9 10.2.0.9:80\n"), 2,
+	  "one port" },
+	{ "proxy address twice",
+	  TXT("interface a\nproxy B 10.1.1.200:80 10.2.0.9:80\nproxy C 10.1.1.200 10.3.0.9\n"), 3,
+	  "proxy 10.1.1.200 already at line 2" },
+	{ "limits twice", TXT("limits tcp 1\ninterface a\nlimits udp 2\n"), 3,
+	  "limits given twice (first at line 1)" },
 };
 
 
@@ -141,6 +170,56 @@ Test(config, parsed)
 		    (const unsigned int[]){ 12 }, 1, "eth0.100 customers");
 	keg_conf_free(&conf);
 	cr_expect_eq(conf.n_ifaces, 0);
+}
+
+Test(config, limits)
+{
+	static const char text[] = "interface a\nlimits udp none tcp 100  # anywhere\n";
+	struct keg_conf conf;
+	struct keg_err err;
+
+	cr_assert_eq(keg_conf_parse_buf(text, strlen(text), &conf, &err), 0, "%s", err.msg);
+	cr_expect_eq(conf.limits.line, 2);
+	cr_expect_eq(conf.limits.tcp, 100);
+	cr_expect_eq(conf.limits.udp, 0);
+	/* Not given: the default, so the line is the whole setting. */
+	cr_expect_eq(conf.limits.total, KEG_LIMITS_TOTAL_DEFAULT);
+	keg_conf_free(&conf);
+
+	cr_assert_eq(keg_conf_parse_buf(TXT("limits total 0 tcp 1000000\n"), &conf, &err), 0);
+	cr_expect_eq(conf.limits.total, 0);
+	cr_expect_eq(conf.limits.tcp, 1000000);
+	keg_conf_free(&conf);
+
+	cr_assert_eq(keg_conf_parse_buf(TXT("interface a\n"), &conf, &err), 0);
+	cr_expect_eq(conf.limits.line, 0, "no limits line: the limits are left alone");
+	keg_conf_free(&conf);
+}
+
+Test(config, proxies)
+{
+	static const char text[] = "interface a\n"
+				   "proxy B 10.1.1.200:8080 10.2.0.9:80\n"
+				   "proxy hq [2001:db8:1::200]:443 [2001:db8:2::9]:8443 tcp\n"
+				   "interface b\n"
+				   "proxy B 10.1.1.200 10.2.0.9\n";	/* another LAN: fine */
+	const struct keg_conf_iface *a, *b;
+	struct keg_conf conf;
+	struct keg_err err;
+	char buf[256];
+
+	cr_assert_eq(keg_conf_parse_buf(text, strlen(text), &conf, &err), 0, "%s", err.msg);
+	a = keg_conf_find(&conf, "a");
+	b = keg_conf_find(&conf, "b");
+	cr_assert(a && b);
+	cr_assert_eq(a->proxies.n, 2);
+	cr_expect_eq(a->proxies.v[0].line, 2);
+	cr_expect_str_eq(keg_proxy_spec_str(&a->proxies.v[0].spec, buf, sizeof(buf)),
+			 "--site B --proxy 10.1.1.200:8080 --dest 10.2.0.9:80 --proto tcp,udp");
+	cr_expect_str_eq(keg_proxy_spec_str(&a->proxies.v[1].spec, buf, sizeof(buf)),
+			 "--site hq --proxy [2001:db8:1::200]:443 --dest [2001:db8:2::9]:8443 --proto tcp");
+	cr_assert_eq(b->proxies.n, 1);
+	keg_conf_free(&conf);
 }
 
 Test(config, empty_and_comments_only)

@@ -290,7 +290,83 @@ static uint32_t c_arp_three_tags(struct pkt *q, struct pkt *a)
 	return BOTH;
 }
 
+/* A proxy address (keg_proxies, kegctl proxy add): in no proxied prefix,
+ * answered whoever asks, while proxy-ARP is on. */
+static uint32_t c_arp_proxy_addr(struct pkt *q, struct pkt *a)
+{
+	arp_frame(q, L2(BCAST, H1_MAC),
+		  ARP(.op = 1, .sha = H1_MAC, .spa = "10.1.2.7", .tpa = "198.51.100.77"), 0);
+	arp_frame(a, L2(H1_MAC, KEG_MAC),
+		  ARP(.op = 2, .sha = KEG_MAC, .spa = "198.51.100.77", .tha = H1_MAC,
+		      .tpa = "10.1.2.7"), 0);
+	return BOTH;
+}
+
+static uint32_t c_arp_proxy_addr_any_sender(struct pkt *q, struct pkt *a)
+{
+	arp_frame(q, L2(BCAST, H1_MAC),
+		  ARP(.op = 1, .sha = H1_MAC, .spa = "203.0.113.9", .tpa = "198.51.100.77"), 18);
+	arp_frame(a, L2(H1_MAC, KEG_MAC),
+		  ARP(.op = 2, .sha = KEG_MAC, .spa = "198.51.100.77", .tha = H1_MAC,
+		      .tpa = "203.0.113.9"), 18);
+	return BOTH;
+}
+
+static uint32_t c_arp_proxy_addr_disabled(struct pkt *q, struct pkt *a)
+{
+	(void)a;
+	arp_frame(q, L2(BCAST, H1_MAC), ARP_REQ(.tpa = "198.51.100.77"), 18);
+	return KEG_CFG_PROXY_NDP;
+}
+
+/* A proxy address inside a proxied prefix, asked by a sender outside
+ * every prefix (refused for any other address there). */
+static uint32_t c_arp_proxy_addr_in_prefix(struct pkt *q, struct pkt *a)
+{
+	arp_frame(q, L2(BCAST, H1_MAC),
+		  ARP(.op = 1, .sha = H1_MAC, .spa = "203.0.113.9", .tpa = "10.1.77.7"), 18);
+	arp_frame(a, L2(H1_MAC, KEG_MAC),
+		  ARP(.op = 2, .sha = KEG_MAC, .spa = "10.1.77.7", .tha = H1_MAC,
+		      .tpa = "203.0.113.9"), 18);
+	return BOTH;
+}
+
+/* The next address of the proxy's is no proxy and in no prefix. */
+static uint32_t c_arp_proxy_addr_neighbour(struct pkt *q, struct pkt *a)
+{
+	(void)a;
+	arp_frame(q, L2(BCAST, H1_MAC), ARP_REQ(.tpa = "198.51.100.78"), 18);
+	return BOTH;
+}
+
 /* ---- NDP answered ---------------------------------------------------------- */
+
+static uint32_t c_ns_proxy_addr(struct pkt *q, struct pkt *a)
+{
+	ns_frame(q, L2("33:33:ff:00:00:07", H1_MAC),
+		 NS(.src = "2001:db8:1::7", .dst = "ff02::1:ff00:7",
+		    .target = "2001:db8:77::7", .sll = H1_MAC));
+	na_frame(a, L2(H1_MAC, KEG_MAC), "2001:db8:77::7", "2001:db8:1::7", true);
+	return BOTH;
+}
+
+static uint32_t c_ns_proxy_addr_in_prefix(struct pkt *q, struct pkt *a)
+{
+	ns_frame(q, L2("33:33:ff:00:00:77", H1_MAC),
+		 NS(.src = "2001:db8:5555::1", .dst = "ff02::1:ff00:77",
+		    .target = "2001:db8:1::77"));
+	na_frame(a, L2(H1_MAC, KEG_MAC), "2001:db8:1::77", "2001:db8:5555::1", true);
+	return BOTH;
+}
+
+static uint32_t c_ns_proxy_addr_any_sender(struct pkt *q, struct pkt *a)
+{
+	ns_frame(q, L2("33:33:ff:00:00:07", H1_MAC),
+		 NS(.src = "2001:db8:5555::1", .dst = "ff02::1:ff00:7",
+		    .target = "2001:db8:77::7"));
+	na_frame(a, L2(H1_MAC, KEG_MAC), "2001:db8:77::7", "2001:db8:5555::1", true);
+	return BOTH;
+}
 
 static uint32_t c_ns(struct pkt *q, struct pkt *a)
 {
@@ -546,6 +622,14 @@ static const struct proxy_case cases[] = {
 	C(arp_unconfigured, arp_disabled),
 	C(arp_truncated, err_trunc_arp),
 	C(arp_three_tags, err_too_many_vlans),
+	C(arp_proxy_addr, arp_replied),
+	C(arp_proxy_addr_any_sender, arp_replied),
+	C(arp_proxy_addr_disabled, arp_disabled),
+	C(arp_proxy_addr_in_prefix, arp_replied),
+	C(arp_proxy_addr_neighbour, arp_target_outside),
+	C(ns_proxy_addr, ns_replied),
+	C(ns_proxy_addr_any_sender, ns_replied),
+	C(ns_proxy_addr_in_prefix, ns_replied),
 	C(ns, ns_replied),
 	C(ns_no_option, ns_replied),
 	C(ns_link_local_sender, ns_replied),

@@ -30,6 +30,12 @@ Every mode prints one line of key=value results.
                           broken=1 if the connection was reset meanwhile
   udpsink PORT SECS       count the UDP datagrams arriving for SECS: got=N
   udpsend HOST PORT N     send N datagrams, 20 ms apart, from one socket
+  udpecho PORT SECS       answer every UDP datagram (IPv4 and IPv6) with
+                          "PEERADDR " and the datagram, for SECS seconds
+  udpping HOST PORT N     N datagrams of 1 to 1400 random bytes from one
+                          socket, each waiting up to 2 s for udpecho's
+                          answer: ok= the answers that carried the datagram
+                          back whole, peer= the address udpecho saw
 """
 import hashlib
 import os
@@ -303,6 +309,42 @@ def udpsend(host, port, n):
     print("sent=%d" % n)
 
 
+def udpecho(port, secs):
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    s.bind(("::", port))
+    s.settimeout(0.2)
+    end = time.time() + secs
+    n = 0
+    while time.time() < end:
+        try:
+            b, addr = s.recvfrom(65535)
+        except socket.timeout:
+            continue
+        s.sendto(peer_str(addr).encode() + b" " + b, addr)
+        n += 1
+    print("echoed=%d" % n)
+
+
+def udpping(host, port, n):
+    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.connect((host, port))
+    s.settimeout(2)
+    ok, peer = 0, ""
+    for i in range(n):
+        data = os.urandom(1 + (i * 397) % 1400)
+        s.send(data)
+        try:
+            b = s.recv(65535)
+        except (socket.timeout, ConnectionRefusedError):
+            continue
+        p, _, echo = b.partition(b" ")
+        peer = p.decode()
+        ok += echo == data
+    print("ok=%d peer=%s" % (ok, peer))
+
+
 def main(a):
     global TEXT
     if a and a[0] == "--text":
@@ -328,6 +370,10 @@ def main(a):
         udpsink(int(a[1]), float(a[2]))
     elif a[0] == "udpsend":
         udpsend(a[1], int(a[2]), int(a[3]))
+    elif a[0] == "udpecho":
+        udpecho(int(a[1]), float(a[2]))
+    elif a[0] == "udpping":
+        udpping(a[1], int(a[2]), int(a[3]))
     else:
         sys.exit(__doc__)
 

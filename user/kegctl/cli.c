@@ -417,6 +417,10 @@ int cli_main(const struct cli_cmd *const *cmds, size_t n, int argc, char **argv)
 	if (sub && (!strcmp(sub, "-h") || !strcmp(sub, "--help"))) {
 		printf("Usage: %s %s SUBCOMMAND ...\n\nSubcommands:\n", PROG, word);
 		cli_print_list(stdout, cmds, n, word);
+		for (k = 0; k < n; k++)
+			if (cmds[k]->group && !strcmp(cmds[k]->group, word) &&
+			    cmds[k]->group_help)
+				printf("\n%s\n", cmds[k]->group_help);
 		printf("\nRun '%s %s SUBCOMMAND --help' for its options.\n", PROG, word);
 		return 0;
 	}

@@ -99,6 +99,9 @@ struct cli_cmd {
 	const char *name;	/* "add" */
 	const char *summary;	/* one line for the command list */
 	const char *help;	/* paragraph for the command's --help */
+	const char *group_help;	/* optional: `kegctl GROUP --help` prints it
+				   after the subcommands (one command of the
+				   group sets it) */
 	const struct cli_arg *args;	/* terminated by { 0 } */
 	const struct cli_opt *opts;	/* terminated by { 0 } */
 	size_t opts_size;	/* sizeof the options struct */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "apply.h"
+#include "apply_limits.h"
 #include "apply_sites.h"
 #include "commands.h"
 
@@ -41,13 +42,14 @@ static void unload_apply(void *o)
 }
 
 /* The interfaces the file names; site lines change what every interface's
- * kegd serves: then all of keg is locked. */
+ * kegd serves, a limits line what kegd does for all: then all of keg is
+ * locked (as kegctl site and limits set do). */
 static int apply_lock_ifaces(const void *o, const char **names, size_t max)
 {
 	const struct apply_opts *opts = o;
 	size_t i;
 
-	if (opts->conf.n_sites || opts->conf.n_ifaces > max)
+	if (opts->conf.n_sites || opts->conf.limits.line || opts->conf.n_ifaces > max)
 		return -E2BIG;
 	for (i = 0; i < opts->conf.n_ifaces; i++)
 		names[i] = opts->conf.ifaces[i].name;
@@ -59,7 +61,7 @@ static int run_apply(struct cli_ctx *ctx, const void *o)
 	const struct apply_opts *opts = o;
 	struct keg_apply_result r;
 	struct site_plan *sp = calloc(1, sizeof(*sp));
-	size_t site_changes = 0;
+	size_t site_changes = 0, limit_changes = 0;
 	int ret;
 
 	if (!sp)
@@ -71,12 +73,17 @@ static int run_apply(struct cli_ctx *ctx, const void *o)
 				     &ctx->err);
 	if (!ret)
 		ret = site_plan_apply(ctx, sp, opts->dry_run, &site_changes);
+	if (!ret)
+		ret = limits_plan_apply(ctx, &opts->conf.limits, opts->dry_run, &limit_changes);
 	free(sp);
 	if (ret)
 		return ret;
 	if (site_changes)
 		printf("%s%zu site change%s\n", opts->dry_run ? "dry run: would make " : "applied ",
 		       site_changes, site_changes == 1 ? "" : "s");
+	if (limit_changes)
+		printf("%s\n", opts->dry_run ? "dry run: would change the limits" :
+		       "applied the limits");
 	printf("%s%zu change%s (%zu added, %zu removed), %zu unchanged, %zu interface%s",
 	       opts->dry_run ? "dry run: would make " : "applied ", r.n_changes,
 	       r.n_changes == 1 ? "" : "s", r.n_add, r.n_del, r.n_same,
@@ -123,7 +130,11 @@ const struct cli_cmd cmd_apply = {
 		"sites: 'site NAME ADDR[:PORT] local key FILE | pubkey KEY [maxrate RATE]\n"
 		"[segsize BYTES] [compress zstd[:LEVEL]|lz4|off] [compress-gain PCT]', and 'site NAME DAYS [HH:MM-HH:MM] maxrate RATE [; ...]' for\n"
 		"a site's MaxRate schedule; sites are written after the interfaces (\"sites:\n"
-		"+ site B\"). A file without site lines leaves the sites alone.",
+		"+ site B\"). A file without site lines leaves the sites alone.\n"
+		"One 'limits [tcp N] [udp N] [total N]' line (anywhere; N or none) is the\n"
+		"whole of 'kegctl limits set': a limit it leaves out is the default (tcp and\n"
+		"udp none, total 8192); written last (\"limits: ~ limits tcp 100 ...\"). A\n"
+		"file without it leaves the limits alone.",
 	.args = apply_args,
 	.opts = apply_opts_tab,
 	.opts_size = sizeof(struct apply_opts),

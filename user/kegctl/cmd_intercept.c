@@ -75,6 +75,26 @@ static int run_add(struct cli_ctx *ctx, const void *o)
 	return ret;
 }
 
+/* A proxy's rule changes with its proxy only (kegctl proxy del). */
+static int refuse_proxy_rule(struct cli_ctx *ctx, const struct keg_icpt_maps *m,
+			     const char *iface, uint32_t id)
+{
+	struct keg_icpt_entry *v;
+	char buf[KEG_ADDR_STRLEN];
+	size_t n;
+	int ret = 0;
+
+	if (keg_icpt_list(m, &v, &n))
+		return 0;       /* the change itself will say what is wrong */
+	for (size_t i = 0; i < n; i++)
+		if (v[i].rule.id == id && v[i].spec.proxy)
+			ret = cli_fail(ctx, -EPERM, "%s: rule %u is the rule of proxy %s: "
+				       "'kegctl proxy del --proxy %s' removes both", iface, id,
+				       keg_addr_str(&v[i].spec.dst, buf, sizeof(buf)), buf);
+	free(v);
+	return ret;
+}
+
 static int run_change(struct cli_ctx *ctx, const struct icpt_opts *opts, int op)
 {
 	struct keg_icpt_maps m;
@@ -88,6 +108,11 @@ static int run_change(struct cli_ctx *ctx, const struct icpt_opts *opts, int op)
 	ret = open_maps(ctx, opts->iface, &a, &m);
 	if (ret)
 		return ret;
+	ret = refuse_proxy_rule(ctx, &m, a.name, id);
+	if (ret) {
+		keg_icpt_maps_close(&m);
+		return ret;
+	}
 	ret = op == 0 ? keg_icpt_del(&m, id, &ctx->err) :
 			keg_icpt_enable(&m, id, op == 1, &ctx->err);
 	if (!ret)
@@ -120,7 +145,8 @@ static void print_rule_json(const char *iface, const struct keg_icpt_entry *e,
 	printf("%s{\"iface\": \"%s\", \"id\": %u, \"state\": \"%c\", \"site\": \"%s\", "
 	       "\"src\": \"%s\", \"sport\": \"%s\", \"dst\": \"%s\", \"dport\": \"%s\", "
 	       "\"proto\": \"%s\", \"when_down\": \"%s\", \"match\": \"%s\", "
-	       "\"terminate\": %s, \"forward_at_limit\": %s, \"packets\": %llu, \"bytes\": %llu}",
+	       "\"terminate\": %s, \"forward_at_limit\": %s, \"proxy\": %s, "
+	       "\"packets\": %llu, \"bytes\": %llu}",
 	       first ? "" : ",\n ", iface, e->rule.id, state, e->spec.site,
 	       keg_prefix_str(&e->spec.src, s, sizeof(s)),
 	       keg_ports_str(&e->spec.sport, sp, sizeof(sp)),
@@ -131,6 +157,7 @@ static void print_rule_json(const char *iface, const struct keg_icpt_entry *e,
 	       e->spec.match == KEG_ICPT_MATCH_OUTER ? "outer" : "inner",
 	       (e->rule.flags & KEG_ICPT_F_TERMINATE) ? "true" : "false",
 	       (e->rule.flags & KEG_ICPT_F_FWD_AT_LIMIT) ? "true" : "false",
+	       (e->rule.flags & KEG_ICPT_F_PROXY) ? "true" : "false",
 	       (unsigned long long)e->packets, (unsigned long long)e->bytes);
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "config.h"
 #include "commands.h"
 #include "json.h"
 #include "sitemaps.h"
@@ -21,26 +22,6 @@ struct limits_opts {
 	const char *tcp, *udp, *total;
 	bool json;
 };
-
-/* "N" (0: no limit) or "none"; -EINVAL otherwise. */
-static int limit_parse(const char *s, uint32_t *v)
-{
-	unsigned long long n;
-	char *end;
-
-	if (!strcmp(s, "none")) {
-		*v = 0;
-		return 0;
-	}
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	n = strtoull(s, &end, 10);
-	if (errno || *end || n > 1000000)
-		return -EINVAL;
-	*v = (uint32_t)n;
-	return 0;
-}
 
 static int run_set(struct cli_ctx *ctx, const void *opts)
 {
@@ -55,7 +36,7 @@ static int run_set(struct cli_ctx *ctx, const void *opts)
 	if (!o->tcp && !o->udp && !o->total)
 		return cli_usage(ctx, "give at least one of --tcp, --udp, --total");
 	for (int i = 0; i < 3; i++)
-		if (in[i] && limit_parse(in[i], &v[i]))
+		if (in[i] && keg_limit_parse(in[i], &v[i], NULL))
 			return cli_usage(ctx, "%s %s: not a number of flows (0..1000000, 0 or "
 					 "none: no limit)", names[i], in[i]);
 	ret = keg_sitemaps_open(&m, true, &ctx->err);

@@ -81,7 +81,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: kegd --iface IFACE [--iface IFACE ...] [--cc ALGO] [--rtt MS]\n"
 		   "            [--deadline-us US] [--queue PKTS] [--key-update-s S] [--qlog DIR]\n"
-		   "            [--mem-max-mib M] [--wire 1|2|3] [--no-schedule] [--no-terminate] [-v]\n"
+		   "            [--mem-max-mib M] [--wire 1|2|3] [--no-schedule] [--no-terminate]\n"
+		   "            [--udp-idle-s S] [-v]\n"
 		   "Receive what keg's intercept rules steer into AF_XDP on IFACE (one socket\n"
 		   "and thread per receive queue). Packets of a rule whose site is a remote site\n"
 		   "(`kegctl site add`) are carried to that site's gateway in kegs over QUIC\n"
@@ -104,7 +105,9 @@ static void usage(FILE *f)
 		   "  --no-schedule    do not apply the customer shaping schedules that\n"
 		   "                   `kegctl apply` stored (kegd applies them at their minute)\n"
 		   "  --no-terminate   no TCP termination: no listeners, no keg_tc_term; TCP of\n"
-		   "                   terminating rules is then forwarded by the kernel\n");
+		   "                   terminating rules is then forwarded by the kernel\n"
+		   "  --udp-idle-s S   a proxy's UDP flow ends after S seconds without a\n"
+		   "                   datagram either way (60)\n");
 }
 
 static int parse_num(const char *s, unsigned long long *v)
@@ -132,6 +135,7 @@ static int parse_args(struct kegd *kd, struct kegd_transport_opts *to, int argc,
 		{ "no-terminate", no_argument, NULL, 'T' },
 		{ "mem-max-mib", required_argument, NULL, 'M' },
 		{ "wire", required_argument, NULL, 'W' },
+		{ "udp-idle-s", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -184,6 +188,13 @@ static int parse_args(struct kegd *kd, struct kegd_transport_opts *to, int argc,
 			break;
 		case 'L':
 			to->qlog_dir = optarg;
+			break;
+		case 'U':
+			if (parse_num(optarg, &v) || !v || v > 86400) {
+				pr_notice("--udp-idle-s: '%s' is no number of seconds (1..86400)", optarg);
+				return 2;
+			}
+			to->udp_idle_ns = v * 1000000000ULL;
 			break;
 		case 'W':
 			if (strcmp(optarg, "1") && strcmp(optarg, "2") && strcmp(optarg, "3")) {

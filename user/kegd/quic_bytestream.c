@@ -346,7 +346,7 @@ static void bs_reset_stream(struct kq_bs *bs)
 }
 
 int kq_bs_open(struct kq_conn *c, const struct sockaddr *client, const struct sockaddr *server,
-	       void *user, struct kq_bs **out)
+	       uint8_t proto, uint8_t flags, void *user, struct kq_bs **out)
 {
 	uint8_t hdr[KEG_TCP_OPEN_LEN];
 	struct kq_bs *bs;
@@ -354,7 +354,7 @@ int kq_bs_open(struct kq_conn *c, const struct sockaddr *client, const struct so
 
 	if (!c->cur || !c->cur->up)
 		return -ENOTCONN;
-	ret = keg_tcp_open_encode(hdr, client, server);
+	ret = keg_tcp_open_encode(hdr, client, server, proto, flags);
 	if (ret)
 		return ret;
 	bs = kqbs_alloc(c, false);
@@ -385,6 +385,11 @@ size_t kq_bs_room(const struct kq_bs *bs)
 		return 0;
 	room -= KEG_TCP_KEG_HDR;
 	return room < most ? room : most;
+}
+
+size_t kq_bs_keg_max(const struct kq_bs *bs)
+{
+	return bs->c->cfg.segsize - KEG_REC_HDR_LEN;
 }
 
 /* One byte keg of data[0..len) into the send ring, compressed when the

@@ -212,12 +212,16 @@ enum kq_state kq_conn_state(const struct kq_conn *c);
  * so a slow reader at either end slows the writer at the other instead of
  * growing buffers. A stream dies with the connection (KQ_BS_RESET).
  */
-/* Open one for the connection client -> server (this side accepted it).
- * -ENOTCONN while the site is not up, -EAFNOSUPPORT, -ENOMEM. */
+/* Open one for the connection client -> server (this side accepted it):
+ * proto IPPROTO_TCP, or IPPROTO_UDP for a proxy's datagrams; flags
+ * KEG_TCP_OPEN_F_* (proxy mode: server is the proxy's destination).
+ * -ENOTCONN while the site is not up, -EAFNOSUPPORT, -EINVAL, -ENOMEM. */
 int kq_bs_open(struct kq_conn *c, const struct sockaddr *client, const struct sockaddr *server,
-	       void *user, struct kq_bs **out);
+	       uint8_t proto, uint8_t flags, void *user, struct kq_bs **out);
 /* Bytes kq_bs_write takes now (one keg at most); 0 when full or ended. */
 size_t kq_bs_room(const struct kq_bs *bs);
+/* The most kq_bs_room() ever gives: one keg's bytes (Segsize less its record header). */
+size_t kq_bs_keg_max(const struct kq_bs *bs);
 /* Queue up to kq_bs_room() bytes as one keg: the count taken, -EPIPE if dead. */
 ssize_t kq_bs_write(struct kq_bs *bs, const void *data, size_t len);
 /* FIN after what was written (the TCP side read EOF). */

@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "keg_intercept.h"
+#include "clock.h"
 #include "kegd.h"
 #include "log.h"
 #include "nl.h"
@@ -21,8 +23,12 @@
 #define TERM_IO_MAX    KEG_PKT_MAX      /* bytes moved per read: one keg */
 #define TERM_ACCEPTS   64               /* accepted per wake-up */
 #define TERM_IOV       16               /* records written to a socket at once */
+/* A proxy's UDP flow ends after this long without a datagram either way,
+ * as a NAT's binding would (kegd --udp-idle-s). */
+#define TERM_UDP_IDLE_NS  (60ULL * 1000000000ULL)
+#define TERM_IDLE_EVERY_NS 1000000000ULL   /* how often idle flows are looked for */
 
-enum { TERM_LISTENER = 1, TERM_CONN };
+enum { TERM_LISTENER = 1, TERM_CONN, TERM_ULISTENER };
 
 struct tlisten {
 	uint8_t kind;                   /* TERM_LISTENER */
@@ -41,6 +47,13 @@ struct tconn {
 	bool wr_shut;                   /* the peer's FIN was passed to the socket */
 	bool starved;                   /* not read: all buffers over mem_max */
 	bool out_blocked;               /* the socket took less than offered */
+	/* A proxy's UDP flow (keg_proxy.h): datagrams, not a byte stream. */
+	bool udp;
+	bool near;                      /* near the client: ca/la say which flow */
+	bool uwait;                     /* a datagram waits for room in the stream */
+	struct keg_dgram_rx *urx;       /* the stream's datagrams being put together */
+	uint64_t last_ns;               /* the last datagram either way */
+	struct sockaddr_storage ca, la; /* the client, the proxy address it sent to */
 	uint32_t events;                /* registered with epoll */
 	struct tconn *next, *prev;
 };
@@ -55,6 +68,9 @@ struct kegd_term {
 	struct kegd_term_hook hooks[KEGD_MAX_IFACES];
 	unsigned int n_hooks;
 	struct tlisten l[KEG_TERM_SOCKS];
+	struct tlisten ul[KEG_TERM_SOCKS];      /* a proxy's UDP: the receivers */
+	uint64_t next_idle_ns;
+	uint64_t udp_idle_ns;
 	struct tconn *conns;
 	unsigned int n_starved;
 	bool accept_paused;             /* out of descriptors: listeners off */
@@ -66,6 +82,7 @@ struct kegd_term {
 	uint64_t udp_now;               /* packet flows, for total_max */
 	uint64_t limit_refused;
 	uint8_t buf[TERM_IO_MAX];
+	uint8_t ubuf[KEG_DGRAM_HDR + KEG_DGRAM_MAX];
 };
 
 /* ---- connections ----------------------------------------------------------- */
@@ -110,6 +127,7 @@ static void conn_free(struct tconn *tc, bool reset)
 		t->conns = tc->next;
 	if (tc->next)
 		tc->next->prev = tc->prev;
+	free(tc->urx);
 	free(tc);
 	if (t->accept_paused)
 		listeners_set(t, true);
@@ -253,20 +271,107 @@ static bool pump_out(struct tconn *tc)
 	return true;
 }
 
+/* ---- a proxy's UDP flow: datagrams framed in the stream ------------------- */
+
+/* The socket's datagrams into the stream, each whole in one keg, while it
+ * has room. One the stream can never take (over a keg) or that comes
+ * while memory is over its bound is dropped, as a full UDP buffer would.
+ * false: tc is gone. */
+static bool upump_in(struct tconn *tc)
+{
+	struct kegd_term *t = tc->t;
+
+	tc->uwait = false;
+	for (int i = 0; i < TERM_ACCEPTS; i++) {
+		size_t room = kq_bs_room(tc->bs);
+		ssize_t n;
+
+		n = recv(tc->fd, t->ubuf + KEG_DGRAM_HDR, KEG_DGRAM_MAX, MSG_DONTWAIT | MSG_PEEK |
+			 MSG_TRUNC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n < 0)
+			continue;       /* an ICMP error reported (ECONNREFUSED): read on */
+		if ((size_t)n + KEG_DGRAM_HDR > room &&
+		    (size_t)n + KEG_DGRAM_HDR <= kq_bs_keg_max(tc->bs) && !t->over_mem) {
+			/* Wait for room (KQ_BS_WRITABLE pumps again): EPOLLIN
+			 * is off meanwhile, or the readable socket would spin. */
+			tc->uwait = true;
+			break;
+		}
+		n = recv(tc->fd, t->ubuf + KEG_DGRAM_HDR, KEG_DGRAM_MAX, MSG_DONTWAIT | MSG_TRUNC);
+		if (n <= 0 || n > KEG_DGRAM_MAX || (size_t)n + KEG_DGRAM_HDR > room ||
+		    t->over_mem)
+			continue;       /* empty, or dropped (an IPv6 one over 65,507 bytes too) */
+		keg_dgram_hdr(t->ubuf, (size_t)n);
+		kq_bs_write(tc->bs, t->ubuf, (size_t)n + KEG_DGRAM_HDR);
+		tc->last_ns = keg_now_ns();
+	}
+	return true;
+}
+
+/* The stream's datagrams out of the socket, one send each (one the socket
+ * cannot take now is lost, as UDP's). The peer's FIN ends the flow.
+ * false: tc is gone. */
+static bool upump_out(struct tconn *tc)
+{
+	for (;;) {
+		struct iovec iov[TERM_IOV];
+		int nv = kq_bs_peekv(tc->bs, iov, TERM_IOV);
+		size_t used = 0;
+
+		if (nv < 0) {
+			conn_abort(tc, "the stream", -nv);
+			return false;
+		}
+		if (nv == 0) {
+			if (kq_bs_eof(tc->bs)) {
+				conn_free(tc, false);
+				return false;
+			}
+			return true;
+		}
+		for (int i = 0; i < nv; i++) {
+			const uint8_t *p = iov[i].iov_base;
+			size_t left = iov[i].iov_len;
+
+			while (left) {
+				const uint8_t *dg;
+				size_t dl;
+				ssize_t k = keg_dgram_take(tc->urx, p, left, &dg, &dl);
+
+				if (k < 0) {
+					conn_abort(tc, "a malformed datagram in the stream", EBADMSG);
+					return false;
+				}
+				if (dg)
+					send(tc->fd, dg, dl, MSG_DONTWAIT | MSG_NOSIGNAL);
+				p += k;
+				left -= (size_t)k;
+				used += (size_t)k;
+			}
+		}
+		kq_bs_consume(tc->bs, used);
+		tc->last_ns = keg_now_ns();
+	}
+}
+
 static void update_events(struct tconn *tc)
 {
 	uint32_t want = 0;
 
 	if (tc->connecting || tc->out_blocked)
 		want |= EPOLLOUT;
-	if (!tc->rd_eof && !tc->connecting && !tc->starved && kq_bs_room(tc->bs))
+	if (!tc->rd_eof && !tc->connecting && !tc->starved && !tc->uwait && kq_bs_room(tc->bs))
 		want |= EPOLLIN;
 	set_events(tc, want);
 }
 
 static void conn_pump(struct tconn *tc)
 {
-	if (pump_out(tc) && pump_in(tc))
+	if (tc->udp ? upump_out(tc) && upump_in(tc) : pump_out(tc) && pump_in(tc))
 		update_events(tc);
 }
 
@@ -352,6 +457,44 @@ static void reset_fd(int fd)
 	close(fd);
 }
 
+/* Proxy mode (keg_proxy.h): a connection to a proxy address of the
+ * interface goes to its destination instead. 1: *server rewritten; 0: no
+ * proxy address; -1: a proxy address that does not carry this connection
+ * (port, protocol), which only a rule changed since its SYN can bring. */
+static int proxy_dest(struct kegd_term_hook *h, struct sockaddr_storage *server, uint8_t proto_bit)
+{
+	struct keg_proxy_key k;
+	struct keg_proxy p;
+	uint8_t *addr;
+	in_port_t *port;
+
+	memset(&k, 0, sizeof(k));
+	if (server->ss_family == AF_INET) {
+		struct sockaddr_in *s = (void *)server;
+
+		k.family = 4;
+		addr = (uint8_t *)&s->sin_addr;
+		port = &s->sin_port;
+		memcpy(k.addr, addr, 4);
+	} else {
+		struct sockaddr_in6 *s = (void *)server;
+
+		k.family = 6;
+		addr = (uint8_t *)&s->sin6_addr;
+		port = &s->sin6_port;
+		memcpy(k.addr, addr, 16);
+	}
+	if (kegd_term_hook_proxy(h, &k, &p))
+		return 0;
+	if (!(p.protos & proto_bit) || p.family != k.family ||
+	    (p.port && p.port != *port))
+		return -1;
+	memcpy(addr, p.dest, k.family == 4 ? 4 : 16);
+	if (p.dport)
+		*port = p.dport;
+	return 1;
+}
+
 static void accept_one(struct kegd_term *t, int fd)
 {
 	struct sockaddr_storage client, server;
@@ -359,8 +502,11 @@ static void accept_one(struct kegd_term *t, int fd)
 	struct keg_term_key k;
 	struct keg_term_syn syn;
 	struct kq_conn *conn = NULL;
+	struct kegd_term_hook *hook = NULL;
 	unsigned int slot = KEG_SITES_MAX, i;
+	uint8_t flags = 0;
 	struct tconn *tc;
+	int px;
 
 	if (getpeername(fd, (struct sockaddr *)&client, &cl) ||
 	    getsockname(fd, (struct sockaddr *)&server, &sl)) {
@@ -369,9 +515,14 @@ static void accept_one(struct kegd_term *t, int fd)
 	}
 	term_key(&k, &client, &server);
 	for (i = 0; i < t->n_hooks && !conn; i++)
-		if (!kegd_term_hook_syn(&t->hooks[i], &k, &syn))
+		if (!kegd_term_hook_syn(&t->hooks[i], &k, &syn)) {
+			hook = &t->hooks[i];
 			conn = t->ops.conn_for(t->ctx, (int)syn.ifindex, syn.site, &slot);
-	if (!conn || at_limit(t)) {
+		}
+	px = hook ? proxy_dest(hook, &server, KEG_ICPT_P_TCP) : 0;
+	if (px > 0)
+		flags = KEG_TCP_OPEN_F_PROXY;
+	if (!conn || px < 0 || at_limit(t)) {
 		/* No site up for it (it went down since the SYN), or a
 		 * connection limit: refused (counted for its site if known). */
 		if (slot < KEG_SITES_MAX)
@@ -385,8 +536,8 @@ static void accept_one(struct kegd_term *t, int fd)
 		reset_fd(fd);
 		return;
 	}
-	if (kq_bs_open(conn, (struct sockaddr *)&client, (struct sockaddr *)&server, tc,
-		       &tc->bs)) {
+	if (kq_bs_open(conn, (struct sockaddr *)&client, (struct sockaddr *)&server, IPPROTO_TCP,
+		       flags, tc, &tc->bs)) {
 		t->site[slot].refused++;
 		conn_free(tc, true);
 		return;
@@ -430,6 +581,136 @@ static void accept_all(struct kegd_term *t, struct tlisten *l)
 	}
 }
 
+/* ---- near the client: a proxy's UDP ------------------------------------------ */
+
+static bool same_sa(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+
+		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+
+	return x->sin6_port == y->sin6_port && !memcmp(&x->sin6_addr, &y->sin6_addr, 16);
+}
+
+static socklen_t sa_len(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+}
+
+/* The datagram in t->ubuf (n bytes after the header room) of a new flow
+ * from client to the proxy address local, or of one whose socket was not
+ * made yet when it came. */
+static void udp_datagram(struct kegd_term *t, const struct sockaddr_storage *client,
+			 const struct sockaddr_storage *local, size_t n)
+{
+	struct sockaddr_storage server = *local;
+	struct kegd_term_hook *hook = NULL;
+	struct kq_conn *conn = NULL;
+	unsigned int slot = KEG_SITES_MAX, i;
+	struct keg_term_key k;
+	struct keg_term_syn syn;
+	struct tconn *tc;
+	int fam = client->ss_family, one = 1, fd;
+
+	for (tc = t->conns; tc; tc = tc->next)
+		if (tc->udp && tc->near && same_sa(&tc->ca, client) && same_sa(&tc->la, local))
+			goto write;
+	term_key(&k, client, local);
+	for (i = 0; i < t->n_hooks && !conn; i++)
+		if (!kegd_term_hook_syn(&t->hooks[i], &k, &syn)) {
+			hook = &t->hooks[i];
+			conn = t->ops.conn_for(t->ctx, (int)syn.ifindex, syn.site, &slot);
+		}
+	if (!conn || !hook || proxy_dest(hook, &server, KEG_ICPT_P_UDP) <= 0 || at_limit(t)) {
+		if (slot < KEG_SITES_MAX)
+			t->site[slot].refused++;
+		return;
+	}
+	/* The flow's own socket: the proxy address's (transparent), connected
+	 * to the client, so keg_tc_term hands it the flow's next datagrams
+	 * and the answers leave from the address and port the client used. */
+	fd = socket(fam, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto refuse;
+	if ((fam == AF_INET ? setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one)) :
+			      setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one))) ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (const struct sockaddr *)local, sa_len(local)) ||
+	    connect(fd, (const struct sockaddr *)client, sa_len(client))) {
+		close(fd);
+		goto refuse;
+	}
+	tc = conn_new(t, fd, slot, EPOLLIN);
+	if (!tc) {
+		close(fd);
+		goto refuse;
+	}
+	tc->udp = tc->near = true;
+	tc->last_ns = keg_now_ns();
+	tc->ca = *client;
+	tc->la = *local;
+	tc->urx = calloc(1, sizeof(*tc->urx));
+	if (!tc->urx || kq_bs_open(conn, (const struct sockaddr *)client,
+				   (const struct sockaddr *)&server, IPPROTO_UDP,
+				   KEG_TCP_OPEN_F_PROXY, tc, &tc->bs)) {
+		t->site[slot].refused++;
+		conn_free(tc, true);
+		return;
+	}
+	t->site[slot].accepted++;
+write:
+	if (n && n + KEG_DGRAM_HDR <= kq_bs_room(tc->bs) && !t->over_mem) {
+		keg_dgram_hdr(t->ubuf, n);
+		kq_bs_write(tc->bs, t->ubuf, n + KEG_DGRAM_HDR);
+		tc->last_ns = keg_now_ns();
+	}
+	conn_pump(tc);
+	return;
+refuse:
+	t->site[slot].refused++;
+}
+
+/* kegd's receiver of a family: the first datagrams of new flows, with the
+ * address they were sent to (IP_ORIGDSTADDR). */
+static void urecv_all(struct kegd_term *t, struct tlisten *l)
+{
+	for (int i = 0; i < TERM_ACCEPTS; i++) {
+		struct sockaddr_storage client, local;
+		union {
+			struct cmsghdr c;
+			uint8_t b[CMSG_SPACE(sizeof(struct sockaddr_in6))];
+		} ctl;
+		struct iovec iov = { .iov_base = t->ubuf + KEG_DGRAM_HDR, .iov_len = KEG_DGRAM_MAX };
+		struct msghdr mh = { .msg_name = &client, .msg_namelen = sizeof(client),
+				     .msg_iov = &iov, .msg_iovlen = 1,
+				     .msg_control = &ctl, .msg_controllen = sizeof(ctl) };
+		struct cmsghdr *c;
+		bool have = false;
+		ssize_t n;
+
+		n = recvmsg(l->fd, &mh, MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return;
+		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+			if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_ORIGDSTADDR) ||
+			    (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_ORIGDSTADDR)) {
+				memset(&local, 0, sizeof(local));
+				memcpy(&local, CMSG_DATA(c), c->cmsg_len - CMSG_LEN(0) <= sizeof(local) ?
+				       c->cmsg_len - CMSG_LEN(0) : sizeof(local));
+				have = true;
+			}
+		if (have && local.ss_family == client.ss_family && !(mh.msg_flags & MSG_TRUNC))
+			udp_datagram(t, &client, &local, (size_t)n);
+	}
+}
+
 /* ---- near the server: connecting --------------------------------------------- */
 
 void *kegd_term_remote_open(struct kegd_term *t, unsigned int slot, struct kq_bs *bs,
@@ -440,16 +721,46 @@ void *kegd_term_remote_open(struct kegd_term *t, unsigned int slot, struct kq_bs
 
 	if (at_limit(t))
 		goto refuse;
+	if (e->proto == IPPROTO_UDP) {
+		/* A proxy's UDP flow: from this gateway's own address. */
+		fd = socket(fam, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			goto refuse;
+		if (connect(fd, (const struct sockaddr *)&e->server, e->len)) {
+			close(fd);
+			goto refuse;
+		}
+		tc = conn_new(t, fd, slot, EPOLLIN);
+		if (!tc) {
+			close(fd);
+			goto refuse;
+		}
+		tc->udp = true;
+		tc->bs = bs;
+		tc->last_ns = keg_now_ns();
+		tc->urx = calloc(1, sizeof(*tc->urx));
+		if (!tc->urx) {
+			tc->bs = NULL;
+			conn_free(tc, false);
+			goto refuse;
+		}
+		t->site[slot].connected++;
+		return tc;
+	}
 	fd = socket(fam, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		goto refuse;
 	/* Transparent: bound to the client's address and port, so the
 	 * server sees the client, and the server's answers to it (routed to
-	 * this gateway) reach this socket. */
-	if ((fam == AF_INET ? setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one)) :
-			      setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one))) ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(fd, (const struct sockaddr *)&e->client, e->len) ||
+	 * this gateway) reach this socket. A proxy's connection (keg_proxy.h)
+	 * leaves from this gateway's own address, which the kernel picks by
+	 * the route to the server: the server need not route the client's
+	 * network back here. */
+	if ((!e->proxy &&
+	     ((fam == AF_INET ? setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one)) :
+				setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one))) ||
+	      setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	      bind(fd, (const struct sockaddr *)&e->client, e->len))) ||
 	    (connect(fd, (const struct sockaddr *)&e->server, e->len) && errno != EINPROGRESS)) {
 		close(fd);
 		goto refuse;
@@ -477,6 +788,10 @@ void kegd_term_io(struct kegd_term *t, void *ptr, uint32_t events)
 
 	if (kind == TERM_LISTENER) {
 		accept_all(t, ptr);
+		return;
+	}
+	if (kind == TERM_ULISTENER) {
+		urecv_all(t, ptr);
 		return;
 	}
 	if (tc->connecting) {
@@ -509,8 +824,27 @@ void kegd_term_bs_event(struct kegd_term *t, void *user, unsigned int events)
 	conn_pump(tc);
 }
 
+/* A proxy's UDP flows idle for TERM_UDP_IDLE_NS end (FIN: the other end
+ * ends its side too). */
+static void udp_idle(struct kegd_term *t)
+{
+	uint64_t now = keg_now_ns();
+
+	if (now < t->next_idle_ns)
+		return;
+	t->next_idle_ns = now + TERM_IDLE_EVERY_NS;
+	for (struct tconn *tc = t->conns, *n; tc; tc = n) {
+		n = tc->next;
+		if (!tc->udp || now - tc->last_ns < t->udp_idle_ns)
+			continue;
+		kq_bs_shutdown(tc->bs);
+		conn_free(tc, false);
+	}
+}
+
 void kegd_term_tick(struct kegd_term *t, uint64_t buffered, uint64_t mem_max)
 {
+	udp_idle(t);
 	t->over_mem = buffered >= mem_max;
 	if (t->over_mem || !t->n_starved)
 		return;
@@ -574,6 +908,41 @@ static int listener(struct kegd_term *t, unsigned int idx)
 	return 0;
 }
 
+/* kegd's receiver of a proxy's UDP of a family: on loopback, transparent,
+ * told each datagram's original destination; keg_tc_term hands it the
+ * first datagrams of new flows. */
+static int ulistener(struct kegd_term *t, unsigned int idx)
+{
+	int fam = idx == KEG_TERM_SOCK_V4 ? AF_INET : AF_INET6, one = 1, fd;
+	struct sockaddr_storage ss = { .ss_family = (sa_family_t)fam };
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &t->ul[idx] };
+
+	if (fam == AF_INET)
+		((struct sockaddr_in *)&ss)->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	else
+		((struct sockaddr_in6 *)&ss)->sin6_addr = in6addr_loopback;
+	fd = socket(fam, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if ((fam == AF_INET ?
+	     setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one)) ||
+	     setsockopt(fd, SOL_IP, IP_RECVORIGDSTADDR, &one, sizeof(one)) :
+	     setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one)) ||
+	     setsockopt(fd, SOL_IPV6, IPV6_V6ONLY, &one, sizeof(one)) ||
+	     setsockopt(fd, SOL_IPV6, IPV6_RECVORIGDSTADDR, &one, sizeof(one))) ||
+	    bind(fd, (struct sockaddr *)&ss, sa_len(&ss)) ||
+	    epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev)) {
+		int ret = -errno;
+
+		close(fd);
+		return ret;
+	}
+	t->ul[idx].kind = TERM_ULISTENER;
+	t->ul[idx].fd = fd;
+	t->ul[idx].family = fam;
+	return 0;
+}
+
 int kegd_term_start(struct kegd_term **out, struct kegd *kd, int epfd,
 		    const struct kegd_term_ops *ops, void *ctx)
 {
@@ -588,6 +957,8 @@ int kegd_term_start(struct kegd_term **out, struct kegd *kd, int epfd,
 	t->ops = *ops;
 	t->ctx = ctx;
 	t->l[0].fd = t->l[1].fd = -1;
+	t->ul[0].fd = t->ul[1].fd = -1;
+	t->udp_idle_ns = TERM_UDP_IDLE_NS;
 
 	what = "rtnetlink";
 	ret = keg_nl_open(&t->nl);
@@ -610,6 +981,11 @@ int kegd_term_start(struct kegd_term **out, struct kegd *kd, int epfd,
 		}
 		if (ret)
 			goto fail;
+		/* A proxy's UDP (keg_proxy.h): without its receiver, UDP to a
+		 * proxy address is dropped, TCP goes on. */
+		if (t->l[i].fd >= 0 && (ret = ulistener(t, i)))
+			pr_notice("TCP termination: no %s receiver for proxies' UDP (%s)",
+				  i == KEG_TERM_SOCK_V4 ? "IPv4" : "IPv6", strerror(-ret));
 	}
 	for (unsigned int i = 0; i < kd->n_ifaces; i++) {
 		struct kegd_term_hook *h = &t->hooks[t->n_hooks];
@@ -625,6 +1001,8 @@ int kegd_term_start(struct kegd_term **out, struct kegd *kd, int epfd,
 			ret = kegd_term_hook_listen(h, k, t->l[k].fd);
 			if (ret)
 				goto fail;
+			if (t->ul[k].fd >= 0 && (ret = kegd_term_hook_ulisten(h, k, t->ul[k].fd)))
+				goto fail;
 		}
 	}
 	*out = t;
@@ -636,6 +1014,11 @@ fail:
 	return ret;
 }
 
+void kegd_term_set_udp_idle(struct kegd_term *t, uint64_t ns)
+{
+	t->udp_idle_ns = ns ? ns : TERM_UDP_IDLE_NS;
+}
+
 void kegd_term_stop(struct kegd_term *t)
 {
 	if (!t)
@@ -644,11 +1027,16 @@ void kegd_term_stop(struct kegd_term *t)
 		conn_free(t->conns, true);
 	for (unsigned int i = 0; i < t->n_hooks; i++)
 		kegd_term_hook_close(&t->hooks[i]);
-	for (unsigned int i = 0; i < KEG_TERM_SOCKS; i++)
+	for (unsigned int i = 0; i < KEG_TERM_SOCKS; i++) {
 		if (t->l[i].fd >= 0) {
 			epoll_ctl(t->epfd, EPOLL_CTL_DEL, t->l[i].fd, NULL);
 			close(t->l[i].fd);
 		}
+		if (t->ul[i].fd >= 0) {
+			epoll_ctl(t->epfd, EPOLL_CTL_DEL, t->ul[i].fd, NULL);
+			close(t->ul[i].fd);
+		}
+	}
 	if (t->routes)
 		keg_term_route_del(&t->nl);
 	if (t->nl_open)

@@ -56,6 +56,8 @@ struct kegd_term_site {
  * -errno with the reason logged once. */
 int  kegd_term_start(struct kegd_term **out, struct kegd *kd, int epfd,
 		     const struct kegd_term_ops *ops, void *ctx);
+/* A proxy's UDP flow ends after ns without a datagram (0: 60 s). */
+void kegd_term_set_udp_idle(struct kegd_term *t, uint64_t ns);
 /* Resets what is open, takes the filters and routes away. */
 void kegd_term_stop(struct kegd_term *t);
 

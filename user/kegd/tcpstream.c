@@ -26,14 +26,23 @@ static bool addr_usable(int family, const uint8_t *a)
 	return !(!memcmp(a, zero, 15) && a[15] == 1);
 }
 
+/* TCP, or a proxy's UDP. */
+static bool proto_ok(uint8_t proto, uint8_t flags)
+{
+	return proto == IPPROTO_TCP || (proto == IPPROTO_UDP && (flags & KEG_TCP_OPEN_F_PROXY));
+}
+
 int keg_tcp_open_encode(uint8_t *out, const struct sockaddr *client,
-			const struct sockaddr *server)
+			const struct sockaddr *server, uint8_t proto, uint8_t flags)
 {
 	struct keg_tcp_open o;
 
+	if ((flags & ~KEG_TCP_OPEN_FLAGS) || !proto_ok(proto, flags))
+		return -EINVAL;
 	memset(&o, 0, sizeof(o));
 	o.magic = KEG_TCP_OPEN_MAGIC;
-	o.proto = IPPROTO_TCP;
+	o.flags = flags;
+	o.proto = proto;
 	if (client->sa_family == AF_INET && server->sa_family == AF_INET) {
 		const struct sockaddr_in *c = (const void *)client, *s = (const void *)server;
 
@@ -80,14 +89,53 @@ int keg_tcp_open_decode(const uint8_t *in, struct keg_tcp_ends *e)
 	struct keg_tcp_open o;
 
 	memcpy(&o, in, sizeof(o));
-	if (o.magic != KEG_TCP_OPEN_MAGIC || o.proto != IPPROTO_TCP || o.flags ||
+	if (o.magic != KEG_TCP_OPEN_MAGIC || (o.flags & ~KEG_TCP_OPEN_FLAGS) ||
+	    !proto_ok(o.proto, o.flags) ||
 	    (o.family != 4 && o.family != 6) || !o.sport || !o.dport ||
 	    !addr_usable(o.family, o.saddr) || !addr_usable(o.family, o.daddr))
 		return -EBADMSG;
 	ends_addr(&e->client, o.family, o.saddr, o.sport);
 	ends_addr(&e->server, o.family, o.daddr, o.dport);
 	e->len = o.family == 4 ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+	e->proxy = o.flags & KEG_TCP_OPEN_F_PROXY;
+	e->proto = o.proto;
 	return 0;
+}
+
+ssize_t keg_dgram_take(struct keg_dgram_rx *rx, const uint8_t *p, size_t n,
+		       const uint8_t **dgram, size_t *dlen)
+{
+	size_t took = 0, k;
+
+	*dgram = NULL;
+	*dlen = 0;
+	while (took < n && rx->have < KEG_DGRAM_HDR)
+		rx->hdr[rx->have++] = p[took++];
+	if (rx->have < KEG_DGRAM_HDR)
+		return (ssize_t)took;
+	if (!rx->want) {
+		rx->want = keg_get_be16(rx->hdr);
+		if (!rx->want || rx->want > KEG_DGRAM_MAX)
+			return -EBADMSG;
+	}
+	k = rx->want - (rx->have - KEG_DGRAM_HDR);
+	if (k > n - took)
+		k = n - took;
+	memcpy(rx->buf + rx->have - KEG_DGRAM_HDR, p + took, k);
+	rx->have += k;
+	took += k;
+	if (rx->have - KEG_DGRAM_HDR == rx->want) {
+		*dgram = rx->buf;
+		*dlen = rx->want;
+		rx->have = 0;
+		rx->want = 0;
+	}
+	return (ssize_t)took;
+}
+
+void keg_dgram_hdr(uint8_t *out, size_t len)
+{
+	keg_put_be16(out, (uint16_t)len);
 }
 
 void keg_tcp_keg_hdr(uint8_t *out, size_t len)

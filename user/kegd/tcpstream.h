@@ -28,15 +28,38 @@
 struct keg_tcp_ends {
 	struct sockaddr_storage client, server;
 	socklen_t len;
+	bool proxy;             /* KEG_TCP_OPEN_F_PROXY: connect from our own address */
+	uint8_t proto;          /* IPPROTO_TCP, or IPPROTO_UDP (a proxy's datagrams) */
 };
 
-/* Encode ends (both of one family, AF_INET or AF_INET6) into out[KEG_TCP_OPEN_LEN]. */
+/* Encode ends (both of one family, AF_INET or AF_INET6) into
+ * out[KEG_TCP_OPEN_LEN]; proto IPPROTO_TCP, or IPPROTO_UDP with
+ * KEG_TCP_OPEN_F_PROXY; flags KEG_TCP_OPEN_F_*. -EINVAL otherwise. */
 int keg_tcp_open_encode(uint8_t *out, const struct sockaddr *client,
-			const struct sockaddr *server);
-/* Decode and check: -EBADMSG for a wrong magic, family, protocol, flag,
+			const struct sockaddr *server, uint8_t proto, uint8_t flags);
+/* Decode and check: -EBADMSG for a wrong magic, family, protocol, unknown flag,
  * address padding, port 0, or an address no connection can have
  * (unspecified, multicast, broadcast, loopback). */
 int keg_tcp_open_decode(const uint8_t *in, struct keg_tcp_ends *e);
+
+/*
+ * A proxy's UDP flow (keg_wire.h): datagrams framed in the stream's bytes.
+ * keg_dgram_take feeds the stream's bytes in as they come, in pieces of any
+ * size: it returns how many of the n bytes at p it took, and sets *dgram /
+ * *dlen when that completed a datagram (valid until the next call), else
+ * *dgram NULL; -EBADMSG for a length of 0 or above KEG_DGRAM_MAX (the flow
+ * is then broken).
+ */
+struct keg_dgram_rx {
+	uint8_t hdr[KEG_DGRAM_HDR];
+	size_t  have;           /* bytes of the current datagram, header included */
+	size_t  want;           /* its length, once the header is whole */
+	uint8_t buf[KEG_DGRAM_MAX];
+};
+ssize_t keg_dgram_take(struct keg_dgram_rx *rx, const uint8_t *p, size_t n,
+		       const uint8_t **dgram, size_t *dlen);
+/* The 2-byte header of a datagram of len bytes (1..KEG_DGRAM_MAX). */
+void keg_dgram_hdr(uint8_t *out, size_t len);
 
 /* The header of a keg holding one record of `len` bytes (1..KEG_PKT_MAX):
  * writes KEG_HDR_LEN + KEG_REC_HDR_LEN bytes to out. */

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* term_hook.c - see term_hook.h */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -26,6 +28,7 @@ int kegd_term_hook_open(struct kegd_term_hook *h, const char *ifname, int ifinde
 
 	memset(h, 0, sizeof(*h));
 	h->ifindex = ifindex;
+	h->proxies = -1;
 	ret = keg_pin_dir(ifname, dir, sizeof(dir));
 	if (ret)
 		return ret;
@@ -47,6 +50,14 @@ int kegd_term_hook_open(struct kegd_term_hook *h, const char *ifname, int ifinde
 	if (ret)
 		goto fail;
 	h->attached = true;
+	/* keg_xdp's proxy addresses (keg_proxy.h); an interface an older keg
+	 * attached has none until it is attached again. */
+	{
+		char path[sizeof(dir) + 32];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, KEG_STR(KEG_MAP_PROXIES));
+		h->proxies = bpf_obj_get(path);
+	}
 	return 0;
 fail:
 	keg_term__destroy(h->skel);
@@ -68,6 +79,9 @@ void kegd_term_hook_close(struct kegd_term_hook *h)
 	if (h->skel)
 		keg_term__destroy(h->skel);
 	h->skel = NULL;
+	if (h->proxies >= 0)
+		close(h->proxies);
+	h->proxies = -1;
 }
 
 int kegd_term_hook_listen(struct kegd_term_hook *h, unsigned int idx, int fd)
@@ -79,10 +93,29 @@ int kegd_term_hook_listen(struct kegd_term_hook *h, unsigned int idx, int fd)
 	return 0;
 }
 
+int kegd_term_hook_ulisten(struct kegd_term_hook *h, unsigned int idx, int fd)
+{
+	__u64 v = (__u64)fd;
+
+	if (bpf_map_update_elem(bpf_map__fd(h->skel->maps.keg_term_usocks), &idx, &v, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
 int kegd_term_hook_syn(struct kegd_term_hook *h, const struct keg_term_key *k,
 		       struct keg_term_syn *syn)
 {
 	if (bpf_map_lookup_elem(bpf_map__fd(h->skel->maps.keg_term_syns), k, syn))
+		return -errno;
+	return 0;
+}
+
+int kegd_term_hook_proxy(struct kegd_term_hook *h, const struct keg_proxy_key *k,
+			 struct keg_proxy *p)
+{
+	if (h->proxies < 0)
+		return -ENOENT;
+	if (bpf_map_lookup_elem(h->proxies, k, p))
 		return -errno;
 	return 0;
 }

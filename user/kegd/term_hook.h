@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 
+#include "keg_proxy.h"
 #include "keg_term.h"
 
 struct keg_term;
@@ -20,6 +21,7 @@ struct kegd_term_hook {
 	struct keg_term *skel;
 	int ifindex;
 	bool attached;
+	int proxies;            /* the interface's keg_proxies, or -1 */
 };
 
 /* Load, pin, attach. -errno; nothing is left attached on failure. */
@@ -29,8 +31,15 @@ void kegd_term_hook_close(struct kegd_term_hook *h);
 /* Put kegd's listener of a family (KEG_TERM_SOCK_*) into keg_term_socks. */
 int  kegd_term_hook_listen(struct kegd_term_hook *h, unsigned int idx, int fd);
 
+/* Put kegd's receiver of a proxy's UDP (KEG_TERM_SOCK_*) into keg_term_usocks. */
+int  kegd_term_hook_ulisten(struct kegd_term_hook *h, unsigned int idx, int fd);
+
 /* The SYN keg_tc_term saw for this connection: 0 with *syn, -ENOENT. */
 int  kegd_term_hook_syn(struct kegd_term_hook *h, const struct keg_term_key *k,
 			struct keg_term_syn *syn);
+
+/* The proxy address k of this interface (keg_proxy.h): 0 with *p, -ENOENT. */
+int  kegd_term_hook_proxy(struct kegd_term_hook *h, const struct keg_proxy_key *k,
+			  struct keg_proxy *p);
 
 #endif /* KEGD_TERM_HOOK_H */

@@ -750,8 +750,8 @@ int kegd_transport_start(struct kegd_transport **out, struct kegd *kd,
 	}
 	/* Without it TCP of terminating rules is forwarded by the kernel,
 	 * as without kegd: logged, not fatal. */
-	if (!o->no_terminate)
-		kegd_term_start(&tp->term, kd, tp->epfd, &term_ops, tp);
+	if (!o->no_terminate && !kegd_term_start(&tp->term, kd, tp->epfd, &term_ops, tp))
+		kegd_term_set_udp_idle(tp->term, o->udp_idle_ns);
 	ret = pthread_create(&tp->thread, NULL, transport_loop, tp);
 	if (ret) {
 		ret = -ret;

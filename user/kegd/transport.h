@@ -46,6 +46,7 @@ struct kegd_transport_opts {
 	const char *qlog_dir;        /* NULL: no traces */
 	uint8_t     wire;            /* newest keg/N offered; 0: the newest */
 	bool        no_terminate;    /* --no-terminate: no listeners, no keg_tc_term */
+	uint64_t    udp_idle_ns;     /* a proxy's UDP flow ends idle this long; 0: 60 s */
 };
 
 /* Set up (maps, raw sockets, eventfd) and start the thread. -errno, with

@@ -211,6 +211,13 @@ int keg_customer_addr_check(const struct keg_addr *a, struct keg_err *err)
 			   keg_addr_str(a, buf, sizeof(buf)), s->what);
 }
 
+const char *keg_addr_special(const struct keg_addr *a)
+{
+	const struct special *s = overlap(a);
+
+	return s ? s->what : NULL;
+}
+
 int keg_subnet_prefix_check(const struct keg_addr *p, struct keg_err *err)
 {
 	const struct special *s = overlap(p);

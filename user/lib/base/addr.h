@@ -72,6 +72,9 @@ const char *keg_prefix_str(const struct keg_addr *p, char *buf, size_t len);
  */
 int keg_customer_addr_check(const struct keg_addr *a, struct keg_err *err);
 int keg_subnet_prefix_check(const struct keg_addr *p, struct keg_err *err);
+/* The same ranges, for any address: what a is ("loopback (127.0.0.0/8)"),
+ * or NULL for an ordinary unicast address. */
+const char *keg_addr_special(const struct keg_addr *a);
 
 /* Total order: IPv4 before IPv6, then by bytes, then by prefix length.
  * Suitable for qsort() and bsearch() on arrays of struct keg_addr. */

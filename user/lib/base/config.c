@@ -2,6 +2,7 @@
 /* config.c - see config.h */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "grow.h"
 #include "config.h"
+#include "keg_site.h"
 #include "rate.h"
 
 #define MAX_ARGS 48	/* schedule lines are long */
@@ -181,6 +183,11 @@ static int kw_intercept(struct parser *p, char **argv, struct keg_err *err)
 	return keg_conf_icpt_parse(&p->cur->intercepts, argv, p->line, err);
 }
 
+static int kw_proxy(struct parser *p, char **argv, struct keg_err *err)
+{
+	return keg_conf_proxy_parse(&p->cur->proxies, argv, p->line, err);
+}
+
 static int kw_site(struct parser *p, char **argv, struct keg_err *err)
 {
 	struct keg_conf *c = p->conf;
@@ -205,6 +212,56 @@ static int kw_site(struct parser *p, char **argv, struct keg_err *err)
 	return 0;
 }
 
+int keg_limit_parse(const char *s, uint32_t *v, struct keg_err *err)
+{
+	unsigned long long n;
+	char *end;
+
+	if (!strcmp(s, "none")) {
+		*v = 0;
+		return 0;
+	}
+	errno = 0;
+	n = (*s >= '0' && *s <= '9') ? strtoull(s, &end, 10) : ULLONG_MAX;
+	if (n == ULLONG_MAX || errno || *end || n > KEG_LIMIT_MAX)
+		return keg_err_set(err, -EINVAL, "'%s': not a number of flows (0..%u, 0 or "
+				   "none: no limit)", s, KEG_LIMIT_MAX);
+	*v = (uint32_t)n;
+	return 0;
+}
+
+/* "limits [tcp N] [udp N] [total N]": each at most once, any order. */
+static int kw_limits(struct parser *p, char **argv, struct keg_err *err)
+{
+	struct keg_conf_limits *l = &p->conf->limits;
+	bool seen[3] = { false, false, false };
+	static const char *const names[3] = { "tcp", "udp", "total" };
+
+	if (l->line)
+		return keg_err_set(err, -EINVAL, "limits given twice (first at line %u)", l->line);
+	l->tcp = l->udp = 0;
+	l->total = KEG_LIMITS_TOTAL_DEFAULT;
+	for (int i = 0; argv[i]; i += 2) {
+		uint32_t *dst[3] = { &l->tcp, &l->udp, &l->total };
+		int k, ret;
+
+		for (k = 0; k < 3 && strcmp(argv[i], names[k]); k++)
+			;
+		if (k == 3)
+			return keg_err_set(err, -EINVAL, "'%s': expected tcp, udp or total", argv[i]);
+		if (!argv[i + 1])
+			return keg_err_set(err, -EINVAL, "'%s' needs a value", argv[i]);
+		if (seen[k])
+			return keg_err_set(err, -EINVAL, "'%s' given twice", argv[i]);
+		seen[k] = true;
+		ret = keg_limit_parse(argv[i + 1], dst[k], err);
+		if (ret)
+			return keg_err_prefix(err, ret, "%s", names[k]);
+	}
+	l->line = p->line;
+	return 0;
+}
+
 static const struct keyword keywords[] = {
 	{ "interface", "NAME",   1, 1, false, kw_interface },
 	{ "subnet",    "PREFIX", 1, 1, true,  kw_subnet },
@@ -214,6 +271,8 @@ static const struct keyword keywords[] = {
 	  4, MAX_ARGS - 1, true, kw_schedule },
 	{ "intercept", "SITE SRC[:PORTS] DST[:PORTS] PROTOS [forward|block] [inner|outer] [terminate|no-terminate] [forward-at-limit]",
 	  4, 6, true,  kw_intercept },
+	{ "proxy",     "SITE LOCAL[:PORT] REMOTE[:PORT] [tcp,udp]", 3, 4, true, kw_proxy },
+	{ "limits",    "[tcp N] [udp N] [total N]", 2, 6, false, kw_limits },
 	{ "site",      "NAME ADDR[:PORT] local key FILE | pubkey KEY [maxrate RATE] [segsize SIZE] [compress zstd[:LEVEL]|lz4|off] [compress-gain PCT] | NAME DAYS [HH:MM-HH:MM] maxrate RATE [; ...]",
 	  3, MAX_ARGS - 1, false, kw_site },
 };
@@ -596,6 +655,7 @@ void keg_conf_free(struct keg_conf *conf)
 		free(conf->ifaces[i].subnets.v);
 		free(conf->ifaces[i].customers.v);
 		keg_conf_icpts_free(&conf->ifaces[i].intercepts);
+		keg_conf_proxies_free(&conf->ifaces[i].proxies);
 		free(conf->ifaces[i].schedules.v);
 	}
 	free(conf->ifaces);

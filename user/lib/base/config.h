@@ -25,6 +25,19 @@
  *                          an intercept rule (intercept_conf.h); the lines are
  *                          the interface's rules in order
  *
+ *     proxy SITE LOCAL[:PORT] REMOTE[:PORT] [PROTOS]
+ *                          a proxy address (proxy_conf.h); the lines are the
+ *                          interface's whole set of proxies
+ *
+ *     limits [tcp N] [udp N] [total N]
+ *                          the gateway's connection limits (kegctl limits
+ *                          set; N a count up to 1,000,000, 0 or none: no
+ *                          limit), at most one line, anywhere in the file.
+ *                          It is the whole setting: a limit it does not
+ *                          give is the default (tcp and udp none, total
+ *                          8192). A file without a limits line leaves the
+ *                          limits alone.
+ *
  *     site NAME ADDR[:PORT] local key FILE | pubkey KEY [maxrate RATE] [segsize BYTES]
  *     site NAME DAYS [HH:MM-HH:MM] maxrate RATE [; ...]
  *                          a site of the keg transport, or MaxRate schedule
@@ -63,6 +76,7 @@
 #include "err.h"
 #include "iface.h"
 #include "intercept_conf.h"
+#include "proxy_conf.h"
 #include "schedule.h"
 
 struct keg_conf_entry {
@@ -102,6 +116,7 @@ struct keg_conf_iface {
 	struct keg_conf_list subnets;
 	struct keg_conf_list customers;
 	struct keg_conf_icpts intercepts;	/* intercept_conf.h, in file order */
+	struct keg_conf_proxies proxies;	/* proxy_conf.h */
 	struct keg_conf_scheds schedules;
 };
 
@@ -113,6 +128,12 @@ struct keg_conf_site {
 	char text[KEG_CONF_SITE_TEXT];
 };
 
+/* The `limits` line. */
+struct keg_conf_limits {
+	unsigned int line;		/* 0: the file has none */
+	uint32_t tcp, udp, total;	/* 0: no limit; not given: the default */
+};
+
 struct keg_conf {
 	struct keg_conf_iface *ifaces;	/* in file order */
 	size_t n_ifaces;
@@ -120,6 +141,7 @@ struct keg_conf {
 	struct keg_conf_site *sites;	/* in file order */
 	size_t n_sites;
 	size_t cap_sites;
+	struct keg_conf_limits limits;
 };
 
 /* The most a config may hold: a file (or standard input) larger than
@@ -150,6 +172,11 @@ int keg_conf_parse_buf(const char *buf, size_t len, struct keg_conf *conf,
 		       struct keg_err *err);
 
 void keg_conf_free(struct keg_conf *conf);
+
+/* A connection limit: "N" (0..1,000,000; 0: no limit) or "none". -EINVAL
+ * otherwise, err (may be NULL) saying so. */
+#define KEG_LIMIT_MAX 1000000u
+int keg_limit_parse(const char *s, uint32_t *v, struct keg_err *err);
 
 /* The block of interface name, or NULL. */
 const struct keg_conf_iface *keg_conf_find(const struct keg_conf *conf,

@@ -11,7 +11,8 @@
  * wins). Applying keeps the longest run of existing rules that equals the
  * start of the list (their ids and counters stay), removes the rest and
  * appends the remainder (new ids). An interface block without `intercept`
- * lines ends up with no rules.
+ * lines ends up with no rules, but for the rules of its proxies, which
+ * its `proxy` lines own (proxy_conf.h).
  */
 #ifndef KEG_INTERCEPT_CONF_H
 #define KEG_INTERCEPT_CONF_H

@@ -210,10 +210,13 @@ void keg_icpt_encode(const struct keg_icpt_spec *spec, uint32_t id, uint32_t sit
 	memset(out, 0, sizeof(*out));
 	out->id = id;
 	out->flags = KEG_ICPT_F_USED | (spec->block ? KEG_ICPT_F_BLOCK : 0);
-	if ((spec->protos & KEG_ICPT_P_TCP) && !spec->no_terminate)
+	/* A proxy's rule terminates its UDP too (keg_proxy.h). */
+	if (((spec->protos & KEG_ICPT_P_TCP) || spec->proxy) && !spec->no_terminate)
 		out->flags |= KEG_ICPT_F_TERMINATE;
 	if (spec->fwd_at_limit)
 		out->flags |= KEG_ICPT_F_FWD_AT_LIMIT;
+	if (spec->proxy)
+		out->flags |= KEG_ICPT_F_PROXY;
 	out->site = site_id;
 	out->protos = spec->protos;
 	out->match = spec->match;
@@ -241,6 +244,7 @@ void keg_icpt_decode(const struct keg_icpt_rule *r, struct keg_icpt_spec *spec)
 	spec->block = !!(r->flags & KEG_ICPT_F_BLOCK);
 	spec->no_terminate = (r->protos & KEG_ICPT_P_TCP) && !(r->flags & KEG_ICPT_F_TERMINATE);
 	spec->fwd_at_limit = !!(r->flags & KEG_ICPT_F_FWD_AT_LIMIT);
+	spec->proxy = !!(r->flags & KEG_ICPT_F_PROXY);
 }
 
 static const char *endpoint_str(const struct keg_addr *a, const struct keg_port_spec *p,
@@ -276,6 +280,11 @@ const char *keg_icpt_spec_str(const struct keg_icpt_spec *spec, char *buf, size_
 
 		snprintf(buf + n, len - n, " --forward-at-limit");
 	}
+	if (spec->proxy) {
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, len - n, " (proxy)");
+	}
 	return buf;
 }
 
@@ -286,7 +295,8 @@ bool keg_icpt_spec_eq(const struct keg_icpt_spec *a, const struct keg_icpt_spec 
 	       !memcmp(&a->sport, &b->sport, sizeof(a->sport)) &&
 	       !memcmp(&a->dport, &b->dport, sizeof(a->dport)) &&
 	       a->protos == b->protos && a->match == b->match && a->block == b->block &&
-	       a->no_terminate == b->no_terminate && a->fwd_at_limit == b->fwd_at_limit;
+	       a->no_terminate == b->no_terminate && a->fwd_at_limit == b->fwd_at_limit &&
+	       a->proxy == b->proxy;
 }
 
 /* ---- trie contents ------------------------------------------------------- */

@@ -65,6 +65,7 @@ struct keg_icpt_spec {
 	bool block;			/* --when-down block */
 	bool no_terminate;		/* --no-terminate: TCP carried as packets */
 	bool fwd_at_limit;		/* --forward-at-limit */
+	bool proxy;			/* a proxy's rule (KEG_ICPT_F_PROXY) */
 };
 
 /* "PREFIX[:PORTS]" */

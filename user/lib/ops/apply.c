@@ -12,6 +12,7 @@
 #include "attached.h"
 #include "grow.h"
 #include "intercept_apply.h"
+#include "proxy_apply.h"
 #include "sched_store.h"
 #include "rate.h"
 #include "shape.h"
@@ -615,7 +616,8 @@ int keg_apply_conf(const char *file, const struct keg_conf *conf, bool dry_run,
 	for (size_t i = 0; i < plan.n_changes; i++)
 		keg_note(note, KEG_NOTE_CHANGE, "%s",
 			 keg_change_str(&plan, &plan.changes[i], buf, sizeof(buf)));
-	/* Intercept rules last (intercept_conf.h): they are not undone with
+	/* Intercept rules and proxies last (intercept_conf.h, proxy_conf.h):
+	 * they are not undone with
 	 * the changes above, and a failure here leaves those in place. */
 	for (size_t i = 0; i < conf->n_ifaces; i++) {
 		size_t a = 0, d = 0, same = 0;
@@ -623,6 +625,10 @@ int keg_apply_conf(const char *file, const struct keg_conf *conf, bool dry_run,
 		keg_err_clear(&e);
 		ret = keg_icpt_conf_apply(conf->ifaces[i].name, &conf->ifaces[i].intercepts,
 					  dry_run, &a, &d, &same, note, &e);
+		/* Proxies after the rules: a proxy's rule comes after them. */
+		if (!ret)
+			ret = keg_proxy_conf_apply(conf->ifaces[i].name, &conf->ifaces[i].proxies,
+						   dry_run, &a, &d, &same, note, &e);
 		plan.n_changes += a + d;
 		plan.n_add += a;
 		plan.n_del += d;

@@ -28,6 +28,13 @@ int keg_icpt_conf_apply(const char *iface, const struct keg_conf_icpts *want,
 		keg_err_set(err, ret, "%s: reading the intercept rules: %s", iface, strerror(-ret));
 		goto out;
 	}
+	/* A proxy's rule belongs to the proxy (kegctl proxy): not listed
+	 * here, not compared, not removed. */
+	for (i = 0; i < n_cur; i++)
+		if (!cur[i].spec.proxy)
+			cur[keep++] = cur[i];
+	n_cur = keep;
+	keep = 0;
 	while (keep < n_cur && keep < want->n && keg_icpt_spec_eq(&cur[keep].spec, &want->v[keep].spec))
 		keep++;
 	*n_same += keep;
