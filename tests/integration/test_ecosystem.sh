@@ -365,9 +365,16 @@ for kw in $kw_src; do
 done
 t_check "keg.conf(5) statements read as kegctl apply's usage lines" [ $bad = 0 ]
 t_tmp CONF
+t_tmp KEYDIR d
+# The example's site key is a file of the operator's: one made here stands in for it.
+"$KEGCTL" keygen "$KEYDIR/br1.key" >/dev/null || t_die "kegctl keygen"
 awk '/^\.SH EXAMPLE/ { on = 1; next } on && /^\.nf/ { p = 1; next } on && /^\.fi/ { exit } p' \
-	"$MAN/keg.conf.5" | sed 's/\\-/-/g; s/eth1/kec-a0/g' >"$CONF"
+	"$MAN/keg.conf.5" | sed "s/\\\\-/-/g; s/eth1/kec-a0/g; s|/etc/keg/br1.key|$KEYDIR/br1.key|" >"$CONF"
+# ... and the example's eth1 has the gateway's address on its LAN (a proxy
+# address must be on it).
+t_in $A ip addr add 10.1.2.1/24 dev kec-a0
 t_keg_ok $A "keg.conf(5) EXAMPLE passes kegctl apply --dry-run" apply --dry-run "$CONF"
+t_in $A ip addr del 10.1.2.1/24 dev kec-a0
 
 # ---- bash completion -----------------------------------------------------
 

@@ -41,7 +41,7 @@ static int run_add(struct cli_ctx *ctx, const void *o)
 	ret = resolve(ctx, opts->iface, &a);
 	if (ret)
 		return ret;
-	ret = keg_proxy_add(a.name, &spec, &id, &ctx->err);
+	ret = keg_proxy_add(a.name, &spec, NULL, &id, &ctx->err);
 	if (!ret)
 		printf("%u\n", id);
 	return ret;

@@ -271,7 +271,7 @@ static const struct keyword keywords[] = {
 	  4, MAX_ARGS - 1, true, kw_schedule },
 	{ "intercept", "SITE SRC[:PORTS] DST[:PORTS] PROTOS [forward|block] [inner|outer] [terminate|no-terminate] [forward-at-limit]",
 	  4, 6, true,  kw_intercept },
-	{ "proxy",     "SITE LOCAL[:PORT] REMOTE[:PORT] [tcp,udp]", 3, 4, true, kw_proxy },
+	{ "proxy",     "SITE LOCAL[:PORT] REMOTE[:PORT] [tcp,udp|tcp|udp]", 3, 4, true, kw_proxy },
 	{ "limits",    "[tcp N] [udp N] [total N]", 2, 6, false, kw_limits },
 	{ "site",      "NAME ADDR[:PORT] local key FILE | pubkey KEY [maxrate RATE] [segsize SIZE] [compress zstd[:LEVEL]|lz4|off] [compress-gain PCT] | NAME DAYS [HH:MM-HH:MM] maxrate RATE [; ...]",
 	  3, MAX_ARGS - 1, false, kw_site },

@@ -48,12 +48,20 @@ static void maps_close(struct proxy_maps *pm, struct keg_icpt_maps *im)
 }
 
 /* The remote site name is: 0, or -ENOENT / -EINVAL with err. */
-static int site_check(const char *name, struct keg_err *err)
+static int site_check(const char *name, const struct keg_proxy_sites *sites,
+		      struct keg_err *err)
 {
 	struct keg_sitemaps m = { -1, -1, -1, -1 };
 	struct keg_site_conf *v;
 	int ret;
 
+	if (sites) {
+		for (size_t i = 0; i < sites->n; i++)
+			if (!strncmp(sites->names[i], name, KEG_SITE_NAME_LEN))
+				return 0;
+		return keg_err_set(err, -ENOENT, "unknown site %s: no remote site of the "
+				   "file's site lines", name);
+	}
 	ret = keg_sitemaps_open(&m, false, NULL);
 	if (ret == -ENOENT)
 		return keg_err_set(err, -ENOENT, "unknown site %s: no site is defined here "
@@ -175,12 +183,12 @@ static int check_addrs(const char *iface, const struct proxy_maps *pm,
 }
 
 int keg_proxy_check(const char *iface, const struct keg_proxy_spec *spec, bool replacing,
-		    struct keg_err *err)
+		    const struct keg_proxy_sites *sites, struct keg_err *err)
 {
 	struct proxy_maps pm;
 	int ret;
 
-	ret = site_check(spec->site, err);
+	ret = site_check(spec->site, sites, err);
 	if (ret)
 		return ret;
 	ret = maps_open(iface, &pm, NULL, err);
@@ -191,8 +199,8 @@ int keg_proxy_check(const char *iface, const struct keg_proxy_spec *spec, bool r
 	return ret;
 }
 
-int keg_proxy_add(const char *iface, const struct keg_proxy_spec *spec, uint32_t *rule_id,
-		  struct keg_err *err)
+int keg_proxy_add(const char *iface, const struct keg_proxy_spec *spec,
+		  const struct keg_proxy_sites *sites, uint32_t *rule_id, struct keg_err *err)
 {
 	struct keg_icpt_maps im;
 	struct keg_icpt_spec rule;
@@ -202,7 +210,7 @@ int keg_proxy_add(const char *iface, const struct keg_proxy_spec *spec, uint32_t
 	struct keg_err ignore;
 	int ret;
 
-	ret = site_check(spec->site, err);
+	ret = site_check(spec->site, sites, err);
 	if (ret)
 		return ret;
 	ret = maps_open(iface, &pm, &im, err);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "keg_site.h"
 #include "proxy_spec.h"
 
 /* One proxy as listed, with its rule's counters. */
@@ -21,6 +22,14 @@ struct keg_proxy_entry {
 	struct keg_proxy_spec spec;
 	uint32_t rule_id;
 	uint64_t packets, bytes;        /* matched by its rule (client -> proxy) */
+};
+
+/* The remote sites a proxy may name: NULL, the sites maps' (kegctl site
+ * add); or those an apply file defines, which hold the whole set of sites
+ * and are written after the interfaces. */
+struct keg_proxy_sites {
+	const char (*names)[KEG_SITE_NAME_LEN];
+	size_t n;
 };
 
 /*
@@ -33,13 +42,13 @@ struct keg_proxy_entry {
  * answered address with no rule (its TCP is not steered), which proxy del
  * removes.
  */
-int keg_proxy_add(const char *iface, const struct keg_proxy_spec *spec, uint32_t *rule_id,
-		  struct keg_err *err);
+int keg_proxy_add(const char *iface, const struct keg_proxy_spec *spec,
+		  const struct keg_proxy_sites *sites, uint32_t *rule_id, struct keg_err *err);
 /* keg_proxy_add's checks alone (apply's dry run, and its check of every
  * proxy before it changes any); replacing: the address is a proxy now,
  * which goes first. */
 int keg_proxy_check(const char *iface, const struct keg_proxy_spec *spec, bool replacing,
-		    struct keg_err *err);
+		    const struct keg_proxy_sites *sites, struct keg_err *err);
 /* Delete the proxy of address local (its rule first). -ENOENT if none. */
 int keg_proxy_del(const char *iface, const struct keg_addr *local, struct keg_err *err);
 /* Every proxy of iface, sorted by address. *v malloc'ed. */

@@ -537,6 +537,35 @@ int keg_apply_file(const char *file, bool dry_run, const struct keg_note *note,
 
 /* Each named interface's kernel state made to agree with its maps
  * (repair.h) before the plan runs against them; noted per interface. */
+/* A file with site lines holds the whole set of sites, written after the
+ * interfaces (kegctl apply): its proxies may name only its remote sites,
+ * the lines with a public key (`site NAME ADDR pubkey KEY ...`). *names
+ * is allocated (free it); sites->n stays 0 and the maps decide when the
+ * file has no site lines (returns false then). */
+static bool file_sites(const struct keg_conf *conf, struct keg_proxy_sites *sites,
+		       char (**names)[KEG_SITE_NAME_LEN])
+{
+	char (*v)[KEG_SITE_NAME_LEN];
+
+	*names = NULL;
+	if (!conf->n_sites)
+		return false;
+	v = calloc(conf->n_sites, sizeof(*v));
+	sites->names = v;
+	sites->n = 0;
+	for (size_t i = 0; v && i < conf->n_sites; i++) {
+		const char *t = conf->sites[i].text, *sp = strchr(t, ' ');
+		size_t len = sp ? (size_t)(sp - t) : strlen(t);
+
+		if (!strstr(t, " pubkey ") || len >= KEG_SITE_NAME_LEN)
+			continue;
+		memcpy(v[sites->n], t, len);
+		v[sites->n++][len] = '\0';
+	}
+	*names = v;
+	return true;
+}
+
 static int repair(struct keg_plan *plan, bool dry_run, const struct keg_note *note,
 		  struct keg_apply_result *res, struct keg_err *err)
 {
@@ -581,6 +610,8 @@ int keg_apply_conf(const char *file, const struct keg_conf *conf, bool dry_run,
 		   const struct keg_note *note, struct keg_apply_result *res,
 		   struct keg_err *err)
 {
+	char (*site_names)[KEG_SITE_NAME_LEN] = NULL;
+	struct keg_proxy_sites sites = { 0 };
 	struct keg_err e = { 0 };
 	struct keg_plan plan;
 	bool undo_failed;
@@ -619,6 +650,10 @@ int keg_apply_conf(const char *file, const struct keg_conf *conf, bool dry_run,
 	/* Intercept rules and proxies last (intercept_conf.h, proxy_conf.h):
 	 * they are not undone with
 	 * the changes above, and a failure here leaves those in place. */
+	if (file_sites(conf, &sites, &site_names) && !site_names) {
+		ret = keg_err_set(err, -ENOMEM, "%s: out of memory", file);
+		goto out_plan;
+	}
 	for (size_t i = 0; i < conf->n_ifaces; i++) {
 		size_t a = 0, d = 0, same = 0;
 
@@ -628,14 +663,16 @@ int keg_apply_conf(const char *file, const struct keg_conf *conf, bool dry_run,
 		/* Proxies after the rules: a proxy's rule comes after them. */
 		if (!ret)
 			ret = keg_proxy_conf_apply(conf->ifaces[i].name, &conf->ifaces[i].proxies,
-						   dry_run, &a, &d, &same, note, &e);
+						   site_names ? &sites : NULL, dry_run, &a, &d,
+						   &same, note, &e);
 		plan.n_changes += a + d;
 		plan.n_add += a;
 		plan.n_del += d;
 		plan.n_same += same;
 		if (ret) {
-			keg_err_set(err, ret, "%s: %s (the changes printed above were made)",
-				    file, keg_err_str(&e, ret));
+			keg_err_set(err, ret, "%s: %s (%s)", file, keg_err_str(&e, ret),
+				    dry_run ? "a dry run: nothing was changed" :
+					      "the changes printed above were made");
 			goto out_plan;
 		}
 	}
@@ -647,6 +684,7 @@ int keg_apply_conf(const char *file, const struct keg_conf *conf, bool dry_run,
 	res->n_same = plan.n_same;
 	res->n_ifaces = plan.n_ifaces;
 out_plan:
+	free(site_names);
 	keg_plan_free(&plan);
 	return ret;
 }

@@ -34,8 +34,9 @@ static bool present(const struct keg_proxy_entry *cur, size_t n, const struct ke
 }
 
 int keg_proxy_conf_apply(const char *iface, const struct keg_conf_proxies *want,
-			 bool dry_run, size_t *n_add, size_t *n_del, size_t *n_same,
-			 const struct keg_note *note, struct keg_err *err)
+			 const struct keg_proxy_sites *sites, bool dry_run, size_t *n_add,
+			 size_t *n_del, size_t *n_same, const struct keg_note *note,
+			 struct keg_err *err)
 {
 	struct keg_proxy_entry *cur = NULL;
 	size_t n_cur = 0, i;
@@ -53,7 +54,7 @@ int keg_proxy_conf_apply(const char *iface, const struct keg_conf_proxies *want,
 		if (present(cur, n_cur, &w->spec))
 			continue;
 		ret = keg_proxy_check(iface, &w->spec, replaced(cur, n_cur, want, &w->spec.local),
-				      err);
+				      sites, err);
 		if (ret) {
 			keg_err_prefix(err, ret, "%s: proxy (line %u)", iface, w->line);
 			goto out;
@@ -75,7 +76,7 @@ int keg_proxy_conf_apply(const char *iface, const struct keg_conf_proxies *want,
 
 		if (present(cur, n_cur, &w->spec))
 			continue;
-		if (!dry_run && (ret = keg_proxy_add(iface, &w->spec, &id, err))) {
+		if (!dry_run && (ret = keg_proxy_add(iface, &w->spec, sites, &id, err))) {
 			keg_err_prefix(err, ret, "%s: proxy (line %u)", iface, w->line);
 			goto out;
 		}
