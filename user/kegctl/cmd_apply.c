@@ -61,6 +61,8 @@ static int run_apply(struct cli_ctx *ctx, const void *o)
 	const struct apply_opts *opts = o;
 	struct keg_apply_result r;
 	struct site_plan *sp = calloc(1, sizeof(*sp));
+	const char *names[KEG_SITES_MAX];
+	struct keg_proxy_sites sites = { .names = names };
 	size_t site_changes = 0, limit_changes = 0;
 	int ret;
 
@@ -68,9 +70,14 @@ static int run_apply(struct cli_ctx *ctx, const void *o)
 		return cli_fail(ctx, -ENOMEM, "out of memory");
 	/* Sites are checked whole before any interface changes. */
 	ret = site_plan_build(ctx, opts->file, opts->text, opts->len, sp);
+	/* The file's site lines are the whole set, written after the
+	 * interfaces: its proxies may name its remote sites only. */
+	for (size_t i = 0; i < sp->n; i++)
+		if (!sp->want[i].local)
+			names[sites.n++] = sp->want[i].name;
 	if (!ret)
-		ret = keg_apply_conf(opts->file, &opts->conf, opts->dry_run, &cli_note, &r,
-				     &ctx->err);
+		ret = keg_apply_conf(opts->file, &opts->conf, sp->any ? &sites : NULL,
+				     opts->dry_run, &cli_note, &r, &ctx->err);
 	if (!ret)
 		ret = site_plan_apply(ctx, sp, opts->dry_run, &site_changes);
 	if (!ret)

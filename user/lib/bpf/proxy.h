@@ -14,7 +14,6 @@
 #include <stdint.h>
 
 #include "err.h"
-#include "keg_site.h"
 #include "proxy_spec.h"
 
 /* One proxy as listed, with its rule's counters. */
@@ -28,7 +27,7 @@ struct keg_proxy_entry {
  * add); or those an apply file defines, which hold the whole set of sites
  * and are written after the interfaces. */
 struct keg_proxy_sites {
-	const char (*names)[KEG_SITE_NAME_LEN];
+	const char *const *names;
 	size_t n;
 };
 

@@ -537,35 +537,6 @@ int keg_apply_file(const char *file, bool dry_run, const struct keg_note *note,
 
 /* Each named interface's kernel state made to agree with its maps
  * (repair.h) before the plan runs against them; noted per interface. */
-/* A file with site lines holds the whole set of sites, written after the
- * interfaces (kegctl apply): its proxies may name only its remote sites,
- * the lines with a public key (`site NAME ADDR pubkey KEY ...`). *names
- * is allocated (free it); sites->n stays 0 and the maps decide when the
- * file has no site lines (returns false then). */
-static bool file_sites(const struct keg_conf *conf, struct keg_proxy_sites *sites,
-		       char (**names)[KEG_SITE_NAME_LEN])
-{
-	char (*v)[KEG_SITE_NAME_LEN];
-
-	*names = NULL;
-	if (!conf->n_sites)
-		return false;
-	v = calloc(conf->n_sites, sizeof(*v));
-	sites->names = v;
-	sites->n = 0;
-	for (size_t i = 0; v && i < conf->n_sites; i++) {
-		const char *t = conf->sites[i].text, *sp = strchr(t, ' ');
-		size_t len = sp ? (size_t)(sp - t) : strlen(t);
-
-		if (!strstr(t, " pubkey ") || len >= KEG_SITE_NAME_LEN)
-			continue;
-		memcpy(v[sites->n], t, len);
-		v[sites->n++][len] = '\0';
-	}
-	*names = v;
-	return true;
-}
-
 static int repair(struct keg_plan *plan, bool dry_run, const struct keg_note *note,
 		  struct keg_apply_result *res, struct keg_err *err)
 {
@@ -601,17 +572,16 @@ int keg_apply_buf(const char *file, const char *text, size_t len, bool dry_run,
 	ret = keg_apply_parse(file, text, len, &conf, err);
 	if (ret)
 		return ret;
-	ret = keg_apply_conf(file, &conf, dry_run, note, res, err);
+	ret = keg_apply_conf(file, &conf, NULL, dry_run, note, res, err);
 	keg_conf_free(&conf);
 	return ret;
 }
 
-int keg_apply_conf(const char *file, const struct keg_conf *conf, bool dry_run,
+int keg_apply_conf(const char *file, const struct keg_conf *conf,
+		   const struct keg_proxy_sites *sites, bool dry_run,
 		   const struct keg_note *note, struct keg_apply_result *res,
 		   struct keg_err *err)
 {
-	char (*site_names)[KEG_SITE_NAME_LEN] = NULL;
-	struct keg_proxy_sites sites = { 0 };
 	struct keg_err e = { 0 };
 	struct keg_plan plan;
 	bool undo_failed;
@@ -650,10 +620,6 @@ int keg_apply_conf(const char *file, const struct keg_conf *conf, bool dry_run,
 	/* Intercept rules and proxies last (intercept_conf.h, proxy_conf.h):
 	 * they are not undone with
 	 * the changes above, and a failure here leaves those in place. */
-	if (file_sites(conf, &sites, &site_names) && !site_names) {
-		ret = keg_err_set(err, -ENOMEM, "%s: out of memory", file);
-		goto out_plan;
-	}
 	for (size_t i = 0; i < conf->n_ifaces; i++) {
 		size_t a = 0, d = 0, same = 0;
 
@@ -663,8 +629,7 @@ int keg_apply_conf(const char *file, const struct keg_conf *conf, bool dry_run,
 		/* Proxies after the rules: a proxy's rule comes after them. */
 		if (!ret)
 			ret = keg_proxy_conf_apply(conf->ifaces[i].name, &conf->ifaces[i].proxies,
-						   site_names ? &sites : NULL, dry_run, &a, &d,
-						   &same, note, &e);
+						   sites, dry_run, &a, &d, &same, note, &e);
 		plan.n_changes += a + d;
 		plan.n_add += a;
 		plan.n_del += d;
@@ -684,7 +649,6 @@ int keg_apply_conf(const char *file, const struct keg_conf *conf, bool dry_run,
 	res->n_same = plan.n_same;
 	res->n_ifaces = plan.n_ifaces;
 out_plan:
-	free(site_names);
 	keg_plan_free(&plan);
 	return ret;
 }

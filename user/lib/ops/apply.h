@@ -34,6 +34,7 @@
 #include "customer.h"
 #include "err.h"
 #include "note.h"
+#include "proxy.h"
 
 enum keg_change_kind {
 	KEG_CHANGE_SUBNET,
@@ -106,7 +107,10 @@ int keg_apply_buf(const char *file, const char *text, size_t len, bool dry_run,
  * the interfaces conf names), errors as "FILE:LINE: why". */
 int keg_apply_parse(const char *file, const char *text, size_t len,
 		    struct keg_conf *conf, struct keg_err *err);
-int keg_apply_conf(const char *file, const struct keg_conf *conf, bool dry_run,
+/* sites: the remote sites its proxies may name (keg_proxy_sites; NULL:
+ * the sites maps'), for a caller applying the file's site lines after. */
+int keg_apply_conf(const char *file, const struct keg_conf *conf,
+		   const struct keg_proxy_sites *sites, bool dry_run,
 		   const struct keg_note *note, struct keg_apply_result *res,
 		   struct keg_err *err);
 
