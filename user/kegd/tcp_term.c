@@ -18,72 +18,7 @@
 #include "tcp_term.h"
 #include "term_hook.h"
 #include "term_route.h"
-
-#define TERM_BACKLOG   4096
-#define TERM_IO_MAX    KEG_PKT_MAX      /* bytes moved per read: one keg */
-#define TERM_ACCEPTS   64               /* accepted per wake-up */
-#define TERM_IOV       16               /* records written to a socket at once */
-/* A proxy's UDP flow ends after this long without a datagram either way,
- * as a NAT's binding would (kegd --udp-idle-s). */
-#define TERM_UDP_IDLE_NS  (60ULL * 1000000000ULL)
-#define TERM_IDLE_EVERY_NS 1000000000ULL   /* how often idle flows are looked for */
-
-enum { TERM_LISTENER = 1, TERM_CONN, TERM_ULISTENER };
-
-struct tlisten {
-	uint8_t kind;                   /* TERM_LISTENER */
-	int fd;
-	int family;
-};
-
-struct tconn {
-	uint8_t kind;                   /* TERM_CONN */
-	struct kegd_term *t;
-	struct kq_bs *bs;
-	int fd;
-	unsigned int slot;              /* the site's keg_sites slot */
-	bool connecting;                /* near the server: connect in progress */
-	bool rd_eof;                    /* the socket's FIN was read: FIN sent on */
-	bool wr_shut;                   /* the peer's FIN was passed to the socket */
-	bool starved;                   /* not read: all buffers over mem_max */
-	bool out_blocked;               /* the socket took less than offered */
-	/* A proxy's UDP flow (keg_proxy.h): datagrams, not a byte stream. */
-	bool udp;
-	bool near;                      /* near the client: ca/la say which flow */
-	bool uwait;                     /* a datagram waits for room in the stream */
-	struct keg_dgram_rx *urx;       /* the stream's datagrams being put together */
-	uint64_t last_ns;               /* the last datagram either way */
-	struct sockaddr_storage ca, la; /* the client, the proxy address it sent to */
-	uint32_t events;                /* registered with epoll */
-	struct tconn *next, *prev;
-};
-
-struct kegd_term {
-	struct kegd *kd;
-	int epfd;
-	struct kegd_term_ops ops;
-	void *ctx;
-	struct keg_nl nl;
-	bool nl_open, routes;
-	struct kegd_term_hook hooks[KEGD_MAX_IFACES];
-	unsigned int n_hooks;
-	struct tlisten l[KEG_TERM_SOCKS];
-	struct tlisten ul[KEG_TERM_SOCKS];      /* a proxy's UDP: the receivers */
-	uint64_t next_idle_ns;
-	uint64_t udp_idle_ns;
-	struct tconn *conns;
-	unsigned int n_starved;
-	bool accept_paused;             /* out of descriptors: listeners off */
-	bool out_of_fds_logged;
-	bool over_mem;
-	struct kegd_term_site site[KEG_SITES_MAX];
-	uint64_t n_conns;               /* all sites' connections now */
-	uint32_t tcp_max, total_max;    /* the limits; 0: none */
-	uint64_t udp_now;               /* packet flows, for total_max */
-	uint64_t limit_refused;
-	uint8_t buf[TERM_IO_MAX];
-	uint8_t ubuf[KEG_DGRAM_HDR + KEG_DGRAM_MAX];
-};
+#include "tcp_term_internal.h"
 
 /* ---- connections ----------------------------------------------------------- */
 
@@ -99,7 +34,7 @@ static void set_events(struct tconn *tc, uint32_t want)
 		tc->events = want;
 }
 
-static void conn_free(struct tconn *tc, bool reset)
+void kt_conn_free(struct tconn *tc, bool reset)
 {
 	struct kegd_term *t = tc->t;
 
@@ -133,7 +68,7 @@ static void conn_free(struct tconn *tc, bool reset)
 		listeners_set(t, true);
 }
 
-static struct tconn *conn_new(struct kegd_term *t, int fd, unsigned int slot, uint32_t events)
+struct tconn *kt_conn_new(struct kegd_term *t, int fd, unsigned int slot, uint32_t events)
 {
 	struct tconn *tc = calloc(1, sizeof(*tc));
 	struct epoll_event ev = { .events = events };
@@ -163,11 +98,11 @@ static struct tconn *conn_new(struct kegd_term *t, int fd, unsigned int slot, ui
 }
 
 /* Reset, with the reason in the log at -v. */
-static void conn_abort(struct tconn *tc, const char *why, int err)
+void kt_conn_abort(struct tconn *tc, const char *why, int err)
 {
 	pr_verbose("TCP termination: connection reset (fd %d): %s%s%s", tc->fd, why,
 		   err ? ": " : "", err ? strerror(err) : "");
-	conn_free(tc, true);
+	kt_conn_free(tc, true);
 }
 
 /* Both directions ended with a FIN: a graceful close, the stream finishes
@@ -176,7 +111,7 @@ static bool conn_done(struct tconn *tc)
 {
 	if (!tc->rd_eof || !tc->wr_shut)
 		return false;
-	conn_free(tc, false);
+	kt_conn_free(tc, false);
 	return true;
 }
 
@@ -215,7 +150,7 @@ static bool pump_in(struct tconn *tc)
 		if (errno == EINTR)
 			continue;
 		/* ECONNRESET and the like: the endpoint reset it. */
-		conn_abort(tc, "reading the socket", errno);
+		kt_conn_abort(tc, "reading the socket", errno);
 		return false;
 	}
 	return true;
@@ -236,7 +171,7 @@ static bool pump_out(struct tconn *tc)
 		ssize_t n = 0, w;
 
 		if (nv < 0) {
-			conn_abort(tc, "the stream", -nv);
+			kt_conn_abort(tc, "the stream", -nv);
 			return false;
 		}
 		if (nv == 0) {
@@ -259,7 +194,7 @@ static bool pump_out(struct tconn *tc)
 			break;
 		}
 		if (w < 0) {
-			conn_abort(tc, "writing the socket", errno);
+			kt_conn_abort(tc, "writing the socket", errno);
 			return false;
 		}
 		kq_bs_consume(tc->bs, (size_t)w);
@@ -269,93 +204,6 @@ static bool pump_out(struct tconn *tc)
 		}
 	}
 	return true;
-}
-
-/* ---- a proxy's UDP flow: datagrams framed in the stream ------------------- */
-
-/* The socket's datagrams into the stream, each whole in one keg, while it
- * has room. One the stream can never take (over a keg) or that comes
- * while memory is over its bound is dropped, as a full UDP buffer would.
- * false: tc is gone. */
-static bool upump_in(struct tconn *tc)
-{
-	struct kegd_term *t = tc->t;
-
-	tc->uwait = false;
-	for (int i = 0; i < TERM_ACCEPTS; i++) {
-		size_t room = kq_bs_room(tc->bs);
-		ssize_t n;
-
-		n = recv(tc->fd, t->ubuf + KEG_DGRAM_HDR, KEG_DGRAM_MAX, MSG_DONTWAIT | MSG_PEEK |
-			 MSG_TRUNC);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			break;
-		if (n < 0)
-			continue;       /* an ICMP error reported (ECONNREFUSED): read on */
-		if ((size_t)n + KEG_DGRAM_HDR > room &&
-		    (size_t)n + KEG_DGRAM_HDR <= kq_bs_keg_max(tc->bs) && !t->over_mem) {
-			/* Wait for room (KQ_BS_WRITABLE pumps again): EPOLLIN
-			 * is off meanwhile, or the readable socket would spin. */
-			tc->uwait = true;
-			break;
-		}
-		n = recv(tc->fd, t->ubuf + KEG_DGRAM_HDR, KEG_DGRAM_MAX, MSG_DONTWAIT | MSG_TRUNC);
-		if (n <= 0 || n > KEG_DGRAM_MAX || (size_t)n + KEG_DGRAM_HDR > room ||
-		    t->over_mem)
-			continue;       /* empty, or dropped (an IPv6 one over 65,507 bytes too) */
-		keg_dgram_hdr(t->ubuf, (size_t)n);
-		kq_bs_write(tc->bs, t->ubuf, (size_t)n + KEG_DGRAM_HDR);
-		tc->last_ns = keg_now_ns();
-	}
-	return true;
-}
-
-/* The stream's datagrams out of the socket, one send each (one the socket
- * cannot take now is lost, as UDP's). The peer's FIN ends the flow.
- * false: tc is gone. */
-static bool upump_out(struct tconn *tc)
-{
-	for (;;) {
-		struct iovec iov[TERM_IOV];
-		int nv = kq_bs_peekv(tc->bs, iov, TERM_IOV);
-		size_t used = 0;
-
-		if (nv < 0) {
-			conn_abort(tc, "the stream", -nv);
-			return false;
-		}
-		if (nv == 0) {
-			if (kq_bs_eof(tc->bs)) {
-				conn_free(tc, false);
-				return false;
-			}
-			return true;
-		}
-		for (int i = 0; i < nv; i++) {
-			const uint8_t *p = iov[i].iov_base;
-			size_t left = iov[i].iov_len;
-
-			while (left) {
-				const uint8_t *dg;
-				size_t dl;
-				ssize_t k = keg_dgram_take(tc->urx, p, left, &dg, &dl);
-
-				if (k < 0) {
-					conn_abort(tc, "a malformed datagram in the stream", EBADMSG);
-					return false;
-				}
-				if (dg)
-					send(tc->fd, dg, dl, MSG_DONTWAIT | MSG_NOSIGNAL);
-				p += k;
-				left -= (size_t)k;
-				used += (size_t)k;
-			}
-		}
-		kq_bs_consume(tc->bs, used);
-		tc->last_ns = keg_now_ns();
-	}
 }
 
 static void update_events(struct tconn *tc)
@@ -369,9 +217,9 @@ static void update_events(struct tconn *tc)
 	set_events(tc, want);
 }
 
-static void conn_pump(struct tconn *tc)
+void kt_conn_pump(struct tconn *tc)
 {
-	if (tc->udp ? upump_out(tc) && upump_in(tc) : pump_out(tc) && pump_in(tc))
+	if (tc->udp ? kt_upump_out(tc) && kt_upump_in(tc) : pump_out(tc) && pump_in(tc))
 		update_events(tc);
 }
 
@@ -384,11 +232,11 @@ static void connected(struct tconn *tc)
 	if (getsockopt(tc->fd, SOL_SOCKET, SO_ERROR, &err, &len) || err) {
 		/* Refused or unreachable: the client gets a reset. */
 		tc->t->site[tc->slot].refused++;
-		conn_free(tc, true);
+		kt_conn_free(tc, true);
 		return;
 	}
 	tc->connecting = false;
-	conn_pump(tc);
+	kt_conn_pump(tc);
 }
 
 /* ---- limits ------------------------------------------------------------------ */
@@ -414,7 +262,7 @@ uint64_t kegd_term_limit_refused(const struct kegd_term *t)
 }
 
 /* One more connection would pass a limit: counted. */
-static bool at_limit(struct kegd_term *t)
+bool kt_at_limit(struct kegd_term *t)
 {
 	if ((t->tcp_max && t->n_conns >= t->tcp_max) ||
 	    (t->total_max && t->n_conns + t->udp_now >= t->total_max)) {
@@ -426,7 +274,7 @@ static bool at_limit(struct kegd_term *t)
 
 /* ---- near the client: accepting -------------------------------------------- */
 
-static void term_key(struct keg_term_key *k, const struct sockaddr_storage *client,
+void kt_term_key(struct keg_term_key *k, const struct sockaddr_storage *client,
 		     const struct sockaddr_storage *server)
 {
 	memset(k, 0, sizeof(*k));
@@ -461,7 +309,7 @@ static void reset_fd(int fd)
  * interface goes to its destination instead. 1: *server rewritten; 0: no
  * proxy address; -1: a proxy address that does not carry this connection
  * (port, protocol), which only a rule changed since its SYN can bring. */
-static int proxy_dest(struct kegd_term_hook *h, struct sockaddr_storage *server, uint8_t proto_bit)
+int kt_proxy_dest(struct kegd_term_hook *h, struct sockaddr_storage *server, uint8_t proto_bit)
 {
 	struct keg_proxy_key k;
 	struct keg_proxy p;
@@ -513,16 +361,16 @@ static void accept_one(struct kegd_term *t, int fd)
 		reset_fd(fd);
 		return;
 	}
-	term_key(&k, &client, &server);
+	kt_term_key(&k, &client, &server);
 	for (i = 0; i < t->n_hooks && !conn; i++)
 		if (!kegd_term_hook_syn(&t->hooks[i], &k, &syn)) {
 			hook = &t->hooks[i];
 			conn = t->ops.conn_for(t->ctx, (int)syn.ifindex, syn.site, &slot);
 		}
-	px = hook ? proxy_dest(hook, &server, KEG_ICPT_P_TCP) : 0;
+	px = hook ? kt_proxy_dest(hook, &server, KEG_ICPT_P_TCP) : 0;
 	if (px > 0)
 		flags = KEG_TCP_OPEN_F_PROXY;
-	if (!conn || px < 0 || at_limit(t)) {
+	if (!conn || px < 0 || kt_at_limit(t)) {
 		/* No site up for it (it went down since the SYN), or a
 		 * connection limit: refused (counted for its site if known). */
 		if (slot < KEG_SITES_MAX)
@@ -530,7 +378,7 @@ static void accept_one(struct kegd_term *t, int fd)
 		reset_fd(fd);
 		return;
 	}
-	tc = conn_new(t, fd, slot, EPOLLIN);
+	tc = kt_conn_new(t, fd, slot, EPOLLIN);
 	if (!tc) {
 		t->site[slot].refused++;
 		reset_fd(fd);
@@ -539,13 +387,13 @@ static void accept_one(struct kegd_term *t, int fd)
 	if (kq_bs_open(conn, (struct sockaddr *)&client, (struct sockaddr *)&server, IPPROTO_TCP,
 		       flags, tc, &tc->bs)) {
 		t->site[slot].refused++;
-		conn_free(tc, true);
+		kt_conn_free(tc, true);
 		return;
 	}
 	t->site[slot].accepted++;
 	pr_debug("TCP termination: accepted fd %d, client port %u", fd,
 		 ntohs(((struct sockaddr_in *)&client)->sin_port));
-	conn_pump(tc);
+	kt_conn_pump(tc);
 }
 
 /* Listeners on or off: off while kegd has no descriptor left (EMFILE),
@@ -581,136 +429,6 @@ static void accept_all(struct kegd_term *t, struct tlisten *l)
 	}
 }
 
-/* ---- near the client: a proxy's UDP ------------------------------------------ */
-
-static bool same_sa(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
-
-		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
-
-	return x->sin6_port == y->sin6_port && !memcmp(&x->sin6_addr, &y->sin6_addr, 16);
-}
-
-static socklen_t sa_len(const struct sockaddr_storage *ss)
-{
-	return ss->ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
-}
-
-/* The datagram in t->ubuf (n bytes after the header room) of a new flow
- * from client to the proxy address local, or of one whose socket was not
- * made yet when it came. */
-static void udp_datagram(struct kegd_term *t, const struct sockaddr_storage *client,
-			 const struct sockaddr_storage *local, size_t n)
-{
-	struct sockaddr_storage server = *local;
-	struct kegd_term_hook *hook = NULL;
-	struct kq_conn *conn = NULL;
-	unsigned int slot = KEG_SITES_MAX, i;
-	struct keg_term_key k;
-	struct keg_term_syn syn;
-	struct tconn *tc;
-	int fam = client->ss_family, one = 1, fd;
-
-	for (tc = t->conns; tc; tc = tc->next)
-		if (tc->udp && tc->near && same_sa(&tc->ca, client) && same_sa(&tc->la, local))
-			goto write;
-	term_key(&k, client, local);
-	for (i = 0; i < t->n_hooks && !conn; i++)
-		if (!kegd_term_hook_syn(&t->hooks[i], &k, &syn)) {
-			hook = &t->hooks[i];
-			conn = t->ops.conn_for(t->ctx, (int)syn.ifindex, syn.site, &slot);
-		}
-	if (!conn || !hook || proxy_dest(hook, &server, KEG_ICPT_P_UDP) <= 0 || at_limit(t)) {
-		if (slot < KEG_SITES_MAX)
-			t->site[slot].refused++;
-		return;
-	}
-	/* The flow's own socket: the proxy address's (transparent), connected
-	 * to the client, so keg_tc_term hands it the flow's next datagrams
-	 * and the answers leave from the address and port the client used. */
-	fd = socket(fam, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		goto refuse;
-	if ((fam == AF_INET ? setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one)) :
-			      setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one))) ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(fd, (const struct sockaddr *)local, sa_len(local)) ||
-	    connect(fd, (const struct sockaddr *)client, sa_len(client))) {
-		close(fd);
-		goto refuse;
-	}
-	tc = conn_new(t, fd, slot, EPOLLIN);
-	if (!tc) {
-		close(fd);
-		goto refuse;
-	}
-	tc->udp = tc->near = true;
-	tc->last_ns = keg_now_ns();
-	tc->ca = *client;
-	tc->la = *local;
-	tc->urx = calloc(1, sizeof(*tc->urx));
-	if (!tc->urx || kq_bs_open(conn, (const struct sockaddr *)client,
-				   (const struct sockaddr *)&server, IPPROTO_UDP,
-				   KEG_TCP_OPEN_F_PROXY, tc, &tc->bs)) {
-		t->site[slot].refused++;
-		conn_free(tc, true);
-		return;
-	}
-	t->site[slot].accepted++;
-write:
-	if (n && n + KEG_DGRAM_HDR <= kq_bs_room(tc->bs) && !t->over_mem) {
-		keg_dgram_hdr(t->ubuf, n);
-		kq_bs_write(tc->bs, t->ubuf, n + KEG_DGRAM_HDR);
-		tc->last_ns = keg_now_ns();
-	}
-	conn_pump(tc);
-	return;
-refuse:
-	t->site[slot].refused++;
-}
-
-/* kegd's receiver of a family: the first datagrams of new flows, with the
- * address they were sent to (IP_ORIGDSTADDR). */
-static void urecv_all(struct kegd_term *t, struct tlisten *l)
-{
-	for (int i = 0; i < TERM_ACCEPTS; i++) {
-		struct sockaddr_storage client, local;
-		union {
-			struct cmsghdr c;
-			uint8_t b[CMSG_SPACE(sizeof(struct sockaddr_in6))];
-		} ctl;
-		struct iovec iov = { .iov_base = t->ubuf + KEG_DGRAM_HDR, .iov_len = KEG_DGRAM_MAX };
-		struct msghdr mh = { .msg_name = &client, .msg_namelen = sizeof(client),
-				     .msg_iov = &iov, .msg_iovlen = 1,
-				     .msg_control = &ctl, .msg_controllen = sizeof(ctl) };
-		struct cmsghdr *c;
-		bool have = false;
-		ssize_t n;
-
-		n = recvmsg(l->fd, &mh, MSG_DONTWAIT);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return;
-		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-			if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_ORIGDSTADDR) ||
-			    (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_ORIGDSTADDR)) {
-				memset(&local, 0, sizeof(local));
-				memcpy(&local, CMSG_DATA(c), c->cmsg_len - CMSG_LEN(0) <= sizeof(local) ?
-				       c->cmsg_len - CMSG_LEN(0) : sizeof(local));
-				have = true;
-			}
-		if (have && local.ss_family == client.ss_family && !(mh.msg_flags & MSG_TRUNC))
-			udp_datagram(t, &client, &local, (size_t)n);
-	}
-}
-
 /* ---- near the server: connecting --------------------------------------------- */
 
 void *kegd_term_remote_open(struct kegd_term *t, unsigned int slot, struct kq_bs *bs,
@@ -719,34 +437,10 @@ void *kegd_term_remote_open(struct kegd_term *t, unsigned int slot, struct kq_bs
 	int fam = e->client.ss_family, one = 1, fd;
 	struct tconn *tc;
 
-	if (at_limit(t))
+	if (kt_at_limit(t))
 		goto refuse;
-	if (e->proto == IPPROTO_UDP) {
-		/* A proxy's UDP flow: from this gateway's own address. */
-		fd = socket(fam, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			goto refuse;
-		if (connect(fd, (const struct sockaddr *)&e->server, e->len)) {
-			close(fd);
-			goto refuse;
-		}
-		tc = conn_new(t, fd, slot, EPOLLIN);
-		if (!tc) {
-			close(fd);
-			goto refuse;
-		}
-		tc->udp = true;
-		tc->bs = bs;
-		tc->last_ns = keg_now_ns();
-		tc->urx = calloc(1, sizeof(*tc->urx));
-		if (!tc->urx) {
-			tc->bs = NULL;
-			conn_free(tc, false);
-			goto refuse;
-		}
-		t->site[slot].connected++;
-		return tc;
-	}
+	if (e->proto == IPPROTO_UDP)
+		return kt_udp_remote_open(t, slot, bs, e);
 	fd = socket(fam, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		goto refuse;
@@ -765,7 +459,7 @@ void *kegd_term_remote_open(struct kegd_term *t, unsigned int slot, struct kq_bs
 		close(fd);
 		goto refuse;
 	}
-	tc = conn_new(t, fd, slot, EPOLLOUT);
+	tc = kt_conn_new(t, fd, slot, EPOLLOUT);
 	if (!tc) {
 		close(fd);
 		goto refuse;
@@ -791,7 +485,7 @@ void kegd_term_io(struct kegd_term *t, void *ptr, uint32_t events)
 		return;
 	}
 	if (kind == TERM_ULISTENER) {
-		urecv_all(t, ptr);
+		kt_urecv_all(t, ptr);
 		return;
 	}
 	if (tc->connecting) {
@@ -804,10 +498,10 @@ void kegd_term_io(struct kegd_term *t, void *ptr, uint32_t events)
 		socklen_t len = sizeof(err);
 
 		getsockopt(tc->fd, SOL_SOCKET, SO_ERROR, &err, &len);
-		conn_abort(tc, "socket error", err);
+		kt_conn_abort(tc, "socket error", err);
 		return;
 	}
-	conn_pump(tc);
+	kt_conn_pump(tc);
 }
 
 void kegd_term_bs_event(struct kegd_term *t, void *user, unsigned int events)
@@ -818,33 +512,15 @@ void kegd_term_bs_event(struct kegd_term *t, void *user, unsigned int events)
 	if (events & KQ_BS_RESET) {
 		/* A reset is a reset at both ends, as TCP's own: what the
 		 * stream still held is dropped. */
-		conn_abort(tc, "reset by the other gateway (or the site's connection lost)", 0);
+		kt_conn_abort(tc, "reset by the other gateway (or the site's connection lost)", 0);
 		return;
 	}
-	conn_pump(tc);
-}
-
-/* A proxy's UDP flows idle for TERM_UDP_IDLE_NS end (FIN: the other end
- * ends its side too). */
-static void udp_idle(struct kegd_term *t)
-{
-	uint64_t now = keg_now_ns();
-
-	if (now < t->next_idle_ns)
-		return;
-	t->next_idle_ns = now + TERM_IDLE_EVERY_NS;
-	for (struct tconn *tc = t->conns, *n; tc; tc = n) {
-		n = tc->next;
-		if (!tc->udp || now - tc->last_ns < t->udp_idle_ns)
-			continue;
-		kq_bs_shutdown(tc->bs);
-		conn_free(tc, false);
-	}
+	kt_conn_pump(tc);
 }
 
 void kegd_term_tick(struct kegd_term *t, uint64_t buffered, uint64_t mem_max)
 {
-	udp_idle(t);
+	kt_udp_idle(t);
 	t->over_mem = buffered >= mem_max;
 	if (t->over_mem || !t->n_starved)
 		return;
@@ -854,7 +530,7 @@ void kegd_term_tick(struct kegd_term *t, uint64_t buffered, uint64_t mem_max)
 			continue;
 		tc->starved = false;
 		t->n_starved--;
-		conn_pump(tc);
+		kt_conn_pump(tc);
 	}
 }
 
@@ -908,41 +584,6 @@ static int listener(struct kegd_term *t, unsigned int idx)
 	return 0;
 }
 
-/* kegd's receiver of a proxy's UDP of a family: on loopback, transparent,
- * told each datagram's original destination; keg_tc_term hands it the
- * first datagrams of new flows. */
-static int ulistener(struct kegd_term *t, unsigned int idx)
-{
-	int fam = idx == KEG_TERM_SOCK_V4 ? AF_INET : AF_INET6, one = 1, fd;
-	struct sockaddr_storage ss = { .ss_family = (sa_family_t)fam };
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &t->ul[idx] };
-
-	if (fam == AF_INET)
-		((struct sockaddr_in *)&ss)->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	else
-		((struct sockaddr_in6 *)&ss)->sin6_addr = in6addr_loopback;
-	fd = socket(fam, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if ((fam == AF_INET ?
-	     setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one)) ||
-	     setsockopt(fd, SOL_IP, IP_RECVORIGDSTADDR, &one, sizeof(one)) :
-	     setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one)) ||
-	     setsockopt(fd, SOL_IPV6, IPV6_V6ONLY, &one, sizeof(one)) ||
-	     setsockopt(fd, SOL_IPV6, IPV6_RECVORIGDSTADDR, &one, sizeof(one))) ||
-	    bind(fd, (struct sockaddr *)&ss, sa_len(&ss)) ||
-	    epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev)) {
-		int ret = -errno;
-
-		close(fd);
-		return ret;
-	}
-	t->ul[idx].kind = TERM_ULISTENER;
-	t->ul[idx].fd = fd;
-	t->ul[idx].family = fam;
-	return 0;
-}
-
 int kegd_term_start(struct kegd_term **out, struct kegd *kd, int epfd,
 		    const struct kegd_term_ops *ops, void *ctx)
 {
@@ -983,7 +624,7 @@ int kegd_term_start(struct kegd_term **out, struct kegd *kd, int epfd,
 			goto fail;
 		/* A proxy's UDP (keg_proxy.h): without its receiver, UDP to a
 		 * proxy address is dropped, TCP goes on. */
-		if (t->l[i].fd >= 0 && (ret = ulistener(t, i)))
+		if (t->l[i].fd >= 0 && (ret = kt_ulistener(t, i)))
 			pr_notice("TCP termination: no %s receiver for proxies' UDP (%s)",
 				  i == KEG_TERM_SOCK_V4 ? "IPv4" : "IPv6", strerror(-ret));
 	}
@@ -1014,17 +655,12 @@ fail:
 	return ret;
 }
 
-void kegd_term_set_udp_idle(struct kegd_term *t, uint64_t ns)
-{
-	t->udp_idle_ns = ns ? ns : TERM_UDP_IDLE_NS;
-}
-
 void kegd_term_stop(struct kegd_term *t)
 {
 	if (!t)
 		return;
 	while (t->conns)
-		conn_free(t->conns, true);
+		kt_conn_free(t->conns, true);
 	for (unsigned int i = 0; i < t->n_hooks; i++)
 		kegd_term_hook_close(&t->hooks[i]);
 	for (unsigned int i = 0; i < KEG_TERM_SOCKS; i++) {
