@@ -148,6 +148,31 @@ quiet_or_skip() {
 # in_ns PREFIX NODE CMD...
 in_ns() { local p=$1 n=$2; shift 2; ip netns exec "$p-$n" "$@"; }
 
+# tcpcheck.py's endpoints in the lab (tests/wan/tcpcheck.py, Debian's
+# python3), for suites that set P, TMP and PORT (each serve takes the next
+# port) and perhaps TC_TIMEOUT (seconds; 150).
+TC=$WAN_ROOT/tests/wan/tcpcheck.py
+PY=/usr/bin/python3
+# serve NODE [--text] MODE [ARG]: its server in NODE's namespace in the
+# background (SRV its pid), output in $TMP/NODE.out; returns once the
+# listener on the new PORT is up.
+serve() {
+	local node=$1 text=
+	shift
+	[ "$1" = --text ] && { text=--text; shift; }
+	PORT=$((PORT + 1))
+	# shellcheck disable=SC2086  # text is empty or one word
+	in_ns "$P" "$node" timeout "${TC_TIMEOUT:-150}" "$PY" "$TC" $text serve "$PORT" "$@" \
+		>"$TMP/$node.out" 2>&1 &
+	SRV=$!
+	for _ in $(seq 1 100); do
+		in_ns "$P" "$node" ss -Htln "sport = :$PORT" | grep -q . && return 0
+		sleep 0.05
+	done
+}
+# client NODE [--text] MODE ARGS...: its client in NODE's namespace.
+client() { local node=$1; shift; in_ns "$P" "$node" timeout "${TC_TIMEOUT:-150}" "$PY" "$TC" "$@" 2>&1; }
+
 # kegd_restart_with PREFIX NODE ARGS...: NODE's kegd (deploy/lab/keg.sh)
 # restarted with ARGS added to its arguments for this run only (a later
 # `keg.sh start` has the usual ones again).

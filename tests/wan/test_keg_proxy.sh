@@ -25,9 +25,7 @@ need_root
 need_build
 need_cmd jq nc ndisc6
 KEG=$WAN_ROOT/deploy/lab/keg.sh
-TC=$WAN_ROOT/tests/wan/tcpcheck.py
 [ -x "$WAN_ROOT/build/kegd" ] && [ -x "$WAN_ROOT/build/kegctl" ] || skip "build kegd and kegctl (make)"
-PY=/usr/bin/python3
 
 P=$(prefix_for kp)
 lab_up "$P" --hosts 2 --rate 100mbit --rtt 20 --buffer 500000
@@ -59,18 +57,7 @@ site() {	# NODE FIELD: the other site's FIELD in NODE's site list --json
 gwa_mac=$(in_ns "$P" gwa cat "/sys/class/net/$LAN/address")
 
 PORT=7100
-serve() {
-	local node=$1
-	shift
-	PORT=$((PORT + 1))
-	in_ns "$P" "$node" timeout 60 "$PY" "$TC" serve "$PORT" "$@" >"$TMP/$node.out" 2>&1 &
-	SRV=$!
-	for _ in $(seq 1 100); do
-		in_ns "$P" "$node" ss -Htln "sport = :$PORT" | grep -q . && return 0
-		sleep 0.05
-	done
-}
-client() { local node=$1; shift; in_ns "$P" "$node" timeout 60 "$PY" "$TC" "$@" 2>&1; }
+TC_TIMEOUT=60
 
 # ---- adding: TCP both ways, IPv4 with a port mapped, IPv6 with every port ------
 out=$(ctl proxy add --site B --proxy "$PX4:8080" --dest "$B1:7101" --iface "$LAN" 2>&1)

@@ -36,9 +36,7 @@ need_root
 need_build
 need_cmd jq nc sha256sum ss
 KEG=$WAN_ROOT/deploy/lab/keg.sh
-TC=$WAN_ROOT/tests/wan/tcpcheck.py
 [ -x "$WAN_ROOT/build/kegd" ] && [ -x "$WAN_ROOT/build/kegctl" ] || skip "build kegd and kegctl (make)"
-PY=/usr/bin/python3
 
 P=$(prefix_for kt)
 RTT=40
@@ -64,24 +62,7 @@ site() {
 }
 fresh() { sleep 0.6; }	# kegd writes its counters every 250 ms
 
-# serve NODE [--text] MODE [ARG]: tcpcheck's server in NODE's namespace in
-# the background, its output in $TMP/NODE.out; waits until its listener on
-# PORT (global, a new one each time) is up.
 PORT=7000
-serve() {
-	local node=$1 text=
-	shift
-	[ "$1" = --text ] && { text=--text; shift; }
-	PORT=$((PORT + 1))
-	# shellcheck disable=SC2086  # text is empty or one word
-	in_ns "$P" "$node" timeout 150 "$PY" "$TC" $text serve "$PORT" "$@" >"$TMP/$node.out" 2>&1 &
-	SRV=$!
-	for _ in $(seq 1 100); do
-		in_ns "$P" "$node" ss -Htln "sport = :$PORT" | grep -q . && return 0
-		sleep 0.05
-	done
-}
-client() { local node=$1; shift; in_ns "$P" "$node" timeout 150 "$PY" "$TC" "$@" 2>&1; }
 
 # ---- one connection: accepted at gwa, opened at gwb as the client -----------------
 basic_block() {
