@@ -12,9 +12,11 @@
  *     default class's for a non-customer, and writes the leaf's HTB class
  *     id to skb->priority;
  *   - sets skb->hash from the innermost 5-tuple so that flow-fair leaf
- *     qdiscs tell flows inside one tunnel apart;
- *   - counts the packet per leaf in keg_leafstats.
- * It never drops and never changes the packet's bytes.
+ *     qdiscs tell flows inside one tunnel apart.
+ * It never drops and never changes the packet's bytes. It counts nothing
+ * per leaf: each leaf is an HTB class, which counts its packets, bytes
+ * and drops itself; kegctl reads those (issue 12: a per-leaf map of our
+ * own cost a hash lookup per packet, a fifth of the classifier).
  */
 #ifndef KEG_CLASSIFY_H
 #define KEG_CLASSIFY_H
@@ -34,15 +36,6 @@ struct {
 	__type(value, struct keg_shape_cfg);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } KEG_MAP_SHAPE SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, KEG_LEAFSTATS_SIZE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, __u32);
-	__type(value, struct keg_leaf_stats);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} KEG_MAP_LEAFSTATS SEC(".maps");
 
 /* DSCP code points of latency-sensitive classes (RFC 4594). */
 #define DSCP_CS5  40
@@ -183,7 +176,6 @@ static __always_inline void keg_classify(struct __sk_buff *skb,
 					 const struct keg_parse_result *r)
 {
 	struct keg_customer *cust = NULL;
-	struct keg_leaf_stats *ls, nls = { 0 };
 	struct keg_shape_cfg *cfg;
 	__u32 zero = 0, parent, leaf;
 	bool up;
@@ -215,15 +207,6 @@ static __always_inline void keg_classify(struct __sk_buff *skb,
 	skb->priority = leaf;
 	if (!(cfg->flags & KEG_SHAPE_NO_HASH) && r->inner.family && !r->error)
 		bpf_set_hash(skb, keg_flow_hash(&r->inner));
-	ls = bpf_map_lookup_elem(&KEG_MAP_LEAFSTATS, &leaf);
-	if (ls) {
-		ls->packets++;
-		ls->bytes += skb->len;
-	} else {
-		nls.packets = 1;
-		nls.bytes = skb->len;
-		bpf_map_update_elem(&KEG_MAP_LEAFSTATS, &leaf, &nls, BPF_NOEXIST);
-	}
 }
 
 #endif /* KEG_CLASSIFY_H */

@@ -29,6 +29,9 @@
  *
  * Same class ids on the uplink (upload, matched by source address): one
  * customer-facing interface per uplink.
+ *
+ * Per-leaf packets, bytes and drops are the leaf HTB classes' own counters
+ * (rtnetlink class dump); keg keeps no copy of them.
  */
 #ifndef KEG_SHAPE_H
 #define KEG_SHAPE_H
@@ -36,7 +39,6 @@
 #include <linux/types.h>
 
 #define KEG_MAP_SHAPE      keg_shape
-#define KEG_MAP_LEAFSTATS  keg_leafstats
 
 #define KEG_HTB_MAJOR      1U
 #define KEG_CLASS_ROOT     0x1U
@@ -91,12 +93,5 @@ enum keg_leaf_kind {
 					 * default: innermost, then outermost */
 #define KEG_SHAPE_NO_INTERACT (1U << 2)	/* every packet to the bulk leaf */
 #define KEG_SHAPE_NO_HASH     (1U << 3)	/* leave skb->hash alone */
-
-/* keg_leafstats: per-CPU hash, key: the leaf's class id (__u32). */
-#define KEG_LEAFSTATS_SIZE (3U * KEG_SHAPE_MAX_SLOTS + 16U)
-struct keg_leaf_stats {
-	__u64 packets;
-	__u64 bytes;
-};
 
 #endif /* KEG_SHAPE_H */

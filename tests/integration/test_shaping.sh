@@ -159,6 +159,14 @@ t_expect_delta "keg answered the customer's ARP for its gateway 10.202.2.254" \
 w5=$(mbit_wire "$J5" 1448)
 t_check "upload of 10.202.2.2 (--up 10mbit) on the uplink: $w5 mbit/s, want 7.5..10.5 (10mbit)" \
 	shaped "$w5" 10
+# shape show's upload row is the uplink leaf classes' own count: at least
+# the payload the server received went through the leaves of 10.202.2.2.
+got=$(jq '.end.sum_received.bytes' "$J5")
+t_kegctl $R shape show --iface ksh-r1 --json
+up=$(jq -r '.[0].customers[] | select(.addr == "10.202.2.2") | .upload |
+	"\(.iface) \(.interactive.bytes + .bulk.bytes)"' <<<"$T_OUT")
+t_check "shape show --json: upload on ksh-r0, leaf bytes >= the $got received ($up)" \
+	eval '[ "${up% *}" = ksh-r0 ] && [ "${up#* }" -ge "${got:-1}" ]'
 
 # --- 5. VXLAN: ping latency under a saturating bulk flow --------------------
 # The bulk flow uses Reno: a loss-based TCP that fills the leaf's queue (the

@@ -3,7 +3,7 @@
 # test_upgrade_prefixes.sh - `kegctl attach` over a keg from before the
 # prefix hash maps (commit ff584da, LPM tries keg_subnets4/6) keeps every
 # proxied prefix: they are moved into keg_prefixes4/6 and answered by the
-# new programs, and the old pins go. A move that fails leaves the old keg
+# new programs, and the old pins go, keg_leafstats too (retired). A move that fails leaves the old keg
 # running with its pins and nothing of the new one.
 #
 #   ktu-c1 [ktu-c0 10.201.9.5/24 fd00:201:9::5/64] == [ktu-gw0] ktu-gw
@@ -69,6 +69,7 @@ old_ok "subnet add fd00:201:a::/48" subnet add fd00:201:a::/48 --iface $GIF
 old_ok "customer add 10.201.9.20" customer add 10.201.9.20 --iface $GIF
 t_check "old keg pinned its prefixes as LPM tries keg_subnets4/6" \
 	eval 'pin $GIF keg_subnets4 && pin $GIF keg_subnets6'
+t_check "old keg pinned its per-leaf counters keg_leafstats" pin $GIF keg_leafstats
 t_expect_arp_reply "old keg answers 10.201.10.7" $C1 $CIF 10.201.10.7 "$GWMAC"
 
 # The new kegctl reads what it can of a not yet upgraded interface.
@@ -86,6 +87,8 @@ else
 fi
 t_check "old pins keg_subnets4/6 are gone" \
 	eval '! pin $GIF keg_subnets4 && ! pin $GIF keg_subnets6'
+t_check "the retired keg_leafstats pin is gone (leaf counters are HTB's)" \
+	eval '! pin $GIF keg_leafstats'
 n4=$(entries $GIF keg_prefixes4) n6=$(entries $GIF keg_prefixes6)
 t_check "keg_prefixes4/6 hold 2 and 2 (got $n4, $n6)" [ "$n4.$n6" = 2.2 ]
 t_kegctl $GW subnet list --iface $GIF

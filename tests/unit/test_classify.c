@@ -53,7 +53,7 @@
 #define BULK KEG_LEAF_BULK
 
 static struct keg_env env;
-static int shape_fd, leafstats_fd;
+static int shape_fd;
 
 static void add_customer(const char *addr, __u32 minor)
 {
@@ -90,7 +90,6 @@ static void setup(void)
 {
 	keg_env_open(&env);
 	shape_fd = bpf_map__fd(env.skel->maps.keg_shape);
-	leafstats_fd = bpf_map__fd(env.skel->maps.keg_leafstats);
 	add_customer(C4, P4);
 	add_customer(C6, P6);
 	add_customer(CEP, PEP);
@@ -443,27 +442,6 @@ Test(classify, size_rule_and_switches)
 	set_cfg(0, 1, 0);
 	plain4(&p, C4, L4_ICMP, 0);
 	cr_expect_eq(prio(&p), 0, "shaping off: priority untouched");
-}
-
-Test(classify, leaf_counters)
-{
-	struct keg_leaf_stats v[256];
-	__u32 key = KEG_CLASSID(P4 + BULK);
-	__u64 pk = 0, by = 0;
-	struct pkt p;
-
-	cr_assert_leq(env.ncpu, 256);
-	for (int i = 0; i < 3; i++) {
-		plain4(&p, C4, L4_BULK_TCP, 0);
-		prio(&p);
-	}
-	cr_assert_eq(bpf_map_lookup_elem(leafstats_fd, &key, v), 0);
-	for (int c = 0; c < env.ncpu; c++) {
-		pk += v[c].packets;
-		by += v[c].bytes;
-	}
-	cr_expect_eq(pk, 3);
-	cr_expect_eq(by, 3 * p.len);
 }
 
 /* ---- inner-flow hash ---------------------------------------------------- */

@@ -150,26 +150,28 @@ out:
 
 /* ---- show ----------------------------------------------------------------- */
 
+/* One leaf's row: all four figures are its HTB class's own. */
 struct leaf_row {
-	uint64_t packets, bytes;	/* classifier (keg_leafstats) */
-	uint64_t drops, rate_bps;	/* HTB class */
+	uint64_t packets, bytes, drops, rate_bps;
 };
 
-static void leaf_read(int ls_fd, const struct keg_class_stats *cs, size_t ncs,
-		      uint32_t classid, struct leaf_row *r)
-{
-	__u32 key = classid;
-	uint64_t v[2];	/* struct keg_leaf_stats: packets, bytes */
+/* The HTB classes of one shaped interface: the customer-facing one
+ * (download) or the uplink (upload, same class ids). */
+struct class_dump {
+	char iface[IF_NAMESIZE];
+	struct keg_class_stats *cs;	/* sorted by class id */
+	size_t n;
+};
 
+static void leaf_read(const struct class_dump *d, uint32_t classid, struct leaf_row *r)
+{
 	memset(r, 0, sizeof(*r));
-	if (ls_fd >= 0 && !keg_percpu_sum(ls_fd, &key, v, 2)) {
-		r->packets = v[0];
-		r->bytes = v[1];
-	}
-	for (size_t i = 0; i < ncs; i++)
-		if (cs[i].classid == classid) {
-			r->drops = cs[i].drops;
-			r->rate_bps = cs[i].rate_bps;
+	for (size_t i = 0; i < d->n; i++)
+		if (d->cs[i].classid == classid) {
+			r->packets = d->cs[i].packets;
+			r->bytes = d->cs[i].bytes;
+			r->drops = d->cs[i].drops;
+			r->rate_bps = d->cs[i].rate_bps;
 		}
 }
 
@@ -188,15 +190,30 @@ static void leaf_json(struct json *j, const char *name, const struct leaf_row *r
 	json_obj_end(j);
 }
 
-static void row(struct json *j, bool json, const char *iface, const char *who,
-		const struct keg_customer *v, uint32_t parent, int ls_fd,
-		const struct keg_class_stats *cs, size_t ncs)
+static void leaves_text(const char *iface, const char *who, const char *cl, const char *d,
+			const char *u, const struct leaf_row *in, const struct leaf_row *bulk)
 {
-	struct leaf_row in, bulk;
+	printf("%-10s %-26s %-8s %-9s %-9s %10llu %12llu %7llu %9.3f %10llu %12llu %7llu %9.3f\n",
+	       iface, who, cl, d, u, (unsigned long long)in->packets,
+	       (unsigned long long)in->bytes, (unsigned long long)in->drops, in->rate_bps / 1e6,
+	       (unsigned long long)bulk->packets, (unsigned long long)bulk->bytes,
+	       (unsigned long long)bulk->drops, bulk->rate_bps / 1e6);
+}
+
+/* A customer (or the default class): its download leaves, then, with a
+ * shaped uplink (up != NULL), its upload leaves there. */
+static void row(struct json *j, bool json, const char *who, const struct keg_customer *v,
+		uint32_t parent, const struct class_dump *down, const struct class_dump *up)
+{
+	struct leaf_row in, bulk, up_in, up_bulk;
 	char d[32] = "-", u[32] = "-", cl[32];
 
-	leaf_read(ls_fd, cs, ncs, parent + KEG_LEAF_INTERACTIVE, &in);
-	leaf_read(ls_fd, cs, ncs, parent + KEG_LEAF_BULK, &bulk);
+	leaf_read(down, parent + KEG_LEAF_INTERACTIVE, &in);
+	leaf_read(down, parent + KEG_LEAF_BULK, &bulk);
+	if (up) {
+		leaf_read(up, parent + KEG_LEAF_INTERACTIVE, &up_in);
+		leaf_read(up, parent + KEG_LEAF_BULK, &up_bulk);
+	}
 	snprintf(cl, sizeof(cl), "%x:%x", parent >> 16, parent & 0xffff);
 	if (v->down_kbit)
 		keg_rate_str(v->down_kbit, d, sizeof(d));
@@ -216,27 +233,44 @@ static void row(struct json *j, bool json, const char *iface, const char *who,
 		json_u64(j, v->ceil_kbit ? v->ceil_kbit : v->down_kbit);
 		leaf_json(j, "interactive", &in);
 		leaf_json(j, "bulk", &bulk);
+		if (up) {
+			json_key(j, "upload");
+			json_obj_begin(j);
+			json_key(j, "iface");
+			json_str(j, up->iface);
+			leaf_json(j, "interactive", &up_in);
+			leaf_json(j, "bulk", &up_bulk);
+			json_obj_end(j);
+		}
 		json_obj_end(j);
 		return;
 	}
-	printf("%-10s %-26s %-8s %-9s %-9s %10llu %12llu %7llu %9.3f %10llu %12llu %7llu %9.3f\n",
-	       iface, who, cl, d, u, (unsigned long long)in.packets,
-	       (unsigned long long)in.bytes, (unsigned long long)in.drops, in.rate_bps / 1e6,
-	       (unsigned long long)bulk.packets, (unsigned long long)bulk.bytes,
-	       (unsigned long long)bulk.drops, bulk.rate_bps / 1e6);
+	leaves_text(down->iface, who, cl, d, u, &in, &bulk);
+	if (up)
+		leaves_text(up->iface, who, cl, d, u, &up_in, &up_bulk);
+}
+
+/* d->cs stays NULL (zero counts) when the dump fails: the rates and
+ * classes are still worth showing. */
+static void class_dump_read(struct keg_nl *nl, int ifindex, struct class_dump *d)
+{
+	memset(d, 0, sizeof(*d));
+	if (!if_indextoname((unsigned int)ifindex, d->iface))
+		snprintf(d->iface, sizeof(d->iface), "#%d", ifindex);
+	keg_htb_class_dump(nl, ifindex, &d->cs, &d->n);
 }
 
 static int show_one(struct cli_ctx *ctx, const struct keg_att *att, struct keg_nl *nl,
 		    bool json, struct json *j)
 {
-	struct keg_class_stats *cs = NULL;
+	struct class_dump down = { 0 }, upl = { 0 }, *up = NULL;
 	struct keg_customer val, def = { 0 };
 	struct keg_shape_cfg cfg;
 	struct keg_ifmaps m;
 	struct keg_addr *v = NULL;
-	size_t ncs = 0, n = 0;
+	size_t n = 0;
 	char who[KEG_ADDR_STRLEN];
-	int ls_fd, ret;
+	int ret;
 
 	ret = keg_shape_get(att->name, &cfg, &ctx->err);
 	if (ret)
@@ -244,9 +278,14 @@ static int show_one(struct cli_ctx *ctx, const struct keg_att *att, struct keg_n
 	ret = keg_ifmaps_open(att->name, &m, &ctx->err);
 	if (ret)
 		return ret;
-	ls_fd = keg_pin_open(att->name, KEG_STR(KEG_MAP_LEAFSTATS), NULL);
-	if (cfg.flags & KEG_SHAPE_ON)
-		keg_htb_class_dump(nl, att->ifindex, &cs, &ncs);
+	snprintf(down.iface, sizeof(down.iface), "%s", att->name);
+	if (cfg.flags & KEG_SHAPE_ON) {
+		class_dump_read(nl, att->ifindex, &down);
+		if (cfg.up_ifindex) {
+			class_dump_read(nl, (int)cfg.up_ifindex, &upl);
+			up = &upl;
+		}
+	}
 	keg_customers_list(&m, &v, &n);
 	def.down_kbit = cfg.default_kbit;
 	def.up_kbit = cfg.up_ifindex ? cfg.default_up_kbit : 0;
@@ -259,28 +298,25 @@ static int show_one(struct cli_ctx *ctx, const struct keg_att *att, struct keg_n
 		json_key(j, "leaf_qdisc");
 		json_str(j, keg_leaf_name((enum keg_leaf_kind)cfg.leaf));
 		json_key(j, "default");
-		row(j, true, att->name, "default", &def, KEG_CLASSID(KEG_CLASS_DEFAULT), ls_fd,
-		    cs, ncs);
+	}
+	row(j, json, "default", &def, KEG_CLASSID(KEG_CLASS_DEFAULT), &down, up);
+	if (json) {
 		json_key(j, "customers");
 		json_arr_begin(j);
-	} else {
-		row(j, false, att->name, "default", &def, KEG_CLASSID(KEG_CLASS_DEFAULT), ls_fd,
-		    cs, ncs);
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (keg_customer_get(&m, &v[i], &val) || !val.class_id)
 			continue;
 		keg_addr_str(&v[i], who, sizeof(who));
-		row(j, json, att->name, who, &val, val.class_id, ls_fd, cs, ncs);
+		row(j, json, who, &val, val.class_id, &down, up);
 	}
 	if (json) {
 		json_arr_end(j);
 		json_obj_end(j);
 	}
 	free(v);
-	free(cs);
-	if (ls_fd >= 0)
-		close(ls_fd);
+	free(down.cs);
+	free(upl.cs);
 	keg_ifmaps_close(&m);
 	return 0;
 }
@@ -413,7 +449,7 @@ const struct cli_cmd cmd_shape_off = {
 static const struct cli_opt show_opts[] = {
 	CLI_IFACE_OPT(struct shape_opts, iface, CLI_IFACE_HELP_FILTER),
 	CLI_OPT(CLI_FLAG, struct shape_opts, json, "json", 'j', NULL,
-		"print JSON: [{iface, shaping, leaf_qdisc, default, customers: [{addr, class, down_kbit, up_kbit, ceil_kbit, interactive: {packets, bytes, drops, rate_bps}, bulk: {...}}]}]"),
+		"print JSON: [{iface, shaping, leaf_qdisc, default, customers: [{addr, class, down_kbit, up_kbit, ceil_kbit, interactive: {packets, bytes, drops, rate_bps}, bulk: {...}, upload: {iface, interactive, bulk} (with a shaped uplink)}]}]"),
 	{ 0 },
 };
 
@@ -421,9 +457,10 @@ const struct cli_cmd cmd_shape_show = {
 	.group = "shape",
 	.name = "show",
 	.summary = "per customer and leaf: packets, bytes, drops, current rate",
-	.help = "Packets and bytes as the classifier counted them (pinned map\n"
-		"keg_leafstats, keyed by leaf class id), drops and the current rate\n"
-		"(1 s estimator) from the HTB leaf classes of the download interface.",
+	.help = "Packets and bytes sent, drops and the current rate (1 s estimator)\n"
+		"of each leaf: the counters of its HTB class (what `tc -s class show`\n"
+		"prints), on the customer-facing interface (download) and, on a second\n"
+		"row, on the shaped uplink (upload).",
 	.opts = show_opts,
 	.opts_size = sizeof(struct shape_opts),
 	.needs_root = true,

@@ -4,9 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <bpf/bpf.h>
 
 #include "attached.h"
 #include "commands.h"
@@ -16,8 +13,6 @@
 #include "ifmaps.h"
 #include "intercept.h"
 #include "mapbatch.h"
-#include "mapwalk.h"
-#include "pins.h"
 #include "prom.h"
 #include "shape.h"
 #include "stats.h"
@@ -91,41 +86,6 @@ static int cust_cb(const struct keg_map_batch *w, const void *key, const void *v
 	return 0;
 }
 
-struct leafsum {
-	uint32_t classid;
-	struct keg_leaf_stats st;	/* summed over CPUs */
-};
-
-struct leaf_walk {
-	struct leafsum *v;
-	size_t n, cap;
-};
-
-static int leaf_cb(const struct keg_map_batch *w, const void *key, const void *val,
-		   void *ctx)
-{
-	struct leaf_walk *l = ctx;
-	struct leafsum *e;
-
-	if (keg_grow(&l->v, &l->cap, l->n, sizeof(*l->v)))
-		return -ENOMEM;
-	e = &l->v[l->n++];
-	memcpy(&e->classid, key, sizeof(e->classid));
-	memset(&e->st, 0, sizeof(e->st));
-	/* A struct of __u64 counters only, summed field by field. */
-	keg_percpu_add(val, w->ncpu, w->stride, (uint64_t *)&e->st,
-		       sizeof(e->st) / sizeof(uint64_t));
-	return 0;
-}
-
-static int cmp_leafsum(const void *a, const void *b)
-{
-	uint32_t x = ((const struct leafsum *)a)->classid;
-	uint32_t y = ((const struct leafsum *)b)->classid;
-
-	return x < y ? -1 : x > y;
-}
-
 static int cmp_classid(const void *key, const void *elem)
 {
 	uint32_t x = *(const uint32_t *)key;
@@ -134,30 +94,20 @@ static int cmp_classid(const void *key, const void *elem)
 	return x < y ? -1 : x > y;
 }
 
-static int cmp_leafkey(const void *key, const void *elem)
-{
-	uint32_t x = *(const uint32_t *)key;
-	uint32_t y = ((const struct leafsum *)elem)->classid;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The two leaves under parent: classifier counters and HTB drops. */
-static void fill_leaves(struct shaped *r, uint32_t parent, const struct leaf_walk *ls,
-			const struct keg_class_stats *cs, size_t ncs)
+/* The two leaves under parent: their HTB classes' counters. */
+static void fill_leaves(struct shaped *r, uint32_t parent, const struct keg_class_stats *cs,
+			size_t ncs)
 {
 	static const uint32_t off[2] = { KEG_LEAF_INTERACTIVE, KEG_LEAF_BULK };
 	const struct keg_class_stats *c;
-	const struct leafsum *l;
 	uint32_t id;
 	int k;
 
 	for (k = 0; k < 2; k++) {
 		id = parent + off[k];
-		l = ls->n ? bsearch(&id, ls->v, ls->n, sizeof(*ls->v), cmp_leafkey) : NULL;
 		c = ncs ? bsearch(&id, cs, ncs, sizeof(*cs), cmp_classid) : NULL;
-		r->packets[k] = l ? l->st.packets : 0;
-		r->bytes[k] = l ? l->st.bytes : 0;
+		r->packets[k] = c ? c->packets : 0;
+		r->bytes[k] = c ? c->bytes : 0;
 		r->drops[k] = c ? c->drops : 0;
 	}
 }
@@ -224,42 +174,24 @@ static int read_customers(struct cli_ctx *ctx, struct ifdata *d, const struct ke
 static int read_shaping(struct cli_ctx *ctx, struct ifdata *d, struct cust_walk *cw)
 {
 	struct keg_class_stats *cs = NULL;
-	struct leaf_walk ls = { 0 };
 	struct keg_shape_cfg cfg;
 	struct keg_nl nl;
 	size_t ncs = 0, i;
-	char path[256];
-	int fd, ret;
+	int ret;
 
 	if (keg_shape_get(d->att.name, &cfg, NULL) || !(cfg.flags & KEG_SHAPE_ON))
 		return 0;
 	d->shaping = true;
-	keg_pin_path(d->att.name, KEG_STR(KEG_MAP_LEAFSTATS), path, sizeof(path));
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return cli_fail(ctx, -errno, "%s: %s", path, strerror(errno));
-	ret = keg_map_batch_walk(fd, leaf_cb, &ls);
-	close(fd);
-	if (ret) {
-		free(ls.v);
-		return cli_fail(ctx, ret, "%s: reading the leaf counters: %s", d->att.name,
-				strerror(-ret));
-	}
-	if (ls.n > 1)
-		qsort(ls.v, ls.n, sizeof(*ls.v), cmp_leafsum);
 	ret = keg_nl_open(&nl);
 	if (!ret) {
 		ret = read_classes(&nl, d->att.ifindex, cfg.groups, &cs, &ncs);
 		keg_nl_close(&nl);
 	}
-	if (ret) {
-		free(ls.v);
+	if (ret)
 		return cli_fail(ctx, ret, "%s: reading the HTB classes: %s", d->att.name,
 				strerror(-ret));
-	}
 	d->rows = calloc(cw->n + 1, sizeof(*d->rows));
 	if (!d->rows) {
-		free(ls.v);
 		free(cs);
 		return cli_fail(ctx, -ENOMEM, "out of memory");
 	}
@@ -267,7 +199,7 @@ static int read_shaping(struct cli_ctx *ctx, struct ifdata *d, struct cust_walk 
 	snprintf(d->rows[0].who, sizeof(d->rows[0].who), "default");
 	d->rows[0].down_kbit = cfg.default_kbit;
 	d->rows[0].up_kbit = cfg.up_ifindex ? cfg.default_up_kbit : 0;
-	fill_leaves(&d->rows[0], KEG_CLASSID(KEG_CLASS_DEFAULT), &ls, cs, ncs);
+	fill_leaves(&d->rows[0], KEG_CLASSID(KEG_CLASS_DEFAULT), cs, ncs);
 	d->nrows = 1;
 	if (cw->n > 1)
 		qsort(cw->v, cw->n, sizeof(*cw->v), keg_addr_qsort_cmp);
@@ -281,10 +213,9 @@ static int read_shaping(struct cli_ctx *ctx, struct ifdata *d, struct cust_walk 
 		r->down_kbit = v->down_kbit;
 		r->up_kbit = v->up_kbit;
 		r->ceil_kbit = v->ceil_kbit ? v->ceil_kbit : v->down_kbit;
-		fill_leaves(r, v->class_id, &ls, cs, ncs);
+		fill_leaves(r, v->class_id, cs, ncs);
 		d->nrows++;
 	}
-	free(ls.v);
 	free(cs);
 	return 0;
 }
@@ -457,8 +388,8 @@ static void write_shaping(struct prom *p, const struct ifdata *d, size_t n)
 	static const struct {
 		const char *name, *help;
 	} leaf_fams[3] = {
-		{ "keg_leaf_packets_total", "Packets keg_tc classified into the leaf." },
-		{ "keg_leaf_bytes_total", "Bytes keg_tc classified into the leaf." },
+		{ "keg_leaf_packets_total", "Packets the leaf's HTB class sent." },
+		{ "keg_leaf_bytes_total", "Bytes the leaf's HTB class sent." },
 		{ "keg_leaf_drops_total", "Packets the leaf's HTB class dropped." },
 	};
 	struct prom_label l[3];

@@ -20,9 +20,8 @@
 # holding every leaf qdisc of the device): 6.7 us per shaped customer at
 # S=5000, 10.5 us at S=10000 on the development machine. Each
 # figure is the median of RUNS runs (PROM_BENCH_RUNS, default 5), wall
-# time. A missed target is printed as a figure, not an error. No traffic
-# flows: the leaf counters (keg_leafstats, one entry per leaf that saw a
-# packet) are empty, so their walk is not in the figures.
+# time. A missed target is printed as a figure, not an error. The leaf
+# counters are the HTB classes' own, read in the same class dump.
 set -u
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 KEGCTL=${KEGCTL:-$root/build/kegctl}

@@ -7,9 +7,9 @@
  * not delete from the map: deleting while walking an LPM trie restarts the
  * walk, so callers collect keys first and delete afterwards.
  *
- * Per-CPU counters are structs of __u64 only (keg_stats, keg_icpt_hits,
- * keg_leafstats); the kernel returns one 8-byte-aligned copy per possible
- * CPU. keg_percpu_sum() adds them up field by field; keg_percpu_set()
+ * Per-CPU counters are structs of __u64 only (keg_stats, keg_icpt_hits);
+ * the kernel returns one 8-byte-aligned copy per possible CPU.
+ * keg_percpu_sum() adds them up field by field; keg_percpu_set()
  * writes a value into CPU 0's copy and zeroes the others, so the sum reads
  * back as that value (moving a rule's counters when it is renumbered).
  */

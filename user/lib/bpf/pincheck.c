@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* pincheck.c - see pincheck.h */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
@@ -99,6 +100,25 @@ int keg_pins_reset_counters(struct bpf_object *obj, unsigned int *n, struct keg_
 		if (unlink(path) && errno != ENOENT)
 			return keg_err_set(err, -errno, "%s: %s", path, strerror(errno));
 		(*n)++;
+	}
+	return 0;
+}
+
+static const char *const retired_maps[] = { "keg_leafstats" };
+
+int keg_pins_remove_retired(const char *dir, struct keg_err *err)
+{
+	char path[PATH_MAX];
+	size_t i;
+	int n;
+
+	for (i = 0; i < sizeof(retired_maps) / sizeof(retired_maps[0]); i++) {
+		n = snprintf(path, sizeof(path), "%s/%s", dir, retired_maps[i]);
+		if (n < 0 || (size_t)n >= sizeof(path))
+			return keg_err_set(err, -ENAMETOOLONG, "%s/%s: path too long", dir,
+					   retired_maps[i]);
+		if (unlink(path) && errno != ENOENT)
+			return keg_err_set(err, -errno, "removing %s: %s", path, strerror(errno));
 	}
 	return 0;
 }

@@ -24,4 +24,11 @@ int keg_pins_compatible(struct bpf_object *obj, const char *dir, struct keg_err 
  * old map until it is replaced. *n counts the pins removed. */
 int keg_pins_reset_counters(struct bpf_object *obj, unsigned int *n, struct keg_err *err);
 
+/* Pins an earlier keg left in dir that no program of today uses and that
+ * hold nothing to carry over (keg_leafstats: per-leaf counters, now read
+ * from the HTB classes). Removed once the new programs run, so that
+ * `bpftool map dump` does not show counters frozen at the upgrade. Absent
+ * ones are fine; 0 or the first error, err naming the pin. */
+int keg_pins_remove_retired(const char *dir, struct keg_err *err);
+
 #endif /* KEG_PINCHECK_H */

@@ -542,6 +542,13 @@ int keg_attach(const char *iface, enum keg_xdp_mode mode,
 				       "%s is upgraded and its proxied prefixes are in the new maps, but an old pin stays (run 'kegctl attach %s' again to remove it)",
 				       iface, iface);
 	}
+	if (!ret && existing) {
+		ret = keg_pins_remove_retired(t.dir, err);
+		if (ret)
+			keg_err_prefix(err, ret,
+				       "%s is attached, but the pin of a map keg no longer uses stays (run 'kegctl attach %s' again to remove it)",
+				       iface, iface);
+	}
 out:
 	if (t.xprog)
 		xdp_program__close(t.xprog);
