@@ -110,7 +110,7 @@ fi
 at_least "frames received" keg_rx_packets_total 'iface="kec-a0"' 10
 at_least "proxy-ARP reply counted" keg_proxy_replies_total 'iface="kec-a0",proto="arp"' 1
 at_least "shaped customer's interactive leaf (ICMP)" keg_leaf_packets_total \
-	'iface="kec-a0",customer="10.235.0.5",leaf="interactive"' 4
+	'iface="kec-a0",customer="10.235.0.5",leaf="interactive",direction="down"' 4
 at_least "intercept rule hits" keg_intercept_rule_packets_total \
 	"iface=\"kec-a0\",rule=\"$RULE\",site=\"hq\"" 5
 at_least "redirected into kegd" keg_intercept_redirected_total 'iface="kec-a0"' 1
@@ -121,6 +121,8 @@ t_check "customers by family: 2 IPv4, 1 IPv6" \
 	[ "$(prom_value keg_customers 'iface="kec-a0",family="ipv4"') $(prom_value keg_customers 'iface="kec-a0",family="ipv6"')" = "2 1" ]
 t_check "configured rates in bytes/s: down 20mbit, up 5mbit, ceil 30mbit" \
 	[ "$(prom_value keg_customer_rate_bytes_per_second 'iface="kec-a0",customer="10.235.0.5",direction="down"') $(prom_value keg_customer_rate_bytes_per_second 'iface="kec-a0",customer="10.235.0.5",direction="up"') $(prom_value keg_customer_ceil_bytes_per_second 'iface="kec-a0",customer="10.235.0.6"')" = "2500000 625000 3750000" ]
+t_check "no uplink shaped here: no leaf series with direction=\"up\"" \
+	[ "$(grep -c '^keg_leaf_.*direction="up"' "$PROM")" = 0 ]
 t_check "the unshaped IPv6 customer has no leaf series" \
 	[ "$(grep -c 'customer="2001:db8:235::5"' "$PROM")" = 0 ]
 t_check "one metric for the parse errors, reasons as labels" \
@@ -172,7 +174,7 @@ t_check "every keg_stats counter once, as kegctl stats --json has it ($(wc -l <<
 [ $same = 1 ] || t_info "$(diff <(echo "$j1") <(echo "${p:-}") | head)"
 shape_json=$(t_in $A "$KEGCTL" shape show --iface kec-a0 --json)
 want=$(jq -r '.[0].customers[] | select(.addr == "10.235.0.5") | "\(.interactive.packets) \(.interactive.bytes)"' <<<"$shape_json")
-got="$(prom_value keg_leaf_packets_total 'iface="kec-a0",customer="10.235.0.5",leaf="interactive"') $(prom_value keg_leaf_bytes_total 'iface="kec-a0",customer="10.235.0.5",leaf="interactive"')"
+got="$(prom_value keg_leaf_packets_total 'iface="kec-a0",customer="10.235.0.5",leaf="interactive",direction="down"') $(prom_value keg_leaf_bytes_total 'iface="kec-a0",customer="10.235.0.5",leaf="interactive",direction="down"')"
 t_check "leaf counters as kegctl shape show --json has them ($got)" [ "$got" = "$want" ]
 
 t_kegctl $A stats --format prometheus --interval 1

@@ -167,6 +167,11 @@ up=$(jq -r '.[0].customers[] | select(.addr == "10.202.2.2") | .upload |
 	"\(.iface) \(.interactive.bytes + .bulk.bytes)"' <<<"$T_OUT")
 t_check "shape show --json: upload on ksh-r0, leaf bytes >= the $got received ($up)" \
 	eval '[ "${up% *}" = ksh-r0 ] && [ "${up#* }" -ge "${got:-1}" ]'
+bulk=$(jq -r '.[0].customers[] | select(.addr == "10.202.2.2") | .upload.bulk.bytes' <<<"$T_OUT")
+t_kegctl $R stats --format prometheus
+prom=$(awk '$1 == "keg_leaf_bytes_total{iface=\"ksh-r1\",customer=\"10.202.2.2\",leaf=\"bulk\",direction=\"up\"}" { print $2 }' <<<"$T_OUT")
+t_check "stats --format prometheus: the same upload bulk bytes, direction=\"up\" ($prom, shape show $bulk)" \
+	eval '[ -n "$prom" ] && [ "$prom" = "$bulk" ]'
 
 # --- 5. VXLAN: ping latency under a saturating bulk flow --------------------
 # The bulk flow uses Reno: a loss-based TCP that fills the leaf's queue (the

@@ -20,6 +20,8 @@
 #include "stats_prom_map.h"
 
 enum { FAM_V4, FAM_V6 };
+enum { DIR_DOWN, DIR_UP };
+static const char *const dir_names[2] = { "down", "up" };
 static const char *const family_names[2] = { "ipv4", "ipv6" };
 static const char *const leaf_names[2] = { "interactive", "bulk" };
 
@@ -27,7 +29,9 @@ static const char *const leaf_names[2] = { "interactive", "bulk" };
 struct shaped {
 	char who[KEG_ADDR_STRLEN];
 	uint32_t down_kbit, up_kbit, ceil_kbit;
-	uint64_t packets[2], bytes[2], drops[2];	/* by leaf */
+	/* By direction (DIR_DOWN: the customer-facing interface, DIR_UP:
+	 * the shaped uplink), then leaf. */
+	uint64_t packets[2][2], bytes[2][2], drops[2][2];
 };
 
 struct site {
@@ -40,6 +44,7 @@ struct ifdata {
 	struct keg_stat_values stats;
 	size_t customers[2], subnets[2];
 	bool shaping;
+	bool shaped_up;			/* an uplink is shaped: DIR_UP counts */
 	struct shaped *rows;		/* rows[0]: the default class */
 	size_t nrows;
 	bool icpt;			/* intercept maps there */
@@ -94,21 +99,26 @@ static int cmp_classid(const void *key, const void *elem)
 	return x < y ? -1 : x > y;
 }
 
+/* The HTB classes of one interface, sorted by class id. */
+struct classes {
+	struct keg_class_stats *cs;
+	size_t n;
+};
+
 /* The two leaves under parent: their HTB classes' counters. */
-static void fill_leaves(struct shaped *r, uint32_t parent, const struct keg_class_stats *cs,
-			size_t ncs)
+static void fill_leaves(struct shaped *r, int dir, uint32_t parent, const struct classes *c)
 {
 	static const uint32_t off[2] = { KEG_LEAF_INTERACTIVE, KEG_LEAF_BULK };
-	const struct keg_class_stats *c;
+	const struct keg_class_stats *cl;
 	uint32_t id;
 	int k;
 
 	for (k = 0; k < 2; k++) {
 		id = parent + off[k];
-		c = ncs ? bsearch(&id, cs, ncs, sizeof(*cs), cmp_classid) : NULL;
-		r->packets[k] = c ? c->packets : 0;
-		r->bytes[k] = c ? c->bytes : 0;
-		r->drops[k] = c ? c->drops : 0;
+		cl = c->n ? bsearch(&id, c->cs, c->n, sizeof(*c->cs), cmp_classid) : NULL;
+		r->packets[dir][k] = cl ? cl->packets : 0;
+		r->bytes[dir][k] = cl ? cl->bytes : 0;
+		r->drops[dir][k] = cl ? cl->drops : 0;
 	}
 }
 
@@ -171,35 +181,52 @@ static int read_customers(struct cli_ctx *ctx, struct ifdata *d, const struct ke
 	return 0;
 }
 
+/* Both leaves of row r in each direction there is. */
+static void fill_row(struct shaped *r, uint32_t parent, const struct classes c[2])
+{
+	int dir;
+
+	for (dir = DIR_DOWN; dir <= DIR_UP; dir++)
+		fill_leaves(r, dir, parent, &c[dir]);
+}
+
 static int read_shaping(struct cli_ctx *ctx, struct ifdata *d, struct cust_walk *cw)
 {
-	struct keg_class_stats *cs = NULL;
+	struct classes c[2] = { { 0 } };
 	struct keg_shape_cfg cfg;
 	struct keg_nl nl;
-	size_t ncs = 0, i;
+	size_t i;
 	int ret;
 
 	if (keg_shape_get(d->att.name, &cfg, NULL) || !(cfg.flags & KEG_SHAPE_ON))
 		return 0;
 	d->shaping = true;
+	d->shaped_up = cfg.up_ifindex != 0;
 	ret = keg_nl_open(&nl);
 	if (!ret) {
-		ret = read_classes(&nl, d->att.ifindex, cfg.groups, &cs, &ncs);
+		ret = read_classes(&nl, d->att.ifindex, cfg.groups, &c[DIR_DOWN].cs,
+				   &c[DIR_DOWN].n);
+		if (!ret && d->shaped_up)
+			ret = read_classes(&nl, (int)cfg.up_ifindex, cfg.groups, &c[DIR_UP].cs,
+					   &c[DIR_UP].n);
 		keg_nl_close(&nl);
 	}
-	if (ret)
+	if (!ret) {
+		d->rows = calloc(cw->n + 1, sizeof(*d->rows));
+		if (!d->rows)
+			ret = -ENOMEM;
+	}
+	if (ret) {
+		free(c[DIR_DOWN].cs);
+		free(c[DIR_UP].cs);
 		return cli_fail(ctx, ret, "%s: reading the HTB classes: %s", d->att.name,
 				strerror(-ret));
-	d->rows = calloc(cw->n + 1, sizeof(*d->rows));
-	if (!d->rows) {
-		free(cs);
-		return cli_fail(ctx, -ENOMEM, "out of memory");
 	}
 	/* The default class first, then the shaped customers by address. */
 	snprintf(d->rows[0].who, sizeof(d->rows[0].who), "default");
 	d->rows[0].down_kbit = cfg.default_kbit;
 	d->rows[0].up_kbit = cfg.up_ifindex ? cfg.default_up_kbit : 0;
-	fill_leaves(&d->rows[0], KEG_CLASSID(KEG_CLASS_DEFAULT), cs, ncs);
+	fill_row(&d->rows[0], KEG_CLASSID(KEG_CLASS_DEFAULT), c);
 	d->nrows = 1;
 	if (cw->n > 1)
 		qsort(cw->v, cw->n, sizeof(*cw->v), keg_addr_qsort_cmp);
@@ -213,10 +240,11 @@ static int read_shaping(struct cli_ctx *ctx, struct ifdata *d, struct cust_walk 
 		r->down_kbit = v->down_kbit;
 		r->up_kbit = v->up_kbit;
 		r->ceil_kbit = v->ceil_kbit ? v->ceil_kbit : v->down_kbit;
-		fill_leaves(r, v->class_id, cs, ncs);
+		fill_row(r, v->class_id, c);
 		d->nrows++;
 	}
-	free(cs);
+	free(c[DIR_DOWN].cs);
+	free(c[DIR_UP].cs);
 	return 0;
 }
 
@@ -388,14 +416,15 @@ static void write_shaping(struct prom *p, const struct ifdata *d, size_t n)
 	static const struct {
 		const char *name, *help;
 	} leaf_fams[3] = {
-		{ "keg_leaf_packets_total", "Packets the leaf's HTB class sent." },
+		{ "keg_leaf_packets_total",
+		  "Packets the leaf's HTB class sent (direction=\"up\": on the shaped uplink)." },
 		{ "keg_leaf_bytes_total", "Bytes the leaf's HTB class sent." },
 		{ "keg_leaf_drops_total", "Packets the leaf's HTB class dropped." },
 	};
-	struct prom_label l[3];
+	struct prom_label l[4];
 	struct fam f;
 	size_t i, r;
-	int k, which;
+	int k, which, dir;
 
 	fam_open(&f, p, "keg_shaping_enabled", PROM_GAUGE,
 		 "1 when per-customer shaping is on (kegctl shape set).");
@@ -434,11 +463,17 @@ static void write_shaping(struct prom *p, const struct ifdata *d, size_t n)
 
 				l[0] = (struct prom_label){ "iface", d[i].att.name };
 				l[1] = (struct prom_label){ "customer", s->who };
-				for (k = 0; k < 2; k++) {
-					l[2] = (struct prom_label){ "leaf", leaf_names[k] };
-					fam_sample(&f, l, 3, which == 0 ? s->packets[k] :
-							     which == 1 ? s->bytes[k] : s->drops[k]);
-				}
+				for (dir = DIR_DOWN; dir <= (d[i].shaped_up ? DIR_UP : DIR_DOWN);
+				     dir++)
+					for (k = 0; k < 2; k++) {
+						l[2] = (struct prom_label){ "leaf", leaf_names[k] };
+						l[3] = (struct prom_label){ "direction",
+									    dir_names[dir] };
+						fam_sample(&f, l, 4,
+							   which == 0 ? s->packets[dir][k] :
+							   which == 1 ? s->bytes[dir][k] :
+									s->drops[dir][k]);
+					}
 			}
 	}
 }
