@@ -136,7 +136,7 @@ static int run_show(struct cli_ctx *ctx, const void *opts)
 
 static const struct cli_opt set_opts[] = {
 	CLI_OPT(CLI_STRING, struct limits_opts, tcp, "tcp", 0, "N",
-		"terminated TCP connections at once (0 or none: no limit)"),
+		"terminated TCP connections and proxy UDP flows at once (0 or none: no limit)"),
 	CLI_OPT(CLI_STRING, struct limits_opts, udp, "udp", 0, "N",
 		"flows carried as packets at once: UDP, ICMP, TCP of rules that do not terminate it"),
 	CLI_OPT(CLI_STRING, struct limits_opts, total, "total", 0, "N",
