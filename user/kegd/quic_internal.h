@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * quic_internal.h - what the two halves of kegd's QUIC glue share:
- * quic_conn.c (connections, packet kegs, the ngtcp2 callbacks) and
- * quic_bytestream.c (the byte streams of terminated TCP connections).
- * Nothing outside those two files includes it; everyone else uses
- * quic_conn.h.
+ * quic_internal.h - what the parts of kegd's QUIC glue share:
+ * quic_conn.c (connections, links, packet kegs, transmit and receive),
+ * quic_callbacks.c (what ngtcp2 calls back for) and quic_bytestream.c
+ * (the byte streams of terminated TCP connections). Nothing outside those
+ * files includes it; everyone else uses quic_conn.h.
  */
 #ifndef KEGD_QUIC_INTERNAL_H
 #define KEGD_QUIC_INTERNAL_H
@@ -153,7 +153,25 @@ struct kq_conn {
 					   reserved for compressed kegs begun */
 };
 
-/* quic_bytestream.c, for quic_conn.c: */
+/* quic_conn.c, for the callbacks: */
+void kq_set_state(struct kq_conn *c, enum kq_state st);
+/* The pool's streams are gone with the link that had them. */
+void kq_slots_reset(struct kq_conn *c);
+void kq_link_free(struct kq_conn *c, struct kq_link *l);
+
+/* quic_callbacks.c, for quic_conn.c: */
+extern const ngtcp2_callbacks kq_callbacks_client;
+extern const ngtcp2_callbacks kq_callbacks_server;
+/* The ngtcp2_conn of a link, for the TLS glue (keg_tls_init). */
+ngtcp2_conn *kq_get_conn(ngtcp2_crypto_conn_ref *ref);
+/* A source connection id of ours the link answers to; -ENOSPC when full. */
+int kq_add_scid(struct kq_link *l, const ngtcp2_cid *cid);
+/* ngtcp2_conn_read_pkt for connection c, whose AEAD failures are then
+ * counted in c's stats. */
+int kq_read_pkt(struct kq_conn *c, struct kq_link *l, const ngtcp2_path *path,
+		const ngtcp2_pkt_info *pi, const uint8_t *buf, size_t len, uint64_t now);
+
+/* quic_bytestream.c, for quic_conn.c and the callbacks: */
 struct kq_bs *kqbs_alloc(struct kq_conn *c, bool remote);
 void kqbs_free(struct kq_bs *bs);
 /* Events (KQ_BS_*) gathered while ngtcp2 runs; kqbs_dispatch hands them
