@@ -31,13 +31,27 @@
 #include "keg_intercept.bpf.h"
 #include "keg_classify.h"
 
-/* Declared and explained in keg_intercept.bpf.h: a global function lives in
+/* Declared and explained in keg_intercept.bpf.h: global functions live in
  * a .c file. */
+__noinline int icpt_walk(struct keg_icpt_bits *s, struct keg_icpt_bits *d)
+{
+	struct icpt_scan *st = icpt_scan_get();
+	struct icpt_pair pr = { .s = s, .d = d };
+
+	if (!st || !s || !d)
+		return 0;
+	st->si = 0;
+	st->sw = s->summary[0] & d->summary[0];
+	st->m = 0;
+	bpf_loop(KEG_ICPT_MAX_RULES + KEG_ICPT_WORDS + KEG_ICPT_SUMMARY + 1, icpt_step, &pr, 0);
+	return 0;
+}
+
 __noinline __u32 icpt_classify(const struct keg_l3l4 *l, __u32 match,
 			       __u32 best)
 {
 	struct icpt_scan *st = icpt_scan_get();
-	struct icpt_pair pr;
+	struct keg_icpt_bits *bs, *bd;
 	int dir;
 
 	if (!st || !l)
@@ -51,19 +65,15 @@ __noinline __u32 icpt_classify(const struct keg_l3l4 *l, __u32 match,
 	st->l4 = l->l4_off && st->proto != KEG_ICPT_P_ICMP;
 	st->best = best;
 	for (dir = 0; dir < 2; dir++) {
-		pr.s = icpt_trie(true, l->family, match, dir ? l->daddr : l->saddr);
-		if (!pr.s)
+		bs = icpt_trie(true, l->family, match, dir ? l->daddr : l->saddr);
+		if (!bs)
 			continue;
-		pr.d = icpt_trie(false, l->family, match, dir ? l->saddr : l->daddr);
-		if (!pr.d)
+		bd = icpt_trie(false, l->family, match, dir ? l->saddr : l->daddr);
+		if (!bd)
 			continue;
 		st->sport = bpf_ntohs(dir ? l->dport : l->sport);
 		st->dport = bpf_ntohs(dir ? l->sport : l->dport);
-		st->si = 0;
-		st->sw = pr.s->summary[0] & pr.d->summary[0];
-		st->m = 0;
-		bpf_loop(KEG_ICPT_MAX_RULES + KEG_ICPT_WORDS + KEG_ICPT_SUMMARY + 1,
-			 icpt_step, &pr, 0);
+		icpt_walk(bs, bd);
 	}
 	return st->best;
 }

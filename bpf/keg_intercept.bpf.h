@@ -9,8 +9,10 @@
  * Cost: one array lookup when no rule is enabled. Otherwise one LRU hash
  * lookup per packet of a known flow (the decision cache, keyed by the
  * direction-normalised inner and outer tuples, tagged with the rule-set
- * generation). A new flow costs per (match, direction) pass two LPM
- * lookups and a walk over the set bits of (src bitmap & dst bitmap), which
+ * generation). A new flow costs per (match, direction) pass two prefix
+ * lookups (IPv4: two array reads each, or a trie of only the prefixes
+ * longer than /16 where the /16 holds one; IPv6: the LPM tries) and a walk
+ * over the set bits of (src bitmap & dst bitmap), which
  * skips empty 64-rule words through a summary word, and stops at the first
  * candidate whose protocols and ports fit: the work depends on how many
  * rules overlap the flow's prefixes, not on how many rules exist.
@@ -94,6 +96,28 @@ KEG_ICPT_TRIE(KEG_MAP_ICPT_SRC4, struct keg_icpt_key4);
 KEG_ICPT_TRIE(KEG_MAP_ICPT_DST4, struct keg_icpt_key4);
 KEG_ICPT_TRIE(KEG_MAP_ICPT_SRC6, struct keg_icpt_key6);
 KEG_ICPT_TRIE(KEG_MAP_ICPT_DST6, struct keg_icpt_key6);
+/* The IPv4 tries' entries longer than /16 (headers/keg_intercept.h). */
+KEG_ICPT_TRIE(KEG_MAP_ICPT_LSRC4, struct keg_icpt_key4);
+KEG_ICPT_TRIE(KEG_MAP_ICPT_LDST4, struct keg_icpt_key4);
+
+/* In front of the IPv4 tries (headers/keg_intercept.h): all zero, "ask the
+ * trie", until kegctl writes it, which it does through a memory mapping. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, KEG_ICPT_DIR_ENTRIES);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} KEG_MAP_ICPT_DIR4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, KEG_ICPT_DIR_SETS);
+	__type(key, __u32);
+	__type(value, struct keg_icpt_bits);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} KEG_MAP_ICPT_SETS4 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -283,16 +307,46 @@ _Static_assert(KEG_ICPT_SUMMARY == 3, "icpt_step walks three summary words");
 #define ICPT_KEY4_FULL (8 + 32)
 #define ICPT_KEY6_FULL (8 + 128)
 
+/* The bits the IPv4 trie holds for addr under match, or NULL, through the
+ * direct table (headers/keg_intercept.h): two array reads where the /16
+ * holds no longer prefix, else first the long-prefix trie, which holds
+ * none of the short prefixes a walk of the whole trie passes through. */
+static __always_inline struct keg_icpt_bits *
+icpt_trie4(bool src, __u8 match, const __be32 *addr)
+{
+	struct keg_icpt_key4 k = { .prefixlen = ICPT_KEY4_FULL, .match = match };
+	__u32 idx = (src ? 0 : 1) << (KEG_ICPT_DIR_SHIFT + 1) |
+		    (match & 1) << KEG_ICPT_DIR_SHIFT |
+		    bpf_ntohl(addr[0]) >> KEG_ICPT_DIR_SHIFT;
+	struct keg_icpt_bits *b;
+	__u64 *d, e;
+
+	__builtin_memcpy(k.addr, addr, sizeof(k.addr));
+	d = bpf_map_lookup_elem(&KEG_MAP_ICPT_DIR4, &idx);
+	e = d ? *d : KEG_ICPT_DIR_TRIE;
+	if (e & KEG_ICPT_DIR_LONG) {
+		b = bpf_map_lookup_elem(src ? (void *)&KEG_MAP_ICPT_LSRC4 :
+					      (void *)&KEG_MAP_ICPT_LDST4, &k);
+		if (b)
+			return b;
+	}
+	e &= KEG_ICPT_DIR_CODE;
+	if (e == KEG_ICPT_DIR_NONE)
+		return NULL;
+	if (e >= KEG_ICPT_DIR_SET0) {
+		idx = e - KEG_ICPT_DIR_SET0;
+		return bpf_map_lookup_elem(&KEG_MAP_ICPT_SETS4, &idx);
+	}
+	return bpf_map_lookup_elem(src ? (void *)&KEG_MAP_ICPT_SRC4 :
+					 (void *)&KEG_MAP_ICPT_DST4, &k);
+}
+
 /* Bits of the trie entry for addr (4 or 16 bytes) under match, or NULL. */
 static __always_inline struct keg_icpt_bits *
 icpt_trie(bool src, __u8 family, __u8 match, const __be32 *addr)
 {
 	if (family == IPV4_VERSION) {
-		struct keg_icpt_key4 k = { .prefixlen = ICPT_KEY4_FULL, .match = match };
-
-		__builtin_memcpy(k.addr, addr, sizeof(k.addr));
-		return bpf_map_lookup_elem(src ? (void *)&KEG_MAP_ICPT_SRC4 :
-						 (void *)&KEG_MAP_ICPT_DST4, &k);
+		return icpt_trie4(src, match, addr);
 	} else {
 		struct keg_icpt_key6 k = { .prefixlen = ICPT_KEY6_FULL, .match = match };
 
@@ -321,6 +375,12 @@ static __always_inline __u8 icpt_proto_bit(__u8 proto)
  * at each call site on every path of keg_xdp; being global it is defined in
  * keg.bpf.c, not in this header. */
 __u32 icpt_classify(const struct keg_l3l4 *l, __u32 match, __u32 best);
+/* The walk of one pass over the set bits of (s & d), from the scan state's
+ * ports and best on; global as well: its pointer arguments are plain
+ * memory to the verifier, so it checks the walk once, not once for each
+ * pair of maps the two bitmaps can come from (IPv4's sets, long-prefix
+ * tries and tries; IPv6's tries). */
+int icpt_walk(struct keg_icpt_bits *s, struct keg_icpt_bits *d);
 
 /* One side of a flow key, the lower (address, port) first. */
 static __always_inline void icpt_tuple(struct keg_icpt_tuple *t,

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -19,6 +20,7 @@
 #include "clock.h"
 #include "grow.h"
 #include "intercept.h"
+#include "intercept_dir.h"
 #include "mapwalk.h"
 #include "pins.h"
 #include "pinset.h"
@@ -34,6 +36,10 @@ static const struct keg_pin_field icpt_pins[] = {
 	KEG_PIN_FIELD(struct keg_icpt_maps, dst4, KEG_MAP_ICPT_DST4),
 	KEG_PIN_FIELD(struct keg_icpt_maps, src6, KEG_MAP_ICPT_SRC6),
 	KEG_PIN_FIELD(struct keg_icpt_maps, dst6, KEG_MAP_ICPT_DST6),
+	KEG_PIN_FIELD(struct keg_icpt_maps, dir4, KEG_MAP_ICPT_DIR4),
+	KEG_PIN_FIELD(struct keg_icpt_maps, sets4, KEG_MAP_ICPT_SETS4),
+	KEG_PIN_FIELD(struct keg_icpt_maps, lsrc4, KEG_MAP_ICPT_LSRC4),
+	KEG_PIN_FIELD(struct keg_icpt_maps, ldst4, KEG_MAP_ICPT_LDST4),
 	KEG_PIN_FIELD(struct keg_icpt_maps, flows, KEG_MAP_ICPT_FLOWS),
 	KEG_PIN_FIELD(struct keg_icpt_maps, sites, KEG_MAP_ICPT_SITES),
 	KEG_PIN_FIELD(struct keg_icpt_maps, xsks, KEG_MAP_XSKS),
@@ -147,11 +153,55 @@ out:
 	return ret;
 }
 
-/* Rebuild the tries from rules and bump the generation. */
+/* Entries 0..n-1 of an array map in one system call. */
+static int array_write(int fd, const void *values, uint32_t n)
+{
+	uint32_t *keys = malloc((n ? n : 1) * sizeof(*keys));
+	uint32_t i, count = n;
+	int ret;
+
+	if (!keys)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		keys[i] = i;
+	ret = n ? sys(bpf_map_update_batch(fd, keys, values, &count, NULL)) : 0;
+	free(keys);
+	return ret;
+}
+
+/* Write the direct table through a mapping: 2 MiB in a fraction of a
+ * millisecond, where a batch update takes 12 ms per pass. ent NULL: all
+ * KEG_ICPT_DIR_TRIE. Each entry is one aligned store, so keg_xdp reads an
+ * old or a new entry, never a torn one; only changed entries are written. */
+static int dir_write(int fd, const uint64_t *ent)
+{
+	const size_t len = KEG_ICPT_DIR_ENTRIES * sizeof(uint64_t);
+	uint64_t *t = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	size_t i;
+
+	if (t == MAP_FAILED)
+		return -errno;
+	for (i = 0; i < KEG_ICPT_DIR_ENTRIES; i++) {
+		uint64_t v = ent ? ent[i] : KEG_ICPT_DIR_TRIE;
+
+		if (__atomic_load_n(&t[i], __ATOMIC_RELAXED) != v)
+			__atomic_store_n(&t[i], v, __ATOMIC_RELAXED);
+	}
+	munmap(t, len);
+	return 0;
+}
+
+/* Rebuild the tries, the long-prefix tries and the direct table from rules
+ * and bump the generation. The table is set to "ask the trie" throughout
+ * first and written last, so while the tries and sets change entry by entry
+ * a lookup sees old and new trie entries mixed until the generation bump,
+ * as it did before there was a table, never a set rewritten for another
+ * prefix nor a long trie that lacks a prefix. */
 static int sync_all(const struct keg_icpt_maps *m, const struct keg_icpt_rule *rules)
 {
 	struct keg_icpt_trie tries[KEG_ICPT_T__N];
 	const int fds[KEG_ICPT_T__N] = { m->src4, m->dst4, m->src6, m->dst6 };
+	struct keg_icpt_dir dir;
 	struct keg_icpt_cfg c;
 	uint32_t zero = 0;
 	size_t i;
@@ -160,9 +210,24 @@ static int sync_all(const struct keg_icpt_maps *m, const struct keg_icpt_rule *r
 	ret = keg_icpt_build(rules, KEG_ICPT_MAX_RULES, tries);
 	if (ret)
 		return ret;
+	ret = keg_icpt_dir_build(&tries[KEG_ICPT_T_SRC4], &tries[KEG_ICPT_T_DST4], &dir);
+	if (ret) {
+		keg_icpt_tries_free(tries);
+		return ret;
+	}
+	ret = dir_write(m->dir4, NULL);
 	for (t = 0; t < KEG_ICPT_T__N && !ret; t++)
 		ret = write_trie(fds[t], &tries[t]);
+	if (!ret)
+		ret = write_trie(m->lsrc4, &dir.lng[0]);
+	if (!ret)
+		ret = write_trie(m->ldst4, &dir.lng[1]);
+	if (!ret)
+		ret = array_write(m->sets4, dir.sets, (uint32_t)dir.n_sets);
+	if (!ret)
+		ret = dir_write(m->dir4, dir.ent);
 	keg_icpt_tries_free(tries);
+	keg_icpt_dir_free(&dir);
 	if (ret)
 		return ret;
 	ret = cfg_get(m, &c);

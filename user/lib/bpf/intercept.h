@@ -15,7 +15,8 @@
 
 /* The intercept maps of one interface, by fd. */
 struct keg_icpt_maps {
-	int cfg, rules, hits, src4, dst4, src6, dst6, flows, sites, xsks, kegd, stats;
+	int cfg, rules, hits, src4, dst4, src6, dst6, dir4, sets4, lsrc4, ldst4, flows, sites,
+	    xsks, kegd, stats;
 };
 
 /* Open the pins of iface (err names a missing one). */
