@@ -107,7 +107,7 @@ struct {
 	__uint(max_entries, KEG_ICPT_DIR_ENTRIES);
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct keg_icpt_dir_ent);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } KEG_MAP_ICPT_DIR4 SEC(".maps");
 
@@ -319,11 +319,12 @@ icpt_trie4(bool src, __u8 match, const __be32 *addr)
 		    (match & 1) << KEG_ICPT_DIR_SHIFT |
 		    bpf_ntohl(addr[0]) >> KEG_ICPT_DIR_SHIFT;
 	struct keg_icpt_bits *b;
-	__u64 *d, e;
+	struct keg_icpt_dir_ent *d;
+	__u64 e;
 
 	__builtin_memcpy(k.addr, addr, sizeof(k.addr));
 	d = bpf_map_lookup_elem(&KEG_MAP_ICPT_DIR4, &idx);
-	e = d ? *d : KEG_ICPT_DIR_TRIE;
+	e = d ? d->code : KEG_ICPT_DIR_TRIE;
 	if (e & KEG_ICPT_DIR_LONG) {
 		b = bpf_map_lookup_elem(src ? (void *)&KEG_MAP_ICPT_LSRC4 :
 					      (void *)&KEG_MAP_ICPT_LDST4, &k);

@@ -78,6 +78,12 @@
 #define KEG_ICPT_DIR_CODE   0xffffffffULL	/* the entry without its flag */
 #define KEG_ICPT_DIR_LONG   (1ULL << 32)	/* ask the long-prefix trie first */
 
+/* keg_icpt_dir4's value: a struct so that bpftool prints a named field;
+ * kegctl writes the table as an array of __u64 through a mapping. */
+struct keg_icpt_dir_ent {
+	__u64 code;	/* KEG_ICPT_DIR_* [| KEG_ICPT_DIR_LONG] */
+};
+
 #define KEG_ICPT_FLOWS      65536	/* per-flow decision cache */
 #define KEG_ICPT_FRAGS      8192	/* first-fragment decisions */
 #define KEG_ICPT_MAX_SITES  256

@@ -175,6 +175,8 @@ static int array_write(int fd, const void *values, uint32_t n)
  * old or a new entry, never a torn one; only changed entries are written. */
 static int dir_write(int fd, const uint64_t *ent)
 {
+	_Static_assert(sizeof(struct keg_icpt_dir_ent) == sizeof(uint64_t),
+		       "the mapped table is an array of __u64");
 	const size_t len = KEG_ICPT_DIR_ENTRIES * sizeof(uint64_t);
 	uint64_t *t = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	size_t i;
