@@ -3,8 +3,9 @@
 # test_upgrade_prefixes.sh - `kegctl attach` over a keg from before the
 # prefix hash maps (commit ff584da, LPM tries keg_subnets4/6) keeps every
 # proxied prefix: they are moved into keg_prefixes4/6 and answered by the
-# new programs, and the old pins go, keg_leafstats too (retired). A move that fails leaves the old keg
-# running with its pins and nothing of the new one.
+# new programs, and the old pins go, the retired keg_leafstats too. A move
+# that fails leaves the old keg running with its pins and nothing of the
+# new one.
 #
 #   ktu-c1 [ktu-c0 10.201.9.5/24 fd00:201:9::5/64] == [ktu-gw0] ktu-gw
 #          [ktu-c1b 10.201.11.5/24]                == [ktu-gw1]
