@@ -159,20 +159,21 @@ struct leaf_row {
  * (download) or the uplink (upload, same class ids). */
 struct class_dump {
 	char iface[IF_NAMESIZE];
-	struct keg_class_stats *cs;	/* sorted by class id */
+	struct keg_class_stats *cs;	/* sorted by class id (keg_htb_class_dump) */
 	size_t n;
 };
 
 static void leaf_read(const struct class_dump *d, uint32_t classid, struct leaf_row *r)
 {
+	const struct keg_class_stats *c = keg_class_stats_find(d->cs, d->n, classid);
+
 	memset(r, 0, sizeof(*r));
-	for (size_t i = 0; i < d->n; i++)
-		if (d->cs[i].classid == classid) {
-			r->packets = d->cs[i].packets;
-			r->bytes = d->cs[i].bytes;
-			r->drops = d->cs[i].drops;
-			r->rate_bps = d->cs[i].rate_bps;
-		}
+	if (c) {
+		r->packets = c->packets;
+		r->bytes = c->bytes;
+		r->drops = c->drops;
+		r->rate_bps = c->rate_bps;
+	}
 }
 
 static void leaf_json(struct json *j, const char *name, const struct leaf_row *r)

@@ -91,14 +91,6 @@ static int cust_cb(const struct keg_map_batch *w, const void *key, const void *v
 	return 0;
 }
 
-static int cmp_classid(const void *key, const void *elem)
-{
-	uint32_t x = *(const uint32_t *)key;
-	uint32_t y = ((const struct keg_class_stats *)elem)->classid;
-
-	return x < y ? -1 : x > y;
-}
-
 /* The HTB classes of one interface, sorted by class id. */
 struct classes {
 	struct keg_class_stats *cs;
@@ -115,7 +107,7 @@ static void fill_leaves(struct shaped *r, int dir, uint32_t parent, const struct
 
 	for (k = 0; k < 2; k++) {
 		id = parent + off[k];
-		cl = c->n ? bsearch(&id, c->cs, c->n, sizeof(*c->cs), cmp_classid) : NULL;
+		cl = keg_class_stats_find(c->cs, c->n, id);
 		r->packets[dir][k] = cl ? cl->packets : 0;
 		r->bytes[dir][k] = cl ? cl->bytes : 0;
 		r->drops[dir][k] = cl ? cl->drops : 0;

@@ -480,6 +480,14 @@ static int cmp_class(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+const struct keg_class_stats *keg_class_stats_find(const struct keg_class_stats *v, size_t n,
+						   uint32_t classid)
+{
+	const struct keg_class_stats key = { .classid = classid };
+
+	return n ? bsearch(&key, v, n, sizeof(*v), cmp_class) : NULL;
+}
+
 int keg_htb_class_dump(struct keg_nl *nl, int ifindex, struct keg_class_stats **v,
 		       size_t *n)
 {

@@ -96,5 +96,10 @@ int keg_htb_class_dump(struct keg_nl *nl, int ifindex, struct keg_class_stats **
  * part of an unfiltered dump, quadratic with thousands of customers. */
 int keg_htb_class_dump_parent(struct keg_nl *nl, int ifindex, uint32_t parent,
 			      struct keg_class_stats **v, size_t *n);
+/* Class classid in v[0..n-1], sorted by class id as the dumps return it
+ * (several dumps concatenated in the order of their parents' majors are
+ * too), or NULL. */
+const struct keg_class_stats *keg_class_stats_find(const struct keg_class_stats *v, size_t n,
+						   uint32_t classid);
 
 #endif /* KEG_HTB_H */
