@@ -253,12 +253,13 @@ static void row(struct json *j, bool json, const char *who, const struct keg_cus
 
 /* d->cs stays NULL (zero counts) when the dump fails: the rates and
  * classes are still worth showing. */
-static void class_dump_read(struct keg_nl *nl, int ifindex, struct class_dump *d)
+static void class_dump_read(struct keg_nl *nl, int ifindex, uint32_t groups,
+			    struct class_dump *d)
 {
 	memset(d, 0, sizeof(*d));
 	if (!if_indextoname((unsigned int)ifindex, d->iface))
 		snprintf(d->iface, sizeof(d->iface), "#%d", ifindex);
-	keg_htb_class_dump(nl, ifindex, &d->cs, &d->n);
+	keg_shape_classes(nl, ifindex, groups, &d->cs, &d->n);
 }
 
 static int show_one(struct cli_ctx *ctx, const struct keg_att *att, struct keg_nl *nl,
@@ -281,9 +282,9 @@ static int show_one(struct cli_ctx *ctx, const struct keg_att *att, struct keg_n
 		return ret;
 	snprintf(down.iface, sizeof(down.iface), "%s", att->name);
 	if (cfg.flags & KEG_SHAPE_ON) {
-		class_dump_read(nl, att->ifindex, &down);
+		class_dump_read(nl, att->ifindex, cfg.groups, &down);
 		if (cfg.up_ifindex) {
-			class_dump_read(nl, (int)cfg.up_ifindex, &upl);
+			class_dump_read(nl, (int)cfg.up_ifindex, cfg.groups, &upl);
 			up = &upl;
 		}
 	}

@@ -114,46 +114,6 @@ static void fill_leaves(struct shaped *r, int dir, uint32_t parent, const struct
 	}
 }
 
-/* The HTB classes of the root qdisc (1:) and of each group's qdisc, one
- * dump per qdisc, in class id order: an unfiltered dump makes the kernel
- * visit every qdisc of the device, each customer leaf's too, for each
- * part of the dump (seconds with 10,000 customers). */
-static int read_classes(struct keg_nl *nl, int ifindex, uint32_t groups,
-			struct keg_class_stats **cs, size_t *ncs)
-{
-	struct keg_class_stats *part, *all = NULL;
-	size_t n, total = 0;
-	uint32_t g;
-	int ret = 0;
-
-	for (g = 0; g <= groups && !ret; g++) {
-		uint32_t major = g ? KEG_GROUP_MAJOR(g - 1) : KEG_HTB_MAJOR;
-
-		part = NULL;
-		n = 0;
-		ret = keg_htb_class_dump_parent(nl, ifindex, major << 16, &part, &n);
-		if (!ret && n) {
-			struct keg_class_stats *v = realloc(all, (total + n) * sizeof(*v));
-
-			if (!v) {
-				ret = -ENOMEM;
-			} else {
-				all = v;
-				memcpy(all + total, part, n * sizeof(*part));
-				total += n;
-			}
-		}
-		free(part);
-	}
-	if (ret) {
-		free(all);
-		return ret;
-	}
-	*cs = all;
-	*ncs = total;
-	return 0;
-}
-
 static int read_customers(struct cli_ctx *ctx, struct ifdata *d, const struct keg_ifmaps *m,
 			  struct cust_walk *cw)
 {
@@ -196,10 +156,10 @@ static int read_shaping(struct cli_ctx *ctx, struct ifdata *d, struct cust_walk 
 	d->shaped_up = cfg.up_ifindex != 0;
 	ret = keg_nl_open(&nl);
 	if (!ret) {
-		ret = read_classes(&nl, d->att.ifindex, cfg.groups, &c[DIR_DOWN].cs,
+		ret = keg_shape_classes(&nl, d->att.ifindex, cfg.groups, &c[DIR_DOWN].cs,
 				   &c[DIR_DOWN].n);
 		if (!ret && d->shaped_up)
-			ret = read_classes(&nl, (int)cfg.up_ifindex, cfg.groups, &c[DIR_UP].cs,
+			ret = keg_shape_classes(&nl, (int)cfg.up_ifindex, cfg.groups, &c[DIR_UP].cs,
 					   &c[DIR_UP].n);
 		keg_nl_close(&nl);
 	}

@@ -617,3 +617,42 @@ int keg_shape_customer_drop(struct keg_nl *nl, const struct keg_ifctx *c,
 	keg_tcb_close(&b);
 	return ret;
 }
+
+/* One dump per qdisc: an unfiltered dump makes the kernel visit every
+ * qdisc of the device, each customer leaf's too, for each part of the
+ * dump (seconds with 10,000 customers). */
+int keg_shape_classes(struct keg_nl *nl, int ifindex, uint32_t groups,
+		      struct keg_class_stats **cs, size_t *ncs)
+{
+	struct keg_class_stats *part, *all = NULL;
+	size_t n, total = 0;
+	uint32_t g;
+	int ret = 0;
+
+	for (g = 0; g <= groups && !ret; g++) {
+		uint32_t major = g ? KEG_GROUP_MAJOR(g - 1) : KEG_HTB_MAJOR;
+
+		part = NULL;
+		n = 0;
+		ret = keg_htb_class_dump_parent(nl, ifindex, major << 16, &part, &n);
+		if (!ret && n) {
+			struct keg_class_stats *v = realloc(all, (total + n) * sizeof(*v));
+
+			if (!v) {
+				ret = -ENOMEM;
+			} else {
+				all = v;
+				memcpy(all + total, part, n * sizeof(*part));
+				total += n;
+			}
+		}
+		free(part);
+	}
+	if (ret) {
+		free(all);
+		return ret;
+	}
+	*cs = all;
+	*ncs = total;
+	return 0;
+}

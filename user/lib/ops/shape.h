@@ -66,6 +66,12 @@ int keg_shape_uplink_refresh(const struct keg_ifctx *c, bool *refreshed, struct 
  * their rates and class ids. */
 int keg_shape_disable(struct keg_nl *nl, const struct keg_ifctx *c, struct keg_err *err);
 
+/* The classes of keg's HTB tree on ifindex with groups customer groups:
+ * the root qdisc's (1:) and each group qdisc's, sorted by class id
+ * (keg_class_stats_find). *cs malloc'ed (free()). 0 or negative errno. */
+int keg_shape_classes(struct keg_nl *nl, int ifindex, uint32_t groups,
+		      struct keg_class_stats **cs, size_t *ncs);
+
 /* First free slot's parent class id, skipping the ones in taken (a
  * bitmap of KEG_SHAPE_MAX_SLOTS bits, filled by keg_shape_slots()). */
 int keg_shape_slots(const struct keg_ifctx *c, uint8_t *taken);
