@@ -159,7 +159,7 @@ struct leaf_row {
  * (download) or the uplink (upload, same class ids). */
 struct class_dump {
 	char iface[IF_NAMESIZE];
-	struct keg_class_stats *cs;	/* sorted by class id (keg_htb_class_dump) */
+	struct keg_class_stats *cs;	/* sorted by class id (keg_shape_classes) */
 	size_t n;
 };
 

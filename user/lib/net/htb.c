@@ -488,12 +488,6 @@ const struct keg_class_stats *keg_class_stats_find(const struct keg_class_stats 
 	return n ? bsearch(&key, v, n, sizeof(*v), cmp_class) : NULL;
 }
 
-int keg_htb_class_dump(struct keg_nl *nl, int ifindex, struct keg_class_stats **v,
-		       size_t *n)
-{
-	return keg_htb_class_dump_parent(nl, ifindex, 0, v, n);
-}
-
 int keg_htb_class_dump_parent(struct keg_nl *nl, int ifindex, uint32_t parent,
 			      struct keg_class_stats **v, size_t *n)
 {

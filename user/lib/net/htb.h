@@ -88,12 +88,10 @@ struct keg_class_stats {
 	uint64_t rate_bps;	/* estimator, 0 if none */
 	uint32_t rate_kbit, ceil_kbit;	/* configured */
 };
-/* *v malloc'ed (free()), sorted by classid. */
-int keg_htb_class_dump(struct keg_nl *nl, int ifindex, struct keg_class_stats **v,
-		       size_t *n);
-/* Only the classes of qdisc parent (M:0) and of the root qdisc: the
- * kernel visits every qdisc of the device (each leaf qdisc too) on each
- * part of an unfiltered dump, quadratic with thousands of customers. */
+/* The classes of qdisc parent (M:0) and of the root qdisc, *v malloc'ed
+ * (free()) and sorted by class id. Filtered: the kernel visits every qdisc
+ * of the device (each leaf qdisc too) on each part of an unfiltered dump,
+ * quadratic with thousands of customers. */
 int keg_htb_class_dump_parent(struct keg_nl *nl, int ifindex, uint32_t parent,
 			      struct keg_class_stats **v, size_t *n);
 /* Class classid in v[0..n-1], sorted by class id as the dumps return it
