@@ -315,9 +315,8 @@ static __always_inline struct keg_icpt_bits *
 icpt_trie4(bool src, __u8 match, const __be32 *addr)
 {
 	struct keg_icpt_key4 k = { .prefixlen = ICPT_KEY4_FULL, .match = match };
-	__u32 idx = (src ? 0 : 1) << (KEG_ICPT_DIR_SHIFT + 1) |
-		    (match & 1) << KEG_ICPT_DIR_SHIFT |
-		    bpf_ntohl(addr[0]) >> KEG_ICPT_DIR_SHIFT;
+	__u32 idx = KEG_ICPT_DIR_INDEX(src ? 0 : 1, match,
+				       bpf_ntohl(addr[0]) >> KEG_ICPT_DIR_SHIFT);
 	struct keg_icpt_bits *b;
 	struct keg_icpt_dir_ent *d;
 	__u64 e;

@@ -71,6 +71,11 @@
 #define KEG_ICPT_DIR_SIDES  2	/* src, dst */
 #define KEG_ICPT_DIR_MATCHES 2	/* enum keg_icpt_match */
 #define KEG_ICPT_DIR_ENTRIES ((KEG_ICPT_DIR_SIDES * KEG_ICPT_DIR_MATCHES) << KEG_ICPT_DIR_SHIFT)
+/* The table's index: side 0 src, 1 dst; hi16 the address's first 16 bits
+ * (host order). One definition for keg_xdp and kegctl. */
+#define KEG_ICPT_DIR_INDEX(side, match, hi16)                                  \
+	((__u32)((side) & 1) << (KEG_ICPT_DIR_SHIFT + 1) |                     \
+	 (__u32)((match) & 1) << KEG_ICPT_DIR_SHIFT | (__u32)(hi16))
 #define KEG_ICPT_DIR_SETS   1024	/* bitmaps of /16 and shorter prefixes: 1.3 MiB */
 #define KEG_ICPT_DIR_TRIE   0ULL	/* ask the trie */
 #define KEG_ICPT_DIR_NONE   1ULL	/* no prefix of this side contains the /16 */

@@ -15,9 +15,7 @@
 
 uint32_t keg_icpt_dir_index(int side, uint8_t match, const uint8_t addr[4])
 {
-	return (uint32_t)(side & 1) << (KEG_ICPT_DIR_SHIFT + 1) |
-	       (uint32_t)(match & 1) << KEG_ICPT_DIR_SHIFT |
-	       (uint32_t)addr[0] << 8 | addr[1];
+	return KEG_ICPT_DIR_INDEX(side, match, (uint32_t)addr[0] << 8 | addr[1]);
 }
 
 /* The set of trie entry i: made at its first /16, -1 once the sets are
@@ -39,7 +37,6 @@ static long set_of(struct keg_icpt_dir *d, const struct keg_icpt_trie *t, size_t
 /* Scratch of one side, per (match, /16). */
 struct side_scratch {
 	int32_t best[SIDE_ENTRIES];	/* entry of the longest prefix <= /16, or -1 */
-	int8_t best_plen[SIDE_ENTRIES];
 	bool longer[SIDE_ENTRIES];	/* a prefix > /16 lies inside */
 };
 
@@ -63,7 +60,6 @@ static int side_build(struct keg_icpt_dir *d, const struct keg_icpt_trie *t, int
 		set_ids[i] = SET_UNMADE;
 	for (r = 0; r < SIDE_ENTRIES; r++) {
 		sc->best[r] = -1;
-		sc->best_plen[r] = -1;
 		sc->longer[r] = false;
 	}
 	for (i = 0; i < t->n; i++) {
@@ -81,10 +77,8 @@ static int side_build(struct keg_icpt_dir *d, const struct keg_icpt_trie *t, int
 		/* Prefixes are masked: base is the first /16 of the prefix. */
 		span = 1U << (KEG_ICPT_DIR_SHIFT - e->prefix.plen);
 		for (r = base; r < base + span; r++) {
-			if (sc->best_plen[r] < e->prefix.plen) {
-				sc->best_plen[r] = (int8_t)e->prefix.plen;
+			if (sc->best[r] < 0 || t->v[sc->best[r]].prefix.plen < e->prefix.plen)
 				sc->best[r] = (int32_t)i;
-			}
 		}
 	}
 	for (r = 0; r < SIDE_ENTRIES; r++) {
