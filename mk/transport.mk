@@ -17,7 +17,7 @@ LDLIBS_QUIC += $(shell pkg-config --libs libzstd liblz4 2>/dev/null || echo -lzs
 # The transport's own sources: kegd links them (its sources are
 # user/kegd/*.c), the tests link them without kegd's main.
 KEGT_SRCS := $(addprefix user/kegd/,keg_frame.c keg_compress.c flowmap.c ratebucket.c streambuf.c pktq.c \
-               site_key.c tls_pin.c quic_conn.c quic_callbacks.c quic_bytestream.c site_conf.c \
+               site_key.c tls_pin.c quic_conn.c quic_tx.c quic_callbacks.c quic_bytestream.c site_conf.c \
                tcpstream.c)
 KEGT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KEGT_SRCS))
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * quic_internal.h - what the parts of kegd's QUIC glue share:
- * quic_conn.c (connections, links, packet kegs, transmit and receive),
+ * quic_conn.c (connections, links, packet kegs, receive, the API),
+ * quic_tx.c (what a connection sends),
  * quic_callbacks.c (what ngtcp2 calls back for) and quic_bytestream.c
  * (the byte streams of terminated TCP connections). Nothing outside those
  * files includes it; everyone else uses quic_conn.h.
@@ -158,6 +159,19 @@ void kq_set_state(struct kq_conn *c, enum kq_state st);
 /* The pool's streams are gone with the link that had them. */
 void kq_slots_reset(struct kq_conn *c);
 void kq_link_free(struct kq_conn *c, struct kq_link *l);
+
+/* quic_tx.c, for quic_conn.c and the callbacks: */
+/* The transmit batch: a buffer for the next datagram, queue it for link
+ * l's peer, send what is queued. */
+uint8_t *kq_tx_slot(struct kq_conn *c);
+void kq_tx_queue(struct kq_conn *c, struct kq_link *l, size_t len);
+void kq_tx_flush(struct kq_conn *c);
+/* Everything link l may send now; <0 (an ngtcp2 error) ends the link. */
+int kq_link_write(struct kq_conn *c, struct kq_link *l, uint64_t now);
+/* The link ends with liberr: a CONNECTION_CLOSE unless it is closing or
+ * draining already, then freed; with no link left the connection goes
+ * down (or connecting) and a client backs off before its next attempt. */
+void kq_link_close(struct kq_conn *c, struct kq_link *l, int liberr, uint64_t now);
 
 /* quic_callbacks.c, for quic_conn.c: */
 extern const ngtcp2_callbacks kq_callbacks_client;
